@@ -1,0 +1,321 @@
+using System;
+
+namespace Overlay;
+
+public sealed unsafe partial class MemoryMap
+{
+    /// <summary>
+    /// Writes the whole map's changes back to the file and waits for the write (Python's
+    /// <c>flush()</c>, <c>msync(MS_SYNC)</c>). Read-only and copy-on-write maps have nothing to
+    /// write and return at once.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="MapIOException">The OS reported a failure.</exception>
+    public void Flush() => Flush(0, -1);
+
+    /// <summary>
+    /// Writes the changes in <c>[offset, offset + size)</c> back to the file and waits for the
+    /// write (Python's <c>flush(offset, size)</c>).
+    /// </summary>
+    /// <param name="offset">Where the range starts; a multiple of <see cref="PageSize"/>.</param>
+    /// <param name="size">How many bytes; -1 (the default) flushes to the end of the map (Python's gh-138092 fix).</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map.</exception>
+    /// <exception cref="ArgumentException"><paramref name="offset"/> is not page-aligned (checked for every map, even where nothing is written).</exception>
+    /// <exception cref="MapIOException">The OS reported a failure.</exception>
+    public void Flush(long offset, long size = -1) => FlushCore(offset, size, wait: true);
+
+    /// <summary>
+    /// Starts writing the whole map's changes back and returns without waiting (<c>msync(MS_ASYNC)</c>):
+    /// the kernel writes them soon; a later <see cref="Flush()"/> waits for them.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="MapIOException">The OS reported a failure.</exception>
+    public void ScheduleFlush() => FlushCore(0, -1, wait: false);
+
+    /// <summary>Starts writing the changes in a range back, without waiting (<c>msync(MS_ASYNC)</c>).</summary>
+    /// <param name="offset">Where the range starts; a multiple of <see cref="PageSize"/>.</param>
+    /// <param name="size">How many bytes; -1 for the rest of the map.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map.</exception>
+    /// <exception cref="ArgumentException"><paramref name="offset"/> is not page-aligned.</exception>
+    /// <exception cref="MapIOException">The OS reported a failure.</exception>
+    public void ScheduleFlush(long offset, long size = -1) => FlushCore(offset, size, wait: false);
+
+    /// <summary>
+    /// Advises the kernel how the range <c>[start, start + length)</c> will be used (Python's
+    /// <c>madvise</c>). The length is clipped to the end of the map.
+    /// </summary>
+    /// <param name="advice">The advice; see <see cref="MapAdvice"/> for which advice discards data.</param>
+    /// <param name="start">Where the range starts: inside the map and a multiple of <see cref="PageSize"/>.</param>
+    /// <param name="length">How many bytes; null for the rest of the map.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the map, or the length is negative or overflows.</exception>
+    /// <exception cref="ArgumentException"><paramref name="start"/> is not page-aligned.</exception>
+    /// <exception cref="NotSupportedException"><see cref="MapAdvice.HardwarePoison"/> or <see cref="MapAdvice.SoftOffline"/>, which would make the pages fault.</exception>
+    /// <exception cref="MapIOException">The kernel refused the advice (EINVAL for advice it does not know).</exception>
+    public void Advise(MapAdvice advice, long start = 0, long? length = null)
+    {
+        ThrowIfClosed();
+        if (start < 0 || start >= _length)
+        {
+            ThrowHelper.OutOfRange(nameof(start), start, $"The start is outside the map (length {_length}).");
+        }
+
+        long count = length ?? _length;
+        if (count < 0)
+        {
+            ThrowHelper.OutOfRange(nameof(length), count, "The length must not be negative.");
+        }
+
+        if (count > long.MaxValue - start)
+        {
+            ThrowHelper.OutOfRange(nameof(length), count, "The start plus the length overflows.");
+        }
+
+        RequirePageAligned(start, nameof(start));
+        if (advice is MapAdvice.HardwarePoison or MapAdvice.SoftOffline)
+        {
+            throw new NotSupportedException($"MapAdvice.{advice} is refused: it takes the pages away from the process, so the next access would fault.");
+        }
+
+        count = Math.Min(count, _length - start);
+        s_platform.Advise(_data + start, count, advice);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="count"/> bytes from <paramref name="source"/> to
+    /// <paramref name="destination"/>; the ranges may overlap (Python's <c>move</c>). The cursor
+    /// does not move.
+    /// </summary>
+    /// <param name="destination">Where the bytes go.</param>
+    /// <param name="source">Where they come from.</param>
+    /// <param name="count">How many.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is read-only (checked before the ranges).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A range is not inside the map; nothing is moved.</exception>
+    public void Move(long destination, long source, long count)
+    {
+        ThrowIfNotWritable();
+        if (destination < 0 || source < 0 || count < 0 || _length - destination < count || _length - source < count)
+        {
+            ThrowHelper.OutOfRange(nameof(count), count, $"Moving {count} bytes from {source} to {destination} reaches outside the map (length {_length}).");
+        }
+
+        Buffer.MemoryCopy(_data + source, _data + destination, _length - destination, count);
+    }
+
+    /// <summary>
+    /// Changes the map's length (Python's <c>resize</c>). A file map resizes its file to
+    /// <c>Offset + newSize</c> and follows it; anonymous private memory grows with zeros. The
+    /// cursor stays where it is, even past the new end. On failure the map and the file are as
+    /// they were.
+    /// </summary>
+    /// <param name="newSize">The new length; at least 1.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">Exported memory is still in use (checked first).</exception>
+    /// <exception cref="NotSupportedException">The map was opened with <c>trackFile: false</c>, is read-only or copy-on-write, or is shared anonymous memory asked to grow (Linux cannot grow it: the new pages would fault).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newSize"/> is not positive, or <c>Offset + newSize</c> overflows.</exception>
+    /// <exception cref="MapIOException">The OS refused.</exception>
+    public void Resize(long newSize)
+    {
+        ThrowIfClosed();
+        if (_exports > 0)
+        {
+            ThrowHelper.Exported("resize");
+        }
+
+        if (!_anonymous && !_trackFile)
+        {
+            throw new NotSupportedException("Cannot resize: the map was created with trackFile: false and holds no file descriptor.");
+        }
+
+        if (_access is not (MapAccess.Default or MapAccess.Write))
+        {
+            throw new NotSupportedException($"Cannot resize a map opened with MapAccess.{_access}: only writable shared maps can change size.");
+        }
+
+        if (newSize <= 0)
+        {
+            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The new size must be positive: a map cannot be empty.");
+        }
+
+        if (newSize > long.MaxValue - _offset)
+        {
+            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The offset plus the new size overflows.");
+        }
+
+        if (newSize == _length)
+        {
+            return;
+        }
+
+        if (_anonymous)
+        {
+            if ((_flags & MapFlags.Private) == 0 && newSize > _length)
+            {
+                throw new NotSupportedException("Cannot grow shared anonymous memory: Linux does not extend its backing object, so the new pages would fault. Create a larger map instead.");
+            }
+
+            _data = s_platform.Remap(_data, _length, newSize);
+            SetLength(newSize);
+            return;
+        }
+
+        ResizeFile(newSize);
+    }
+
+    /// <summary>
+    /// Locks the whole map in memory (<c>mlock</c>): its pages are faulted in and not swapped out.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="MapIOException">The OS refused (ENOMEM beyond <c>RLIMIT_MEMLOCK</c>).</exception>
+    /// <exception cref="UnauthorizedAccessException">The process may not lock memory (EPERM).</exception>
+    public void Lock() => Lock(0, -1);
+
+    /// <summary>Locks the range <c>[start, start + length)</c> in memory (<c>mlock</c>).</summary>
+    /// <param name="start">Where the range starts.</param>
+    /// <param name="length">How many bytes; -1 for the rest of the map.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map.</exception>
+    /// <exception cref="MapIOException">The OS refused.</exception>
+    public void Lock(long start, long length)
+    {
+        long count = CheckRange(start, length);
+        s_platform.Lock(_data + start, count);
+    }
+
+    /// <summary>Unlocks the whole map (<c>munlock</c>).</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="MapIOException">The OS refused.</exception>
+    public void Unlock() => Unlock(0, -1);
+
+    /// <summary>Unlocks the range <c>[start, start + length)</c> (<c>munlock</c>).</summary>
+    /// <param name="start">Where the range starts.</param>
+    /// <param name="length">How many bytes; -1 for the rest of the map.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map.</exception>
+    /// <exception cref="MapIOException">The OS refused.</exception>
+    public void Unlock(long start, long length)
+    {
+        long count = CheckRange(start, length);
+        s_platform.Unlock(_data + start, count);
+    }
+
+    /// <summary>
+    /// Changes the protection of the whole map (<c>mprotect</c>). Removing <see cref="MapProtection.Write"/>
+    /// makes every write refused until it is given back; a map opened read-only can never be
+    /// made writable.
+    /// </summary>
+    /// <param name="protection">The new protection.</param>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">Exported memory is still in use: its spans were handed out under the old protection.</exception>
+    /// <exception cref="NotSupportedException">Adding write access to a map opened with <see cref="MapAccess.Read"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file's open mode forbids the protection (EACCES).</exception>
+    public void Protect(MapProtection protection)
+    {
+        ThrowIfClosed();
+        if (_exports > 0)
+        {
+            ThrowHelper.Exported("change the protection of");
+        }
+
+        if (_access == MapAccess.Read && (protection & MapProtection.Write) != 0)
+        {
+            throw new NotSupportedException("A map opened read-only cannot be made writable; open it with MapAccess.Write.");
+        }
+
+        s_platform.Protect(_data, _length, protection);
+        _protection = protection;
+        SetLength(_length);
+    }
+
+    private void FlushCore(long offset, long size, bool wait)
+    {
+        ThrowIfClosed();
+        if (offset < 0 || offset > _length)
+        {
+            ThrowHelper.OutOfRange(nameof(offset), offset, $"The offset is outside the map (length {_length}).");
+        }
+
+        if (size == -1)
+        {
+            size = _length - offset;
+        }
+
+        if (size < 0 || _length - offset < size)
+        {
+            ThrowHelper.OutOfRange(nameof(size), size, $"The range reaches outside the map (length {_length}).");
+        }
+
+        RequirePageAligned(offset, nameof(offset));
+        if (_access is MapAccess.Read or MapAccess.Copy)
+        {
+            return;
+        }
+
+        s_platform.Sync(_data + offset, size, wait);
+    }
+
+    private void ResizeFile(long newSize)
+    {
+        long oldLength = _length;
+        long oldFileSize = s_platform.GetStatus(_fd).Size;
+        if (newSize > oldLength)
+        {
+            // Grow the file first so the new pages have backing; undo it if the mapping cannot follow.
+            s_platform.Truncate(_fd, _offset + newSize);
+            try
+            {
+                _data = s_platform.Remap(_data, oldLength, newSize);
+            }
+            catch
+            {
+                s_platform.Truncate(_fd, oldFileSize);
+                throw;
+            }
+        }
+        else
+        {
+            // Shrink the mapping first (in place, never fails in practice); the file keeps the
+            // bytes until the truncate succeeds, so a failure loses nothing.
+            _data = s_platform.Remap(_data, oldLength, newSize);
+            try
+            {
+                s_platform.Truncate(_fd, _offset + newSize);
+            }
+            catch
+            {
+                _data = s_platform.Remap(_data, newSize, oldLength);
+                throw;
+            }
+        }
+
+        SetLength(newSize);
+    }
+
+    private long CheckRange(long start, long length)
+    {
+        ThrowIfClosed();
+        if (start < 0 || start > _length)
+        {
+            ThrowHelper.OutOfRange(nameof(start), start, $"The start is outside the map (length {_length}).");
+        }
+
+        long count = length == -1 ? _length - start : length;
+        if (count < 0 || _length - start < count)
+        {
+            ThrowHelper.OutOfRange(nameof(length), length, $"The range reaches outside the map (length {_length}).");
+        }
+
+        return count;
+    }
+
+    private static void RequirePageAligned(long offset, string parameter)
+    {
+        if (offset % PageSize != 0)
+        {
+            throw new ArgumentException($"{offset} is not a multiple of the page size ({PageSize}).", parameter);
+        }
+    }
+}

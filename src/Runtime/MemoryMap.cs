@@ -1,0 +1,465 @@
+using System;
+using Microsoft.Win32.SafeHandles;
+using Overlay.Diagnostics;
+using Overlay.Platform;
+
+namespace Overlay;
+
+/// <summary>
+/// A memory-mapped file or block of anonymous memory: every operation of Python's
+/// <c>mmap.mmap</c>, over the operating system's own mapping calls.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The map is a byte sequence with a cursor: index it (negative indices count from the end),
+/// slice it, search it, and read or write at the cursor as with a file. Writes go straight to
+/// the mapped memory; with <see cref="MapAccess.Write"/> they reach the file without a flush.
+/// </para>
+/// <para>
+/// A map is not thread-safe. On one thread, no sequence of calls can touch memory outside a
+/// live mapping: every access is checked against the current length, and every member but
+/// <see cref="IsClosed"/>, <see cref="Close"/> and <see cref="Dispose"/> throws
+/// <see cref="ObjectDisposedException"/> once the map is closed.
+/// </para>
+/// </remarks>
+public sealed unsafe partial class MemoryMap : IDisposable
+{
+    private static readonly IMapPlatform s_platform = MapPlatform.Current;
+
+    private byte* _data;
+    private long _length;
+
+    // The length when the map may be read (written), else 0: the fast paths of the indexer
+    // compare against one of these, so a closed, unreadable or read-only map costs no extra test.
+    private long _readLimit;
+    private long _writeLimit;
+
+    private long _position;
+    private int _fd = -1;
+    private int _exports;
+    private MapProtection _protection;
+    private bool _closed;
+
+    private readonly long _offset;
+    private readonly MapAccess _access;
+    private readonly MapFlags _flags;
+    private readonly bool _anonymous;
+    private readonly bool _trackFile;
+
+    /// <summary>The size of a memory page in bytes (Python's <c>mmap.PAGESIZE</c>).</summary>
+    public static long PageSize => s_platform.PageSize;
+
+    /// <summary>
+    /// The alignment a file offset must have (Python's <c>mmap.ALLOCATIONGRANULARITY</c>):
+    /// the page size on Linux and macOS, 64 KiB on Windows.
+    /// </summary>
+    public static long AllocationGranularity => s_platform.AllocationGranularity;
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of an open file, starting at <paramref name="offset"/>
+    /// (Python's <c>mmap(fileno, length, flags, prot, access, offset, trackfd=...)</c>).
+    /// </summary>
+    /// <param name="file">An open file. The map duplicates its descriptor (unless <paramref name="trackFile"/> is false), so the file may be closed afterwards.</param>
+    /// <param name="length">How many bytes to map; 0 maps from <paramref name="offset"/> to the end of the file. Must not reach past the end of a regular file.</param>
+    /// <param name="flags">The <c>MAP_*</c> flags; defaults to <see cref="MapFlags.Shared"/>. Not together with <paramref name="access"/>.</param>
+    /// <param name="protection">The <c>PROT_*</c> bits; defaults to read and write. Not together with <paramref name="access"/>.</param>
+    /// <param name="access">How the map may be used; when <see cref="MapAccess.Default"/>, derived from the flags and protection.</param>
+    /// <param name="offset">Where in the file the map starts; a multiple of <see cref="AllocationGranularity"/>.</param>
+    /// <param name="trackFile">When false, the map keeps no descriptor: <see cref="Size"/> and <see cref="Resize"/> then refuse.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="file"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="file"/> is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length or offset, an unknown access, or a length or offset past the end of the file.</exception>
+    /// <exception cref="ArgumentException">An empty file, an unaligned offset, access given with flags or protection, or <see cref="MapFlags.Fixed"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file's open mode does not allow the access asked for.</exception>
+    /// <exception cref="MapIOException">The OS refused the mapping.</exception>
+    public MemoryMap(
+        SafeFileHandle file,
+        long length,
+        MapFlags? flags = null,
+        MapProtection? protection = null,
+        MapAccess access = MapAccess.Default,
+        long offset = 0,
+        bool trackFile = true)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ObjectDisposedException.ThrowIf(file.IsClosed, file);
+        if (file.IsInvalid)
+        {
+            throw new ArgumentException("The file handle is invalid.", nameof(file));
+        }
+
+        bool added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            int fd = checked((int)file.DangerousGetHandle());
+            (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
+            _offset = offset;
+            _trackFile = trackFile;
+            MapFile(fd, ownsDescriptor: false, length);
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of the file open on descriptor <paramref name="fileDescriptor"/>.
+    /// See <see cref="MemoryMap(SafeFileHandle, long, MapFlags?, MapProtection?, MapAccess, long, bool)"/>.
+    /// </summary>
+    /// <param name="fileDescriptor">An open file descriptor; anonymous memory comes from <see cref="Anonymous"/>, not from -1.</param>
+    /// <param name="length">How many bytes to map; 0 maps to the end of the file.</param>
+    /// <param name="flags">The <c>MAP_*</c> flags; defaults to <see cref="MapFlags.Shared"/>.</param>
+    /// <param name="protection">The <c>PROT_*</c> bits; defaults to read and write.</param>
+    /// <param name="access">How the map may be used.</param>
+    /// <param name="offset">Where in the file the map starts; a multiple of <see cref="AllocationGranularity"/>.</param>
+    /// <param name="trackFile">When false, the map keeps no descriptor of its own.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fileDescriptor"/> is negative, or as the other constructor.</exception>
+    /// <exception cref="MapIOException">The descriptor is not open (EBADF), or the OS refused the mapping.</exception>
+    public MemoryMap(
+        int fileDescriptor,
+        long length,
+        MapFlags? flags = null,
+        MapProtection? protection = null,
+        MapAccess access = MapAccess.Default,
+        long offset = 0,
+        bool trackFile = true)
+    {
+        if (fileDescriptor < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fileDescriptor), fileDescriptor, "A file descriptor is not negative; use MemoryMap.Anonymous for anonymous memory.");
+        }
+
+        (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
+        _offset = offset;
+        _trackFile = trackFile;
+        MapFile(fileDescriptor, ownsDescriptor: false, length);
+    }
+
+    private MemoryMap(int ownedDescriptor, MapAccess access, long length, long offset)
+    {
+        (_access, _flags, _protection) = MapOptions.Resolve(null, null, access);
+        _offset = offset;
+        _trackFile = true;
+        MapFile(ownedDescriptor, ownsDescriptor: true, length);
+    }
+
+    private MemoryMap(long length, MapAccess access, MapFlags flags, MapProtection protection)
+    {
+        _access = access;
+        _flags = flags;
+        _protection = protection;
+        _anonymous = true;
+        _data = s_platform.Map(length, protection, flags | MapFlags.Anonymous, -1, 0);
+        SetLength(length);
+        if (OverlayEventSource.Log.IsEnabled())
+        {
+            OverlayEventSource.Log.MapCreated(string.Empty, -1, length, access.ToString(), 0);
+        }
+    }
+
+    /// <summary>
+    /// Opens the file at <paramref name="path"/> and maps it. The map owns the file: closing the
+    /// map closes it.
+    /// </summary>
+    /// <param name="path">The file to map; it must exist and, unless <paramref name="length"/> is given, not be empty.</param>
+    /// <param name="access">How the map may be used: <see cref="MapAccess.Read"/> and <see cref="MapAccess.Copy"/> open the file read-only, the others read-write.</param>
+    /// <param name="length">How many bytes to map; 0 maps to the end of the file.</param>
+    /// <param name="offset">Where in the file the map starts; a multiple of <see cref="AllocationGranularity"/>.</param>
+    /// <returns>The open map.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="System.IO.FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be opened for the access asked for.</exception>
+    public static MemoryMap Open(string path, MapAccess access = MapAccess.Write, long length = 0, long offset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        MapOptions.Validate(length, offset, access);
+        bool writable = access is MapAccess.Write or MapAccess.Default;
+        int fd = s_platform.OpenFile(path, writable);
+        return new MemoryMap(fd, access, length, offset);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of anonymous memory, filled with zeros
+    /// (Python's <c>mmap(-1, length, ...)</c>). Shared by default: a forked child sees the same memory.
+    /// </summary>
+    /// <param name="length">How many bytes; at least 1.</param>
+    /// <param name="flags">The <c>MAP_*</c> flags; defaults to <see cref="MapFlags.Shared"/>. <see cref="MapFlags.Anonymous"/> is added.</param>
+    /// <param name="protection">The <c>PROT_*</c> bits; defaults to read and write.</param>
+    /// <param name="access">How the map may be used; not together with <paramref name="flags"/> or <paramref name="protection"/>.</param>
+    /// <returns>The new map.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or the access is unknown.</exception>
+    /// <exception cref="ArgumentException">Access given with flags or protection, or <see cref="MapFlags.Fixed"/>.</exception>
+    /// <exception cref="MapIOException">The OS refused (ENOMEM for more than it can give).</exception>
+    public static MemoryMap Anonymous(long length, MapFlags? flags = null, MapProtection? protection = null, MapAccess access = MapAccess.Default)
+    {
+        if (length <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "An anonymous map needs a positive length.");
+        }
+
+        var (resolvedAccess, resolvedFlags, resolvedProtection) = MapOptions.Resolve(flags, protection, access);
+        return new MemoryMap(length, resolvedAccess, resolvedFlags, resolvedProtection);
+    }
+
+    /// <summary>The number of bytes mapped (Python's <c>len(m)</c>).</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public long Length
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _length;
+        }
+    }
+
+    /// <summary>How the map may be used, derived from the flags and protection when opened with <see cref="MapAccess.Default"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public MapAccess Access
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _access;
+        }
+    }
+
+    /// <summary>The <c>MAP_*</c> flags the map was created with.</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public MapFlags Flags
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _anonymous ? _flags | MapFlags.Anonymous : _flags;
+        }
+    }
+
+    /// <summary>The current protection of the pages (changed by <see cref="Protect"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public MapProtection Protection
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _protection;
+        }
+    }
+
+    /// <summary>Where in the file the map starts; 0 for anonymous memory.</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public long Offset
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _offset;
+        }
+    }
+
+    /// <summary>True for anonymous memory, false for a file map.</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public bool IsAnonymous
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _anonymous;
+        }
+    }
+
+    /// <summary>Whether the map can be written now (false for read-only maps and after <see cref="Protect"/> removed write access).</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public bool CanWrite
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _writeLimit != 0;
+        }
+    }
+
+    /// <summary>Whether the map can be read now (false when its protection has neither read nor write).</summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public bool CanRead
+    {
+        get
+        {
+            ThrowIfClosed();
+            return _readLimit != 0;
+        }
+    }
+
+    /// <summary>True once <see cref="Close"/> or <see cref="Dispose"/> ran (Python's <c>closed</c>).</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>
+    /// The size of the mapped file in bytes, read from the file each time (Python's <c>size()</c>);
+    /// for anonymous memory, the map's length.
+    /// </summary>
+    /// <returns>The file's current size.</returns>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map was created with <c>trackFile: false</c> and holds no descriptor.</exception>
+    public long Size()
+    {
+        ThrowIfClosed();
+        if (_anonymous)
+        {
+            return _length;
+        }
+
+        if (!_trackFile)
+        {
+            throw new NotSupportedException("Cannot get the file's size: the map was created with trackFile: false and holds no file descriptor.");
+        }
+
+        return s_platform.GetStatus(_fd).Size;
+    }
+
+    /// <summary>
+    /// Unmaps the memory and closes the map's file descriptor. A second call does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Memory exported by <see cref="AcquireMemory"/>, <see cref="AcquireReadOnlyMemory"/> or a line enumerator is still in use; the map stays open.</exception>
+    public void Close()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        if (_exports > 0)
+        {
+            ThrowHelper.Exported("close");
+        }
+
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the map, as <see cref="Close"/>.</summary>
+    /// <exception cref="InvalidOperationException">Exported memory is still in use; the map stays open.</exception>
+    public void Dispose() => Close();
+
+    /// <summary>Unmaps a map that was never closed. Exports keep the map reachable, so none is alive here.</summary>
+    ~MemoryMap() => Release();
+
+    /// <summary>Describes the map as Python's <c>repr</c> does.</summary>
+    /// <returns>For example <c>MemoryMap(closed=False, access=Default, length=11, pos=0, offset=0)</c>.</returns>
+    public override string ToString() =>
+        _closed
+            ? "MemoryMap(closed=True)"
+            : $"MemoryMap(closed=False, access={_access}, length={_length}, pos={_position}, offset={_offset})";
+
+    private void MapFile(int fd, bool ownsDescriptor, long length)
+    {
+        try
+        {
+            MapOptions.Validate(length, _offset, _access);
+            FileStatus status = s_platform.GetStatus(fd);
+            length = MapOptions.ResolveFileLength(status, length, _offset);
+
+            int mapFd = fd;
+            if (!ownsDescriptor && _trackFile)
+            {
+                mapFd = s_platform.Duplicate(fd);
+                ownsDescriptor = true;
+            }
+
+            try
+            {
+                _data = s_platform.Map(length, _protection, _flags, mapFd, _offset);
+            }
+            catch
+            {
+                if (ownsDescriptor)
+                {
+                    s_platform.CloseFile(mapFd);
+                    ownsDescriptor = false;
+                }
+
+                throw;
+            }
+
+            _fd = ownsDescriptor ? mapFd : -1;
+            ownsDescriptor = false;
+            SetLength(length);
+            if (OverlayEventSource.Log.IsEnabled())
+            {
+                OverlayEventSource.Log.MapCreated(s_platform.DescribeFile(fd), fd, length, _access.ToString(), _offset);
+            }
+        }
+        catch
+        {
+            if (ownsDescriptor)
+            {
+                s_platform.CloseFile(fd);
+            }
+
+            GC.SuppressFinalize(this);
+            throw;
+        }
+    }
+
+    /// <summary>Sets the length and the limits the fast paths compare against.</summary>
+    private void SetLength(long length)
+    {
+        _length = length;
+        _readLimit = (_protection & (MapProtection.Read | MapProtection.Write)) != 0 ? length : 0;
+        _writeLimit = _access != MapAccess.Read && (_protection & MapProtection.Write) != 0 ? length : 0;
+    }
+
+    private void Release()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        if (_data != null)
+        {
+            s_platform.Unmap(_data, _length);
+        }
+
+        if (_fd >= 0)
+        {
+            s_platform.CloseFile(_fd);
+        }
+
+        _data = null;
+        _fd = -1;
+        _length = 0;
+        _readLimit = 0;
+        _writeLimit = 0;
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            ThrowHelper.Closed();
+        }
+    }
+
+    private void ThrowIfNotReadable()
+    {
+        ThrowIfClosed();
+        if (_readLimit == 0)
+        {
+            ThrowHelper.NotReadable();
+        }
+    }
+
+    private void ThrowIfNotWritable()
+    {
+        ThrowIfClosed();
+        if (_writeLimit == 0)
+        {
+            ThrowHelper.ReadOnly();
+        }
+    }
+}
