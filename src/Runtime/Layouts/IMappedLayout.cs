@@ -1,0 +1,61 @@
+namespace Overlay;
+
+/// <summary>
+/// Implemented by the generator for every <see cref="MappedLayoutAttribute"/> struct, so generic
+/// code can copy records in and out of a map without reflection.
+/// </summary>
+/// <typeparam name="TSelf">The layout struct.</typeparam>
+public interface IMappedLayout<TSelf>
+    where TSelf : struct, IMappedLayout<TSelf>
+{
+    /// <summary>The record's size in bytes.</summary>
+    static abstract int SizeInBytes { get; }
+
+    /// <summary>A stable hash of the fields' names, types, offsets and byte orders.</summary>
+    static abstract ulong LayoutFingerprint { get; }
+
+    /// <summary>The layout's description.</summary>
+    static abstract LayoutInfo LayoutInfo { get; }
+
+    /// <summary>Copies the record at <paramref name="offset"/> out of the map.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the record starts.</param>
+    /// <returns>The record.</returns>
+    static abstract TSelf Load(MemoryMap map, long offset);
+
+    /// <summary>Copies <paramref name="value"/> into the map at <paramref name="offset"/>.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the record starts.</param>
+    /// <param name="value">The record.</param>
+    static abstract void Store(MemoryMap map, long offset, in TSelf value);
+}
+
+/// <summary>
+/// Implemented by the generated <c>View</c> and <c>ReadOnlyView</c> of every layout: a record at an
+/// offset in a map, whose accessors read and write the mapped bytes.
+/// </summary>
+/// <typeparam name="TSelf">The view struct.</typeparam>
+public interface IMappedView<TSelf>
+    where TSelf : struct, IMappedView<TSelf>
+{
+    /// <summary>The record's size in bytes.</summary>
+    static abstract int SizeInBytes { get; }
+
+    /// <summary>The layout's fingerprint.</summary>
+    static abstract ulong LayoutFingerprint { get; }
+
+    /// <summary>True for a <c>ReadOnlyView</c>: the only kind a read-only map hands out.</summary>
+    static abstract bool IsReadOnly { get; }
+
+    /// <summary>Creates a view of the record at <paramref name="offset"/>, checking that it lies inside the map.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the record starts.</param>
+    /// <returns>The view.</returns>
+    static abstract TSelf Create(MemoryMap map, long offset);
+
+    /// <summary>The map the view reads.</summary>
+    MemoryMap Map { get; }
+
+    /// <summary>Where the record starts in the map.</summary>
+    long Offset { get; }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+
+namespace Overlay;
+
+/// <summary>
+/// A layout's description, emitted by the generator as plain data so tools (inspectors, docs,
+/// file dumpers) can read it without reflection.
+/// </summary>
+/// <param name="Name">The layout's fully qualified type name.</param>
+/// <param name="SizeInBytes">The record's size in bytes.</param>
+/// <param name="Fingerprint">The layout fingerprint.</param>
+/// <param name="Fields">The fields in offset order.</param>
+public sealed record LayoutInfo(string Name, int SizeInBytes, ulong Fingerprint, IReadOnlyList<LayoutField> Fields);
+
+/// <summary>One field of a <see cref="LayoutInfo"/>.</summary>
+/// <param name="Name">The field's name.</param>
+/// <param name="Offset">Its offset from the start of the record.</param>
+/// <param name="SizeInBytes">Its size in bytes (all elements, for arrays).</param>
+/// <param name="Kind">What kind of value it holds.</param>
+/// <param name="TypeName">The C# type of the value (of one element, for arrays), fully qualified.</param>
+/// <param name="IsBigEndian">Whether the value is stored big-endian.</param>
+/// <param name="Length">The number of bytes of a string, or of elements of an array; 0 otherwise.</param>
+/// <param name="Layout">The nested layout, for <see cref="LayoutFieldKind.Layout"/> fields and arrays of layouts.</param>
+public sealed record LayoutField(
+    string Name,
+    int Offset,
+    int SizeInBytes,
+    LayoutFieldKind Kind,
+    string TypeName,
+    bool IsBigEndian,
+    int Length = 0,
+    LayoutInfo? Layout = null);
+
+/// <summary>The kinds of field a layout can hold.</summary>
+public enum LayoutFieldKind
+{
+    /// <summary>A primitive: <c>bool</c>, integers, floating point, <c>Half</c>, <c>char</c>.</summary>
+    Primitive,
+
+    /// <summary>An enum, stored as its underlying type.</summary>
+    Enum,
+
+    /// <summary>A <see cref="System.Guid"/>, 16 bytes.</summary>
+    Guid,
+
+    /// <summary>A fixed-length UTF-8 string.</summary>
+    Utf8String,
+
+    /// <summary>A fixed-length ASCII string.</summary>
+    AsciiString,
+
+    /// <summary>A fixed-length array of primitives or enums.</summary>
+    ValueArray,
+
+    /// <summary>A fixed-length array of nested layouts.</summary>
+    LayoutArray,
+
+    /// <summary>A nested layout.</summary>
+    Layout,
+}

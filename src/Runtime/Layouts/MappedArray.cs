@@ -1,0 +1,110 @@
+using System;
+
+namespace Overlay;
+
+/// <summary>
+/// <see cref="Count"/> records of one layout, back to back in a map: the indexer returns views
+/// that read and write the mapped bytes. A read-only map only hands out arrays of read-only views.
+/// </summary>
+/// <typeparam name="TView">The generated <c>View</c> or <c>ReadOnlyView</c> of a layout.</typeparam>
+public readonly struct MappedArray<TView>
+    where TView : struct, IMappedView<TView>
+{
+    private readonly MemoryMap _map;
+    private readonly long _offset;
+    private readonly long _count;
+
+    /// <summary>Creates an array of <paramref name="count"/> records starting at <paramref name="offset"/>.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the first record starts.</param>
+    /// <param name="count">The number of records.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="map"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The records do not lie inside the map, or the count is negative.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TView"/> is writable but the map is read-only.</exception>
+    public MappedArray(MemoryMap map, long offset, long count)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!TView.IsReadOnly && !map.CanWrite)
+        {
+            throw new NotSupportedException($"The map is read-only: use the layout's ReadOnlyView, not {typeof(TView).Name}.");
+        }
+
+        if (count > long.MaxValue / TView.SizeInBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The records' total size overflows.");
+        }
+
+        map.EnsureRange(offset, count * TView.SizeInBytes);
+        _map = map;
+        _offset = offset;
+        _count = count;
+    }
+
+    /// <summary>The number of records.</summary>
+    public long Count => _count;
+
+    /// <summary>The map the records live in.</summary>
+    public MemoryMap Map => _map;
+
+    /// <summary>Where the first record starts.</summary>
+    public long Offset => _offset;
+
+    /// <summary>A view of the record at <paramref name="index"/>.</summary>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the record no longer lies inside the map.</exception>
+    public TView this[long index]
+    {
+        get
+        {
+            if ((ulong)index >= (ulong)_count)
+            {
+                ThrowIndex(index);
+            }
+
+            return TView.Create(_map, _offset + (index * TView.SizeInBytes));
+        }
+    }
+
+    /// <summary>The records <c>[start, start + count)</c> as an array of their own.</summary>
+    /// <param name="start">The first record.</param>
+    /// <param name="count">How many records.</param>
+    /// <returns>The slice.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The slice is not inside the array.</exception>
+    public MappedArray<TView> Slice(long start, long count)
+    {
+        if (start < 0 || count < 0 || start > _count - count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {count}) are not inside the array of {_count}.");
+        }
+
+        return new MappedArray<TView>(_map, _offset + (start * TView.SizeInBytes), count);
+    }
+
+    /// <summary>Enumerates views of the records without allocating.</summary>
+    /// <returns>The enumerator.</returns>
+    public Enumerator GetEnumerator() => new(this);
+
+    private void ThrowIndex(long index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the array of {_count} records.");
+
+    /// <summary>Enumerates a <see cref="MappedArray{TView}"/>.</summary>
+    public struct Enumerator
+    {
+        private readonly MappedArray<TView> _array;
+        private long _index;
+
+        internal Enumerator(MappedArray<TView> array)
+        {
+            _array = array;
+            _index = -1;
+        }
+
+        /// <summary>A view of the current record.</summary>
+        public readonly TView Current => _array[_index];
+
+        /// <summary>Moves to the next record.</summary>
+        /// <returns>False after the last record.</returns>
+        public bool MoveNext() => ++_index < _array.Count;
+    }
+}

@@ -1,0 +1,140 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Overlay;
+
+public sealed unsafe partial class MemoryMap
+{
+    /// <summary>
+    /// Reads a <typeparamref name="T"/> at <paramref name="offset"/> in the machine's byte order,
+    /// without alignment requirements and without moving the cursor. This is what generated
+    /// layout views call; each call is checked against the live mapping.
+    /// </summary>
+    /// <typeparam name="T">An unmanaged type: a primitive, an enum, or a struct of them.</typeparam>
+    /// <param name="offset">Where the value starts; the whole value must lie inside the map.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is not readable.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T ReadAt<T>(long offset)
+        where T : unmanaged
+    {
+        // offset <= limit - size, with the subtraction done first: sizes are tiny and limits are
+        // never negative, so one signed compare plus the sign test covers every case.
+        if (offset < 0 || offset > _readLimit - sizeof(T))
+        {
+            ThrowAccessOutOfRange(offset, sizeof(T), write: false);
+        }
+
+        return Unsafe.ReadUnaligned<T>(_data + offset);
+    }
+
+    /// <summary>
+    /// Writes a <typeparamref name="T"/> at <paramref name="offset"/> in the machine's byte order,
+    /// without alignment requirements and without moving the cursor.
+    /// </summary>
+    /// <typeparam name="T">An unmanaged type.</typeparam>
+    /// <param name="offset">Where the value starts; the whole value must lie inside the map.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The value does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is read-only.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteAt<T>(long offset, T value)
+        where T : unmanaged
+    {
+        if (offset < 0 || offset > _writeLimit - sizeof(T))
+        {
+            ThrowAccessOutOfRange(offset, sizeof(T), write: true);
+        }
+
+        Unsafe.WriteUnaligned(_data + offset, value);
+    }
+
+    /// <summary>Copies <c>destination.Length</c> bytes from <paramref name="offset"/> into <paramref name="destination"/>, without moving the cursor.</summary>
+    /// <param name="offset">Where the bytes start.</param>
+    /// <param name="destination">Where they go; its length is how many are read.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is not readable.</exception>
+    public void ReadAt(long offset, Span<byte> destination)
+    {
+        if (offset < 0 || offset > _readLimit - destination.Length)
+        {
+            ThrowAccessOutOfRange(offset, destination.Length, write: false);
+        }
+
+        new ReadOnlySpan<byte>(_data + offset, destination.Length).CopyTo(destination);
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="offset"/>, without moving the cursor. All of it fits, or nothing is written.</summary>
+    /// <param name="offset">Where the bytes go.</param>
+    /// <param name="source">The bytes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is read-only.</exception>
+    public void WriteAt(long offset, ReadOnlySpan<byte> source)
+    {
+        if (offset < 0 || offset > _writeLimit - source.Length)
+        {
+            ThrowAccessOutOfRange(offset, source.Length, write: true);
+        }
+
+        source.CopyTo(new Span<byte>(_data + offset, source.Length));
+    }
+
+    /// <summary>Fills <c>[offset, offset + count)</c> with <paramref name="value"/>, without moving the cursor.</summary>
+    /// <param name="offset">Where the range starts.</param>
+    /// <param name="count">How many bytes.</param>
+    /// <param name="value">The byte to write.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="NotSupportedException">The map is read-only.</exception>
+    public void Fill(long offset, long count, byte value)
+    {
+        if (offset < 0 || count < 0 || offset > _writeLimit - count)
+        {
+            ThrowAccessOutOfRange(offset, count, write: true);
+        }
+
+        for (long done = 0; done < count;)
+        {
+            int chunk = (int)Math.Min(count - done, int.MaxValue);
+            new Span<byte>(_data + offset + done, chunk).Fill(value);
+            done += chunk;
+        }
+    }
+
+    /// <summary>
+    /// Checks that <c>[offset, offset + size)</c> lies inside the map now, for a view that is about
+    /// to be handed out; every later access is checked again.
+    /// </summary>
+    /// <param name="offset">Where the range starts.</param>
+    /// <param name="size">How many bytes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    public void EnsureRange(long offset, long size)
+    {
+        ThrowIfClosed();
+        if (offset < 0 || size < 0 || offset > _length - size)
+        {
+            ThrowHelper.OutOfRange(nameof(offset), offset, $"{size} bytes at offset {offset} do not lie inside the map (length {_length}).");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowAccessOutOfRange(long offset, long size, bool write)
+    {
+        if (write)
+        {
+            ThrowIfNotWritable();
+        }
+        else
+        {
+            ThrowIfNotReadable();
+        }
+
+        ThrowHelper.OutOfRange(nameof(offset), offset, $"{size} bytes at offset {offset} do not lie inside the map (length {_length}).");
+    }
+}
