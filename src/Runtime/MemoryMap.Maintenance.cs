@@ -152,7 +152,8 @@ public sealed unsafe partial class MemoryMap
 
         if (_anonymous)
         {
-            if ((_flags & MapFlags.Private) == 0 && newSize > _length)
+            // MAP_SHARED_VALIDATE (0x03) shares the Private bit, so compare the whole mapping type.
+            if ((_flags & MapFlags.SharedValidate) != MapFlags.Private && newSize > _length)
             {
                 throw new NotSupportedException("Cannot grow shared anonymous memory: Linux does not extend its backing object, so the new pages would fault. Create a larger map instead.");
             }

@@ -93,6 +93,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         {
             file.DangerousAddRef(ref added);
             int fd = checked((int)file.DangerousGetHandle());
+            MapOptions.Validate(length, offset, access);
             (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
             _offset = offset;
             _trackFile = trackFile;
@@ -134,6 +135,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
             throw new ArgumentOutOfRangeException(nameof(fileDescriptor), fileDescriptor, "A file descriptor is not negative; use MemoryMap.Anonymous for anonymous memory.");
         }
 
+        MapOptions.Validate(length, offset, access);
         (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
         _offset = offset;
         _trackFile = trackFile;
@@ -358,7 +360,12 @@ public sealed unsafe partial class MemoryMap : IDisposable
     {
         try
         {
-            MapOptions.Validate(length, _offset, _access);
+            if ((_flags & MapFlags.Anonymous) != 0)
+            {
+                // Anonymous memory cannot follow a file's size; a shared one would fault when grown.
+                throw new ArgumentException("MapFlags.Anonymous maps no file: use MemoryMap.Anonymous.", "flags");
+            }
+
             FileStatus status = s_platform.GetStatus(fd);
             length = MapOptions.ResolveFileLength(status, length, _offset);
 
