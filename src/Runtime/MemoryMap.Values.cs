@@ -60,6 +60,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="NotSupportedException">The map is not readable.</exception>
     public void ReadAt(long offset, Span<byte> destination)
     {
+        ThrowIfClosed(); // an empty range passes the bounds test even on a closed map
         if (offset < 0 || offset > _readLimit - destination.Length)
         {
             ThrowAccessOutOfRange(offset, destination.Length, write: false);
@@ -76,6 +77,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="NotSupportedException">The map is read-only.</exception>
     public void WriteAt(long offset, ReadOnlySpan<byte> source)
     {
+        ThrowIfClosed(); // an empty range passes the bounds test even on a closed map
         if (offset < 0 || offset > _writeLimit - source.Length)
         {
             ThrowAccessOutOfRange(offset, source.Length, write: true);
@@ -93,6 +95,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="NotSupportedException">The map is read-only.</exception>
     public void Fill(long offset, long count, byte value)
     {
+        ThrowIfClosed(); // an empty range passes the bounds test even on a closed map
         if (offset < 0 || count < 0 || offset > _writeLimit - count)
         {
             ThrowAccessOutOfRange(offset, count, write: true);
