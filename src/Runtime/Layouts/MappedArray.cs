@@ -66,6 +66,16 @@ public readonly struct MappedArray<TView>
         }
     }
 
+    /// <summary>
+    /// A view of the record at <paramref name="index"/>, as the indexer. C# refuses to set a
+    /// property on a struct an indexer returns (CS1612) but allows it on one a method returns, so
+    /// <c>array.At(i).Id = 5</c> writes in one statement where <c>array[i].Id = 5</c> does not compile.
+    /// </summary>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The view.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the record no longer lies inside the map.</exception>
+    public TView At(long index) => this[index];
+
     /// <summary>The records <c>[start, start + count)</c> as an array of their own.</summary>
     /// <param name="start">The first record.</param>
     /// <param name="count">How many records.</param>
