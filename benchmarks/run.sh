@@ -39,7 +39,9 @@ fi
     echo
     echo "# dotnet run -c Release --project benchmarks/Overlay.Benchmarks -- $* --artifacts $out"
     dotnet run -c Release --project "$root/benchmarks/Overlay.Benchmarks" -- "$@" --artifacts "$out"
+    echo "load after BenchmarkDotNet: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "# ${python[*]} benchmarks/python/mmap_bench.py \$OVERLAY_BENCH_DIR --bdn $out/results"
     "${python[@]}" "$root/benchmarks/python/mmap_bench.py" "$data" --bdn "$out/results" --markdown "$out/python.md" --json "$out/python.json"
+    echo "load after Python: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/run.log"
