@@ -2,7 +2,7 @@
 # Runs every benchmark of issue #2 on one set of files: BenchmarkDotNet (C#, short in-process job)
 # and then benchmarks/python/mmap_bench.py (Python's mmap), and checks the targets.
 #
-#   benchmarks/run.sh                      # everything (about 4-5 minutes on 2 cores)
+#   benchmarks/run.sh                      # everything (about 3.5-4 minutes on 2 busy cores)
 #   benchmarks/run.sh --filter '*Find*'    # BenchmarkDotNet arguments replace the default --filter '*'
 #
 # The files (256 MiB of random bytes, 256 MiB of 80-byte lines, 4 KiB) are made once in a temporary
