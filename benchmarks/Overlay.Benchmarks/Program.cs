@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using Perfolizer.Horology;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks of issue #2 with a short in-process job (see docs/benchmarks.md).
+/// Arguments are BenchmarkDotNet's (<c>--filter</c>, <c>--artifacts</c>, ...).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        bool ownDirectory = BenchFiles.Prepare();
+        try
+        {
+            // In-process: no generated project to build per run (the machine has 2 shared cores).
+            // 3 warm-up and 5 measured iterations of about 250 ms each keep the whole suite short.
+            Job job = Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1)
+                .WithWarmupCount(3)
+                .WithIterationCount(5)
+                .WithIterationTime(TimeInterval.FromMilliseconds(250))
+                .WithId("Short");
+
+            IConfig config = ManualConfig.Create(DefaultConfig.Instance)
+                .AddJob(job)
+                .AddColumn(new PerOpColumn())
+                .AddExporter(JsonExporter.Brief)
+                .HideColumns(Column.Error, Column.Job, Column.RatioSD)
+                .WithOptions(ConfigOptions.StopOnFirstError);
+
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+            foreach (var summary in summaries)
+            {
+                if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || !summary.Reports.All(r => r.Success))
+                {
+                    return 1;
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            if (ownDirectory)
+            {
+                Directory.Delete(BenchFiles.Directory, recursive: true);
+            }
+        }
+    }
+}
