@@ -191,7 +191,7 @@ public sealed unsafe partial class MemoryMap
         while (position < end)
         {
             int window = (int)Math.Min(end - position, int.MaxValue);
-            int newline = new ReadOnlySpan<byte>(_data + position, window).IndexOf((byte)'\n');
+            int newline = NewlineSearch.IndexOf(new ReadOnlySpan<byte>(_data + position, window));
             if (newline >= 0)
             {
                 return position + newline + 1 - start;
@@ -203,27 +203,24 @@ public sealed unsafe partial class MemoryMap
         return Math.Max(0, end - start);
     }
 
-    /// <summary>Moves the cursor past a line handed out by <see cref="MappedLineEnumerator"/> and returns its span.</summary>
-    internal ReadOnlySpan<byte> TakeLine()
+    /// <summary>Hands out the line at the cursor and moves past it; false at the end (for <see cref="MappedLineEnumerator"/>).</summary>
+    internal bool TryTakeLine(out ReadOnlySpan<byte> line)
     {
+        ThrowIfNotReadable();
+        if (_position >= _length)
+        {
+            line = default;
+            return false;
+        }
+
         long length = LineLength(_position);
         if (length > int.MaxValue)
         {
             throw new InvalidOperationException("A line longer than 2 GiB does not fit in a span; use ReadLine or Find.");
         }
 
-        var line = new ReadOnlySpan<byte>(_data + _position, (int)length);
+        line = new ReadOnlySpan<byte>(_data + _position, (int)length);
         _position += length;
-        return line;
-    }
-
-    /// <summary>Whether the cursor has a line left to hand out.</summary>
-    internal bool HasLine
-    {
-        get
-        {
-            ThrowIfNotReadable();
-            return _position < _length;
-        }
+        return true;
     }
 }

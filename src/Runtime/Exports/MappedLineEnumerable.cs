@@ -41,14 +41,7 @@ public ref struct MappedLineEnumerator
     public bool MoveNext()
     {
         ObjectDisposedException.ThrowIf(_released, typeof(MappedLineEnumerator));
-        if (!_map.HasLine)
-        {
-            _current = default;
-            return false;
-        }
-
-        _current = _map.TakeLine();
-        return true;
+        return _map.TryTakeLine(out _current);
     }
 
     /// <summary>Ends the walk and its hold on the map.</summary>
