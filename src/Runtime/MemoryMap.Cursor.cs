@@ -203,6 +203,20 @@ public sealed unsafe partial class MemoryMap
         return Math.Max(0, end - start);
     }
 
+    /// <summary>The cursor, for <see cref="MappedLineEnumerator"/>, which holds an export and so a stable mapping.</summary>
+    internal long CursorPosition
+    {
+        get => _position;
+        set => _position = value;
+    }
+
+    /// <summary>The mapped bytes from <paramref name="start"/>, at most <see cref="int.MaxValue"/> of them; empty past the end.</summary>
+    internal ReadOnlySpan<byte> WindowFrom(long start)
+    {
+        ThrowIfNotReadable();
+        return start >= _length ? default : new ReadOnlySpan<byte>(_data + start, (int)Math.Min(_length - start, int.MaxValue));
+    }
+
     /// <summary>Hands out the line at the cursor and moves past it; false at the end (for <see cref="MappedLineEnumerator"/>).</summary>
     internal bool TryTakeLine(out ReadOnlySpan<byte> line)
     {

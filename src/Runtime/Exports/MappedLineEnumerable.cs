@@ -1,4 +1,8 @@
 using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Overlay;
 
@@ -18,18 +22,31 @@ public readonly ref struct MappedLineEnumerable
 /// Walks lines as spans over the mapped bytes. Holds an export on the map from creation to
 /// <see cref="Dispose"/> (which <c>foreach</c> calls), so no line span can outlive the mapping.
 /// </summary>
+/// <remarks>
+/// Lines are short, so the walk keeps a bit mask of the newlines in the current 64-byte block
+/// and hands out the next line with a trailing-zero count instead of a new search per line. The
+/// mask is taken when the walk reaches a block: bytes changed ahead of the cursor during the walk
+/// may be seen as they were then. Moving the cursor (<see cref="MemoryMap.Seek"/>) restarts the
+/// walk there.
+/// </remarks>
 public ref struct MappedLineEnumerator
 {
+    private const int BlockSize = 64;
+
     private readonly MemoryMap _map;
     private ReadOnlySpan<byte> _current;
+    private ReadOnlySpan<byte> _window;
+    private long _base;
+    private int _next;
+    private int _blockStart;
+    private ulong _mask;
     private bool _released;
 
     internal MappedLineEnumerator(MemoryMap map)
     {
         map.AddExport();
         _map = map;
-        _current = default;
-        _released = false;
+        _base = -1;
     }
 
     /// <summary>The current line, its <c>\n</c> included (the last line may lack one).</summary>
@@ -41,7 +58,32 @@ public ref struct MappedLineEnumerator
     public bool MoveNext()
     {
         ObjectDisposedException.ThrowIf(_released, typeof(MappedLineEnumerator));
-        return _map.TryTakeLine(out _current);
+        if (_map.CursorPosition != _base + _next)
+        {
+            Restart();
+        }
+
+        while (_mask == 0)
+        {
+            _blockStart += BlockSize;
+            if (_blockStart >= _window.Length)
+            {
+                return TakeRest();
+            }
+
+            _mask = NewlineMask(_window, _blockStart);
+            if (_blockStart < _next)
+            {
+                _mask &= ulong.MaxValue << (_next - _blockStart);
+            }
+        }
+
+        int newline = _blockStart + BitOperations.TrailingZeroCount(_mask);
+        _mask &= _mask - 1;
+        _current = _window.Slice(_next, newline + 1 - _next);
+        _next = newline + 1;
+        _map.CursorPosition = _base + _next;
+        return true;
     }
 
     /// <summary>Ends the walk and its hold on the map.</summary>
@@ -51,7 +93,76 @@ public ref struct MappedLineEnumerator
         {
             _released = true;
             _current = default;
+            _window = default;
             _map.ReleaseExport();
         }
+    }
+
+    private void Restart()
+    {
+        _base = _map.CursorPosition;
+        _window = _map.WindowFrom(_base);
+        _next = 0;
+        _mask = 0;
+
+        // The first block starts at the cursor; later blocks follow it 64 bytes at a time.
+        _blockStart = -BlockSize;
+    }
+
+    /// <summary>No newline before the end of the window: the rest is the last line, or the walk restarts past a 2 GiB window.</summary>
+    private bool TakeRest()
+    {
+        if (_next >= _window.Length && _base + _window.Length >= _map.Length)
+        {
+            _current = default;
+            return false;
+        }
+
+        if (_base + _window.Length < _map.Length)
+        {
+            // A line crosses the window's end (maps over 2 GiB): let the map find it, then start a new window.
+            bool found = _map.TryTakeLine(out _current);
+            _base = -1;
+            _next = 0;
+            return found;
+        }
+
+        _current = _window.Slice(_next);
+        _next = _window.Length;
+        _map.CursorPosition = _base + _next;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NewlineMask(ReadOnlySpan<byte> window, int start)
+    {
+        ref byte block = ref Unsafe.Add(ref MemoryMarshal.GetReference(window), start);
+        if (window.Length - start >= BlockSize)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                return Vector512.Equals(Vector512.LoadUnsafe(ref block), Vector512.Create((byte)'\n')).ExtractMostSignificantBits();
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<byte> newline = Vector256.Create((byte)'\n');
+                ulong low = Vector256.Equals(Vector256.LoadUnsafe(ref block), newline).ExtractMostSignificantBits();
+                ulong high = Vector256.Equals(Vector256.LoadUnsafe(ref block, 32), newline).ExtractMostSignificantBits();
+                return low | (high << 32);
+            }
+        }
+
+        ulong mask = 0;
+        int count = Math.Min(BlockSize, window.Length - start);
+        for (int i = 0; i < count; i++)
+        {
+            if (Unsafe.Add(ref block, i) == (byte)'\n')
+            {
+                mask |= 1UL << i;
+            }
+        }
+
+        return mask;
     }
 }

@@ -93,6 +93,28 @@ public class LineEnumerationTests
     }
 
     [Fact]
+    public void SeekingDuringTheWalkRestartsItAtTheNewCursor()
+    {
+        using var file = new FeatureTempFile(Encoding.ASCII.GetBytes(new string('a', 100) + "\nb\n" + new string('c', 70) + "\nd"));
+        using var map = MemoryMap.Open(file.Path);
+        var seen = new System.Collections.Generic.List<string>();
+        bool rewound = false;
+        foreach (ReadOnlySpan<byte> line in map.EnumerateLines())
+        {
+            seen.Add(Encoding.ASCII.GetString(line));
+            if (seen.Count == 2 && !rewound)
+            {
+                rewound = true;
+                map.Seek(50);
+            }
+        }
+
+        Assert.Equal(
+            [new string('a', 100) + "\n", "b\n", new string('a', 50) + "\n", "b\n", new string('c', 70) + "\n", "d"],
+            seen);
+    }
+
+    [Fact]
     public void AtOrPastTheEndThereAreNoLines()
     {
         using var file = new FeatureTempFile("abc\ndef\n"u8);
