@@ -57,21 +57,7 @@ public static class FixedStrings
     {
         ArgumentNullException.ThrowIfNull(map);
         value ??= string.Empty;
-        if (value.Contains('\0'))
-        {
-            throw new ArgumentException("A fixed string cannot hold a NUL character: NUL marks its end.", nameof(value));
-        }
-
-        if (encoding == FixedStringEncoding.Ascii && !Ascii.IsValid(value))
-        {
-            throw new ArgumentException($"The field is ASCII but \"{value}\" holds other characters.", nameof(value));
-        }
-
-        int byteCount = s_utf8.GetByteCount(value);
-        if (byteCount > length)
-        {
-            throw new ArgumentException($"\"{value}\" needs {byteCount} bytes but the field holds {length}; nothing was written.", nameof(value));
-        }
+        Validate(value, length, encoding, nameof(value));
 
         byte[]? rented = null;
         Span<byte> buffer = length <= 256 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
@@ -87,6 +73,35 @@ public static class FixedStrings
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>
+    /// Throws what <see cref="Write"/> would throw for <paramref name="value"/>: generated
+    /// <c>Store</c> methods check every string before writing anything.
+    /// </summary>
+    /// <param name="value">The string; null is stored as empty.</param>
+    /// <param name="length">The field's size in bytes.</param>
+    /// <param name="encoding">How the field is encoded.</param>
+    /// <param name="paramName">The name to report (the field's, from generated code).</param>
+    /// <exception cref="ArgumentException">The value does not fit, holds a NUL character, or is not ASCII for an ASCII field.</exception>
+    public static void Validate(string? value, int length, FixedStringEncoding encoding, string? paramName = null)
+    {
+        value ??= string.Empty;
+        if (value.Contains('\0'))
+        {
+            throw new ArgumentException("A fixed string cannot hold a NUL character: NUL marks its end.", paramName);
+        }
+
+        if (encoding == FixedStringEncoding.Ascii && !Ascii.IsValid(value))
+        {
+            throw new ArgumentException($"The field is ASCII but \"{value}\" holds other characters.", paramName);
+        }
+
+        int byteCount = s_utf8.GetByteCount(value);
+        if (byteCount > length)
+        {
+            throw new ArgumentException($"\"{value}\" needs {byteCount} bytes but the field holds {length}; nothing was written.", paramName);
         }
     }
 }

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace Overlay.Generators.Diagnostics;
+
+/// <summary>
+/// Every layout diagnostic (<c>OVL1xx</c>). The parser records ids and arguments; the analyzer in
+/// <c>Overlay.Analyzers</c> reports them with these descriptors. Each id has a page under
+/// <c>docs/diagnostics/</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Overlay.Layout";
+    private const string HelpLinkBase = "https://github.com/overlay/overlay/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = new(
+        id: "OVL101",
+        title: "Layout is not partial",
+        messageFormat: "Layout '{0}' must be declared partial so the generator can add its views",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL101.md");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
+        id: "OVL102",
+        title: "Type containing a layout is not partial",
+        messageFormat: "Layout '{0}' is nested in '{1}', which must be declared partial",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL102.md");
+
+    public static readonly DiagnosticDescriptor UnsupportedFieldType = new(
+        id: "OVL103",
+        title: "Unsupported layout field type",
+        messageFormat: "Field '{0}' has type '{1}', which a layout cannot hold: {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL103.md");
+
+    public static readonly DiagnosticDescriptor OverlappingFields = new(
+        id: "OVL104",
+        title: "Layout fields overlap",
+        messageFormat: "Field '{0}' (bytes {1} to {2}) overlaps field '{3}' (bytes {4} to {5})",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL104.md");
+
+    public static readonly DiagnosticDescriptor FieldPastSize = new(
+        id: "OVL105",
+        title: "Layout field past the declared Size",
+        messageFormat: "Field '{0}' ends at byte {1}, past the layout's declared Size of {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL105.md");
+
+    public static readonly DiagnosticDescriptor MissingLength = new(
+        id: "OVL106",
+        title: "Fixed string or array without a positive length",
+        messageFormat: "Field '{0}' {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL106.md");
+
+    public static readonly DiagnosticDescriptor LayoutCycle = new(
+        id: "OVL107",
+        title: "Layout contains itself",
+        messageFormat: "Field '{0}' makes layout '{1}' contain itself ({2})",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL107.md");
+
+    public static readonly DiagnosticDescriptor GenericLayout = new(
+        id: "OVL108",
+        title: "Layout is generic",
+        messageFormat: "Layout '{0}' cannot be generic or nested in a generic type: its size and fields must be known at compile time",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL108.md");
+
+    public static readonly DiagnosticDescriptor ReservedFieldName = new(
+        id: "OVL109",
+        title: "Layout field name collides with a generated member",
+        messageFormat: "Field '{0}' has the name of a member the generator adds to layouts and their views; rename it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL109.md");
+
+    public static readonly DiagnosticDescriptor NegativeOffset = new(
+        id: "OVL110",
+        title: "Negative field offset",
+        messageFormat: "Field '{0}' has offset {1}; offsets cannot be negative",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL110.md");
+
+    /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        NotPartial,
+        ContainingTypeNotPartial,
+        UnsupportedFieldType,
+        OverlappingFields,
+        FieldPastSize,
+        MissingLength,
+        LayoutCycle,
+        GenericLayout,
+        ReservedFieldName,
+        NegativeOffset);
+
+    /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
+    /// <param name="id">An <c>OVL1xx</c> id.</param>
+    /// <returns>The descriptor.</returns>
+    public static DiagnosticDescriptor? Find(string id)
+    {
+        foreach (DiagnosticDescriptor descriptor in All)
+        {
+            if (descriptor.Id == id)
+            {
+                return descriptor;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Overlay.Generators.Model;
+
+/// <summary>One field of a layout.</summary>
+/// <param name="Name">The field's name as metadata spells it.</param>
+/// <param name="Identifier">The name as a C# identifier (<c>@</c>-escaped when a keyword).</param>
+/// <param name="Kind">What the field holds.</param>
+/// <param name="Offset">Its offset in the record.</param>
+/// <param name="SizeInBytes">Its size (all elements, for arrays).</param>
+/// <param name="TypeName">
+/// The C# type of the value, or of one element for arrays: a keyword for primitives,
+/// <c>global::</c>-qualified otherwise.
+/// </param>
+/// <param name="IsBigEndian">Whether values are stored big-endian (false where byte order does not apply).</param>
+/// <param name="Length">String bytes or array elements; 0 otherwise.</param>
+/// <param name="ElementSize">The size of one array element; the field size otherwise.</param>
+/// <param name="FingerprintType">The type's keyword in the fingerprint text (see docs/layouts.md).</param>
+internal sealed record FieldSpec(
+    string Name,
+    string Identifier,
+    FieldKind Kind,
+    int Offset,
+    int SizeInBytes,
+    string TypeName,
+    bool IsBigEndian,
+    int Length,
+    int ElementSize,
+    string FingerprintType)
+{
+    public int End => Offset + SizeInBytes;
+}
+
+/// <summary>The kinds of layout field; the names match <c>Overlay.LayoutFieldKind</c>.</summary>
+internal enum FieldKind
+{
+    Primitive,
+    Enum,
+    Guid,
+    Utf8String,
+    AsciiString,
+    ValueArray,
+    LayoutArray,
+    Layout,
+}

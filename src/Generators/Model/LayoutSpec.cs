@@ -1,0 +1,34 @@
+namespace Overlay.Generators.Model;
+
+/// <summary>
+/// Everything the emitter needs to write one layout: names as strings, sizes and offsets as
+/// numbers. No symbols, syntax or locations, so equal layouts compare equal across compilations.
+/// </summary>
+/// <param name="Namespace">The namespace, or null for the global namespace.</param>
+/// <param name="ContainingTypes">The types the layout is nested in, outermost first.</param>
+/// <param name="TypeName">The struct's name (with its keyword in <paramref name="Keyword"/>).</param>
+/// <param name="Keyword">The declaration keyword: <c>struct</c> or <c>record struct</c>.</param>
+/// <param name="FullyQualifiedName">The type as <c>global::Ns.Outer.Name</c>.</param>
+/// <param name="DisplayName">The type as <c>Ns.Outer.Name</c>, for <c>LayoutInfo.Name</c>.</param>
+/// <param name="SizeInBytes">The record's size.</param>
+/// <param name="Fingerprint">The layout fingerprint.</param>
+/// <param name="Fields">The fields in declaration order.</param>
+internal sealed record LayoutSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string TypeName,
+    string Keyword,
+    string FullyQualifiedName,
+    string DisplayName,
+    int SizeInBytes,
+    ulong Fingerprint,
+    EquatableArray<FieldSpec> Fields)
+{
+    /// <summary>The generated file's hint name: the display name, unique per type.</summary>
+    public string HintName => DisplayName + ".g.cs";
+}
+
+/// <summary>A type that contains a layout.</summary>
+/// <param name="Keyword">Its declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
+/// <param name="Name">Its name.</param>
+internal sealed record ContainingTypeSpec(string Keyword, string Name);

@@ -1,0 +1,418 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Overlay.Generators.Model;
+
+namespace Overlay.Generators.Parsing;
+
+/// <summary>
+/// Turns a <c>[MappedLayout]</c> struct's symbol into a <see cref="LayoutSpec"/> and the problems
+/// found, as data. Shared by the generator (which keeps only the spec) and the analyzer (which
+/// reports the diagnostics). Nested layouts are parsed from their symbols, recursively.
+/// </summary>
+internal sealed partial class LayoutParser
+{
+    public const string MappedLayoutAttributeName = "Overlay.MappedLayoutAttribute";
+    private const string OffsetAttributeName = "Overlay.OffsetAttribute";
+    private const string FixedStringAttributeName = "Overlay.FixedStringAttribute";
+    private const string FixedArrayAttributeName = "Overlay.FixedArrayAttribute";
+    private const string BigEndianAttributeName = "Overlay.BigEndianAttribute";
+    private const string LittleEndianAttributeName = "Overlay.LittleEndianAttribute";
+
+    private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
+    private const string SupportedElements = "a fixed array holds primitives, enums or [MappedLayout] structs";
+
+    /// <summary>The names of the members the generator adds to a layout and its views (OVL109).</summary>
+    public static readonly ImmutableArray<string> ReservedNames = ImmutableArray.Create(
+        "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets", "View", "ReadOnlyView");
+
+    private readonly CancellationToken _cancellationToken;
+
+    private LayoutParser(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
+
+    /// <summary>Parses a layout under the invariant culture.</summary>
+    /// <param name="type">The struct carrying <c>[MappedLayout]</c>.</param>
+    /// <param name="cancellationToken">Cancels the parse.</param>
+    /// <returns>The spec (null when invalid) and the diagnostics.</returns>
+    public static LayoutParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        LayoutSpec? spec = new LayoutParser(cancellationToken).Analyze(type, ImmutableArray.Create(type), diagnostics, out _);
+        return new LayoutParseResult(diagnostics.Count == 0 ? spec : null, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Whether <paramref name="type"/> carries <c>[MappedLayout]</c>.</summary>
+    /// <param name="type">A type.</param>
+    /// <returns>True for a layout.</returns>
+    public static bool IsLayout(ITypeSymbol type) => FindAttribute(type, MappedLayoutAttributeName) is not null;
+
+    private LayoutSpec? Analyze(INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> path, List<DiagnosticInfo> diagnostics, out string? cycle)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        cycle = null;
+        AttributeData? layoutAttribute = FindAttribute(type, MappedLayoutAttributeName);
+        Location typeLocation = TypeIdentifierLocation(type, layoutAttribute);
+        string displayName = type.ToDisplayString();
+        int diagnosticsBefore = diagnostics.Count;
+
+        if (!IsPartial(type))
+        {
+            diagnostics.Add(Diagnostic("OVL101", typeLocation, displayName));
+        }
+
+        var containingTypes = new List<ContainingTypeSpec>();
+        bool generic = type.IsGenericType;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            generic |= outer.IsGenericType;
+            if (!IsPartial(outer))
+            {
+                diagnostics.Add(Diagnostic("OVL102", typeLocation, displayName, outer.ToDisplayString()));
+            }
+
+            containingTypes.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
+        }
+
+        if (generic)
+        {
+            diagnostics.Add(Diagnostic("OVL108", typeLocation, displayName));
+            return null;
+        }
+
+        bool layoutBigEndian = FindAttribute(type, BigEndianAttributeName) is not null;
+        var fields = new List<FieldSpec>();
+        var fieldSymbols = new List<IFieldSymbol>();
+        bool sizesKnown = true;
+        int next = 0;
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is not IFieldSymbol field || field.IsStatic || field.IsConst || field.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            Location fieldLocation = field.Locations.FirstOrDefault() ?? Location.None;
+            if (ReservedNames.Contains(field.Name))
+            {
+                diagnostics.Add(Diagnostic("OVL109", fieldLocation, field.Name));
+            }
+
+            int offset = next;
+            AttributeData? offsetAttribute = FindAttribute(field, OffsetAttributeName);
+            if (offsetAttribute is not null && offsetAttribute.ConstructorArguments.Length == 1 && offsetAttribute.ConstructorArguments[0].Value is int explicitOffset)
+            {
+                if (explicitOffset < 0)
+                {
+                    diagnostics.Add(Diagnostic("OVL110", ArgumentLocation(offsetAttribute, fieldLocation), field.Name, Format(explicitOffset)));
+                    sizesKnown = false;
+                }
+
+                offset = explicitOffset;
+            }
+
+            FieldSpec? spec = ClassifyField(field, offset, layoutBigEndian, path, diagnostics, ref cycle);
+            if (spec is null)
+            {
+                sizesKnown = false;
+                continue;
+            }
+
+            fields.Add(spec);
+            fieldSymbols.Add(field);
+            next = spec.End;
+        }
+
+        int declaredSize = layoutAttribute?.NamedArguments.FirstOrDefault(a => a.Key == "Size").Value.Value is int size ? size : 0;
+        int sizeInBytes = declaredSize;
+        if (sizesKnown)
+        {
+            CheckOverlaps(fields, fieldSymbols, diagnostics);
+            if (declaredSize != 0)
+            {
+                for (int i = 0; i < fields.Count; i++)
+                {
+                    if (fields[i].End > declaredSize)
+                    {
+                        diagnostics.Add(Diagnostic("OVL105", fieldSymbols[i].Locations.FirstOrDefault() ?? Location.None, fields[i].Name, Format(fields[i].End), Format(declaredSize)));
+                    }
+                }
+            }
+            else
+            {
+                sizeInBytes = fields.Count == 0 ? 0 : fields.Max(f => f.End);
+            }
+        }
+
+        if (diagnostics.Count != diagnosticsBefore)
+        {
+            return null;
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } containingNamespace ? containingNamespace.ToDisplayString() : null;
+        return new LayoutSpec(
+            ns,
+            containingTypes.ToEquatableArray(),
+            type.Name,
+            Keyword(type),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            displayName,
+            sizeInBytes,
+            Fingerprint(sizeInBytes, fields),
+            fields.ToEquatableArray());
+    }
+
+    private FieldSpec? ClassifyField(IFieldSymbol field, int offset, bool layoutBigEndian, ImmutableArray<INamedTypeSymbol> path, List<DiagnosticInfo> diagnostics, ref string? cycle)
+    {
+        Location location = field.Locations.FirstOrDefault() ?? Location.None;
+        string identifier = SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(field.Name)) ? "@" + field.Name : field.Name;
+        bool bigEndian = FindAttribute(field, LittleEndianAttributeName) is null
+            && (layoutBigEndian || FindAttribute(field, BigEndianAttributeName) is not null);
+
+        if (field.Type.SpecialType == SpecialType.System_String)
+        {
+            AttributeData? attribute = FindAttribute(field, FixedStringAttributeName);
+            int? length = Length(field, attribute, "string", "FixedString", location, diagnostics);
+            if (length is null)
+            {
+                return null;
+            }
+
+            bool ascii = attribute!.NamedArguments.FirstOrDefault(a => a.Key == "Encoding").Value.Value is int encoding && encoding == 1;
+            return new FieldSpec(field.Name, identifier, ascii ? FieldKind.AsciiString : FieldKind.Utf8String, offset, length.Value, "string", false, length.Value, length.Value, ascii ? "ascii" : "utf8");
+        }
+
+        if (field.Type is IArrayTypeSymbol array)
+        {
+            ValueType? element = array.Rank == 1 ? ClassifyValue(array.ElementType, path, out _) : null;
+            if (element is null || element.Kind == FieldKind.Guid)
+            {
+                diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), SupportedElements));
+                return null;
+            }
+
+            if (element.Cycle is not null)
+            {
+                ReportCycle(field, location, path, element.Cycle.Value, diagnostics, ref cycle);
+                return null;
+            }
+
+            if (element.Invalid)
+            {
+                diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), $"layout '{array.ElementType.ToDisplayString()}' has errors of its own"));
+                return null;
+            }
+
+            int? length = Length(field, FindAttribute(field, FixedArrayAttributeName), "array", "FixedArray", location, diagnostics);
+            if (length is null)
+            {
+                return null;
+            }
+
+            bool layouts = element.Kind == FieldKind.Layout;
+            return new FieldSpec(
+                field.Name,
+                identifier,
+                layouts ? FieldKind.LayoutArray : FieldKind.ValueArray,
+                offset,
+                checked(length.Value * element.Size),
+                element.TypeName,
+                !layouts && bigEndian,
+                length.Value,
+                element.Size,
+                $"array({element.FingerprintType})");
+        }
+
+        ValueType? value = ClassifyValue(field.Type, path, out _);
+        if (value is null)
+        {
+            diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), SupportedTypes));
+            return null;
+        }
+
+        if (value.Cycle is not null)
+        {
+            ReportCycle(field, location, path, value.Cycle.Value, diagnostics, ref cycle);
+            return null;
+        }
+
+        if (value.Invalid)
+        {
+            diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), $"layout '{field.Type.ToDisplayString()}' has errors of its own"));
+            return null;
+        }
+
+        return new FieldSpec(field.Name, identifier, value.Kind, offset, value.Size, value.TypeName, value.Kind != FieldKind.Layout && bigEndian, 0, value.Size, value.FingerprintType);
+    }
+
+    private static void ReportCycle(IFieldSymbol field, Location location, ImmutableArray<INamedTypeSymbol> path, ImmutableArray<INamedTypeSymbol> cyclePath, List<DiagnosticInfo> diagnostics, ref string? cycle)
+    {
+        string text = string.Join(" -> ", cyclePath.Select(t => t.ToDisplayString()));
+        cycle ??= text;
+        if (SymbolEqualityComparer.Default.Equals(cyclePath[0], path[0]))
+        {
+            diagnostics.Add(Diagnostic("OVL107", location, field.Name, path[0].ToDisplayString(), text));
+        }
+        else
+        {
+            diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), $"it leads to a layout that contains itself ({text})"));
+        }
+    }
+
+    private static int? Length(IFieldSymbol field, AttributeData? attribute, string what, string attributeName, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        if (attribute is null)
+        {
+            diagnostics.Add(Diagnostic("OVL106", location, field.Name, $"is {(what == "array" ? "an" : "a")} {what} without [{attributeName}(length)]"));
+            return null;
+        }
+
+        int length = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int value ? value : 0;
+        if (length <= 0)
+        {
+            diagnostics.Add(Diagnostic("OVL106", ArgumentLocation(attribute, location), field.Name, $"has [{attributeName}({Format(length)})]; the length must be positive"));
+            return null;
+        }
+
+        return length;
+    }
+
+    private static void CheckOverlaps(List<FieldSpec> fields, List<IFieldSymbol> symbols, List<DiagnosticInfo> diagnostics)
+    {
+        for (int j = 1; j < fields.Count; j++)
+        {
+            for (int i = 0; i < j; i++)
+            {
+                FieldSpec a = fields[i];
+                FieldSpec b = fields[j];
+                if (a.Offset < b.End && b.Offset < a.End)
+                {
+                    diagnostics.Add(Diagnostic(
+                        "OVL104",
+                        symbols[j].Locations.FirstOrDefault() ?? Location.None,
+                        b.Name,
+                        Format(b.Offset),
+                        Format(b.End - 1),
+                        a.Name,
+                        Format(a.Offset),
+                        Format(a.End - 1)));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static ulong Fingerprint(int sizeInBytes, List<FieldSpec> fields)
+    {
+        var text = new StringBuilder();
+        text.Append("size=").Append(Format(sizeInBytes)).Append(';');
+        foreach (FieldSpec field in fields.OrderBy(f => f.Offset))
+        {
+            text.Append(field.Name).Append(':')
+                .Append(field.FingerprintType).Append(':')
+                .Append(Format(field.Offset)).Append(':')
+                .Append(Format(field.SizeInBytes)).Append(':')
+                .Append(field.IsBigEndian ? "be" : "le").Append(':')
+                .Append(Format(field.Length)).Append(';');
+        }
+
+        return Fnv1a(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>FNV-1a, 64-bit.</summary>
+    /// <param name="bytes">The bytes to hash.</param>
+    /// <returns>The hash.</returns>
+    public static ulong Fnv1a(byte[] bytes)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in bytes)
+        {
+            hash ^= b;
+            hash = unchecked(hash * 1099511628211UL);
+        }
+
+        return hash;
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static DiagnosticInfo Diagnostic(string id, Location location, params string[] arguments) =>
+        new(
+            id,
+            location.SourceTree?.FilePath ?? string.Empty,
+            location.SourceSpan,
+            location.GetLineSpan().Span,
+            arguments.ToEquatableArray());
+
+    private static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } attributeClass && IsNamed(attributeClass, metadataName))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNamed(INamedTypeSymbol type, string metadataName)
+    {
+        int dot = metadataName.LastIndexOf('.');
+        return type.Name == metadataName.Substring(dot + 1)
+            && type.ContainingType is null
+            && type.ContainingNamespace is { } ns
+            && ns.ToDisplayString() == metadataName.Substring(0, dot);
+    }
+
+    private static Location ArgumentLocation(AttributeData attribute, Location fallback) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments: { Count: > 0 } arguments }
+            ? arguments[0].GetLocation()
+            : fallback;
+
+    private Location TypeIdentifierLocation(INamedTypeSymbol type, AttributeData? layoutAttribute)
+    {
+        if (layoutAttribute?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } declaration)
+        {
+            return declaration.Identifier.GetLocation();
+        }
+
+        return type.Locations.FirstOrDefault() ?? Location.None;
+    }
+
+    private static bool IsPartial(INamedTypeSymbol type)
+    {
+        // Metadata types have no syntax: their generated members already exist.
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Keyword(INamedTypeSymbol type)
+    {
+        if (type.IsRecord)
+        {
+            return type.TypeKind == TypeKind.Struct ? "record struct" : "record";
+        }
+
+        return type.TypeKind switch
+        {
+            TypeKind.Struct => "struct",
+            TypeKind.Interface => "interface",
+            _ => "class",
+        };
+    }
+}

@@ -1,0 +1,195 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace Overlay.Generators.Tests;
+
+/// <summary>
+/// The generated source for representative layouts, compared exactly with committed snapshots,
+/// and compiled against Overlay.Runtime without errors or warnings.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Vec3 = """
+        [MappedLayout]
+        public partial struct Vec3 { public float X; public float Y; public float Z; }
+        """;
+
+    [Fact]
+    public void EveryPrimitive() => Check("EveryPrimitive", "Game.EveryPrimitive", """
+        using System;
+        using Overlay;
+        namespace Game;
+
+        [MappedLayout]
+        public partial struct EveryPrimitive
+        {
+            public bool Flag;
+            public byte U8;
+            public sbyte I8;
+            public short I16;
+            public ushort U16;
+            public char Letter;
+            public Half F16;
+            public int I32;
+            public uint U32;
+            public float F32;
+            public long I64;
+            public ulong U64;
+            public double F64;
+            public Guid Id;
+        }
+        """);
+
+    [Fact]
+    public void ExplicitOffsetsWithReservedSize() => Check("ExplicitOffsetsWithReservedSize", "Game.PlayerRecord", $$"""
+        using Overlay;
+        namespace Game;
+
+        [MappedLayout(Size = 64)]
+        public partial struct PlayerRecord
+        {
+            [Offset(0)] public uint Id;
+            [Offset(4)] public float Health;
+            [Offset(8), FixedString(24)] public string Name;
+            [Offset(32)] public Vec3 Position;
+            [Offset(44), BigEndian] public int NetScore;
+            [Offset(48), FixedArray(4)] public ushort[] Slots;
+        }
+
+        {{Vec3}}
+        """);
+
+    [Fact]
+    public void SequentialPacking() => Check("SequentialPacking", "Game.Vec3", $$"""
+        using Overlay;
+        namespace Game;
+
+        {{Vec3}}
+        """);
+
+    [Fact]
+    public void BigEndianLayoutWithLittleEndianField() => Check("BigEndianLayout", "Net.PacketHeader", """
+        using System;
+        using Overlay;
+        namespace Net;
+
+        [MappedLayout, BigEndian]
+        public partial struct PacketHeader
+        {
+            public ushort Magic;
+            public uint Length;
+            [LittleEndian] public uint HostOrder;
+            public Guid Session;
+            [FixedArray(2)] public short[] Ports;
+        }
+        """);
+
+    [Fact]
+    public void NestedLayouts() => Check("NestedLayouts", "Game.Transform", $$"""
+        using Overlay;
+        namespace Game;
+
+        [MappedLayout]
+        public partial struct Transform
+        {
+            public Vec3 Position;
+            public Vec3 Scale;
+            public byte Flags;
+        }
+
+        {{Vec3}}
+        """);
+
+    [Fact]
+    public void ArraysOfLayoutsAndValues() => Check("Arrays", "Game.Mesh", $$"""
+        using Overlay;
+        namespace Game;
+
+        public enum Kind : byte { None, Solid, Liquid }
+
+        [MappedLayout]
+        public partial struct Mesh
+        {
+            public int Count;
+            [FixedArray(3)] public Vec3[] Corners;
+            [FixedArray(4)] public Kind[] Kinds;
+            [FixedArray(2), BigEndian] public double[] Weights;
+            [FixedArray(8)] public bool[] Visible;
+        }
+
+        {{Vec3}}
+        """);
+
+    [Fact]
+    public void GlobalNamespace() => Check("GlobalNamespace", "Counter", """
+        [Overlay.MappedLayout]
+        internal partial struct Counter
+        {
+            public long Value;
+            public static int Ignored = 1;
+            public const int AlsoIgnored = 3;
+            public int Property { get; set; }
+        }
+        """);
+
+    [Fact]
+    public void NestedInPartialTypes() => Check("NestedInPartialTypes", "Outer.Inner.Entry", """
+        using Overlay;
+        namespace Outer;
+
+        public static partial class Inner
+        {
+            private partial record struct Holder
+            {
+            }
+
+            [MappedLayout]
+            internal partial struct Entry
+            {
+                public int Key;
+                public int @class;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Enums() => Check("Enums", "Game.States", """
+        using Overlay;
+        namespace Game;
+
+        public enum Small : sbyte { A = -1, B = 1 }
+        public enum Medium : ushort { A, B }
+        public enum Normal { A, B }
+        public enum Large : ulong { A, B = ulong.MaxValue }
+
+        [MappedLayout]
+        public partial struct States
+        {
+            public Small S;
+            public Medium M;
+            [BigEndian] public Normal N;
+            public Large L;
+        }
+        """);
+
+    [Fact]
+    public void Strings() => Check("Strings", "Game.Names", """
+        using Overlay;
+        namespace Game;
+
+        [MappedLayout]
+        public partial struct Names
+        {
+            [FixedString(16, Encoding = FixedStringEncoding.Ascii)] public string Code;
+            [FixedString(32)] public string Display;
+        }
+        """);
+
+    private static void Check(string snapshot, string layout, string source)
+    {
+        (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(Compiler.Create(source));
+        Assert.Empty(Compiler.Problems(output));
+        Assert.True(sources.TryGetValue(layout + ".g.cs", out string? generated), $"No source for {layout}: {string.Join(", ", sources.Keys)}");
+        Snapshot.Verify(snapshot, generated!);
+    }
+}
