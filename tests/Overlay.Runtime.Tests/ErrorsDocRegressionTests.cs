@@ -36,4 +36,43 @@ public sealed class ErrorsDocRegressionTests : IDisposable
         Assert.Equal(MemoryMap.PageSize, map.Length);
         Assert.Equal(7, map[0]);
     }
+
+    [Fact]
+    public void ANegativeLengthIsReportedBeforeAccessWithFlags()
+    {
+        // Python: mmap(fd, -1, access=ACCESS_READ, flags=MAP_PRIVATE) -> OverflowError (length first).
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMap(file, -1, flags: MapFlags.Private, access: MapAccess.Read));
+        Assert.Equal("length", error.ParamName);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMap(file, 0, flags: MapFlags.Private, access: MapAccess.Read, offset: -1));
+        Assert.Equal("offset", error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemoryMap.Anonymous(-1, flags: MapFlags.Private, access: MapAccess.Read));
+    }
+
+    [Fact]
+    public void AccessWithFlagsIsReportedBeforeAnUnknownAccess()
+    {
+        // Python: mmap(fd, 0, access=4, flags=MAP_PRIVATE) -> ValueError "can't specify both access and flags, prot."
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite);
+        var error = Assert.Throws<ArgumentException>(() => new MemoryMap(file, 0, flags: MapFlags.Private, access: (MapAccess)4));
+        Assert.Equal("access", error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMap(file, 0, access: (MapAccess)4));
+    }
+
+    [Fact]
+    public void AnonymousLengthZeroIsReportedAfterAccessWithFlags()
+    {
+        // Python: mmap(-1, 0, access=ACCESS_READ, flags=MAP_PRIVATE) -> ValueError; mmap(-1, 0) -> OSError EINVAL.
+        Assert.Throws<ArgumentException>(() => MemoryMap.Anonymous(0, flags: MapFlags.Private, access: MapAccess.Read));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MemoryMap.Anonymous(0));
+    }
+
+    [Fact]
+    public void TheIntConstructorChecksArgumentsBeforeTheDescriptor()
+    {
+        // Python reaches the descriptor only after the argument checks; Overlay refuses a negative one there.
+        var error = Assert.Throws<ArgumentException>(() => new MemoryMap(-2, 16, flags: MapFlags.Private, access: MapAccess.Read));
+        Assert.Equal("access", error.ParamName);
+        Assert.Equal("fileDescriptor", Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMap(-1, 16)).ParamName);
+    }
 }
