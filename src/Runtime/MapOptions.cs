@@ -16,14 +16,15 @@ internal static class MapOptions
     /// </summary>
     public static (MapAccess Access, MapFlags Flags, MapProtection Protection) Resolve(MapFlags? flags, MapProtection? protection, MapAccess access)
     {
-        if ((uint)access > (uint)MapAccess.Copy)
-        {
-            throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown MapAccess value.");
-        }
-
+        // CPython's order: access together with flags/prot first, then an unknown access.
         if (access != MapAccess.Default && (flags is not null || protection is not null))
         {
             throw new ArgumentException("Give either access or flags and protection, not both: access already decides the flags and protection.", nameof(access));
+        }
+
+        if ((uint)access > (uint)MapAccess.Copy)
+        {
+            throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown MapAccess value.");
         }
 
         MapFlags resolvedFlags;
@@ -56,15 +57,7 @@ internal static class MapOptions
     /// <summary>Checks a file map's length and offset before anything touches the file.</summary>
     public static void Validate(long length, long offset, MapAccess access)
     {
-        if (length < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must not be negative (0 maps the whole file).");
-        }
-
-        if (offset < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(offset), offset, "The offset must not be negative.");
-        }
+        CheckNotNegative(length, offset);
 
         if ((uint)access > (uint)MapAccess.Copy)
         {
@@ -75,6 +68,20 @@ internal static class MapOptions
         if (offset % granularity != 0)
         {
             throw new ArgumentException($"The offset {offset} is not a multiple of the allocation granularity ({granularity} bytes).", nameof(offset));
+        }
+    }
+
+    /// <summary>CPython's first checks (OverflowError there): a negative length, then a negative offset.</summary>
+    public static void CheckNotNegative(long length, long offset)
+    {
+        if (length < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must not be negative (0 maps the whole file).");
+        }
+
+        if (offset < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, "The offset must not be negative.");
         }
     }
 

@@ -147,6 +147,13 @@ public sealed unsafe partial class MemoryMap
 
         if (newSize == _length)
         {
+            // Python calls ftruncate(fd, offset + newSize) even when the length stays: a map of
+            // the first bytes of a longer file cuts the file to the map.
+            if (!_anonymous)
+            {
+                s_platform.Truncate(_fd, _offset + newSize);
+            }
+
             return;
         }
 

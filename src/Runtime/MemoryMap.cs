@@ -93,7 +93,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         {
             file.DangerousAddRef(ref added);
             int fd = checked((int)file.DangerousGetHandle());
-            MapOptions.Validate(length, offset, access);
+            MapOptions.CheckNotNegative(length, offset);
             (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
             _offset = offset;
             _trackFile = trackFile;
@@ -130,13 +130,13 @@ public sealed unsafe partial class MemoryMap : IDisposable
         long offset = 0,
         bool trackFile = true)
     {
+        MapOptions.CheckNotNegative(length, offset);
+        (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
         if (fileDescriptor < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(fileDescriptor), fileDescriptor, "A file descriptor is not negative; use MemoryMap.Anonymous for anonymous memory.");
         }
 
-        MapOptions.Validate(length, offset, access);
-        (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
         _offset = offset;
         _trackFile = trackFile;
         MapFile(fileDescriptor, ownsDescriptor: false, length);
@@ -199,12 +199,18 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <exception cref="MapIOException">The OS refused (ENOMEM for more than it can give).</exception>
     public static MemoryMap Anonymous(long length, MapFlags? flags = null, MapProtection? protection = null, MapAccess access = MapAccess.Default)
     {
-        if (length <= 0)
+        // CPython's order: a negative length, then access/flags/protection, then 0 (EINVAL from mmap there).
+        if (length < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, "An anonymous map needs a positive length.");
         }
 
         var (resolvedAccess, resolvedFlags, resolvedProtection) = MapOptions.Resolve(flags, protection, access);
+        if (length == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "An anonymous map needs a positive length.");
+        }
+
         return new MemoryMap(length, resolvedAccess, resolvedFlags, resolvedProtection);
     }
 
@@ -360,6 +366,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
     {
         try
         {
+            MapOptions.Validate(length, _offset, _access);
             if ((_flags & MapFlags.Anonymous) != 0)
             {
                 // Anonymous memory cannot follow a file's size; a shared one would fault when grown.
