@@ -20,7 +20,7 @@ public class LayoutFingerprintTests
     }
 
     [Fact]
-    public void HandWrittenFingerprintsFollowTheDocumentedRecipe()
+    public void GeneratedFingerprintsFollowTheDocumentedRecipe()
     {
         Assert.Equal(TestHeader.LayoutFingerprint, Fnv1a("size=12;Version:u32:0:4:le:0;CreatedTicks:i64:4:8:le:0;"));
         Assert.Equal(TestRecord.LayoutFingerprint, Fnv1a("size=32;Id:i64:0:8:le:0;Value:f64:8:8:le:0;Flags:i32:16:4:le:0;Tag:utf8:20:12:le:12;"));
