@@ -147,6 +147,13 @@ public sealed unsafe partial class MemoryMap
 
         if (newSize == _length)
         {
+            // As Python: the file is still cut to Offset + newSize, so a map shorter than its
+            // file truncates the file even when its own length does not change.
+            if (!_anonymous)
+            {
+                s_platform.Truncate(_fd, _offset + newSize);
+            }
+
             return;
         }
 
