@@ -181,6 +181,13 @@ def resolve_args(name, raw, ctx):
     return [resolve_int(a, ctx) for a in raw]
 
 
+def clamp(index, length):
+    """A find/rfind bound as CPython adjusts it: negative counts from the end, then clamped."""
+    if index < 0:
+        return max(0, index + length)
+    return min(index, length)
+
+
 def encode_arg(a):
     if isinstance(a, (bytes, bytearray)):
         return {"b": bytes(a).hex()}
@@ -283,6 +290,10 @@ def deliberate(ctx, name, args):
         if normalized > len(m):
             if not sub:
                 ctx.hit = "D5 find/rfind empty needle, start past the end -> -1"
+            return -1
+        if not PY313 and not sub and clamp(end, len(m)) < clamp(start, len(m)):
+            # Not a deliberate difference: the reference CPython 3.13 returns -1 here, while a
+            # fallback 3.11/3.12 finds an empty needle at start even when end < start.
             return -1
         return m.find(sub, start, end) if name == "find" else m.rfind(sub, start, end)
 
