@@ -132,10 +132,8 @@ public readonly struct MappedValueArray<T>
 public readonly struct ReadOnlyMappedValueArray<T>
     where T : unmanaged
 {
-    private readonly MemoryMap _map;
-    private readonly long _offset;
-    private readonly int _length;
-    private readonly bool _bigEndian;
+    // The writable accessor with its setters hidden: reads, checks and byte order are the same.
+    private readonly MappedValueArray<T> _inner;
 
     /// <summary>Creates the accessor for <paramref name="length"/> elements at <paramref name="offset"/>.</summary>
     /// <param name="map">The map.</param>
@@ -143,71 +141,26 @@ public readonly struct ReadOnlyMappedValueArray<T>
     /// <param name="length">The number of elements.</param>
     /// <param name="bigEndian">Whether elements are stored big-endian.</param>
     /// <exception cref="ArgumentOutOfRangeException">The array does not lie inside the map.</exception>
-    public unsafe ReadOnlyMappedValueArray(MemoryMap map, long offset, int length, bool bigEndian)
-    {
-        ArgumentNullException.ThrowIfNull(map);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        map.EnsureRange(offset, (long)length * sizeof(T));
-        _map = map;
-        _offset = offset;
-        _length = length;
-        _bigEndian = bigEndian;
-    }
+    public ReadOnlyMappedValueArray(MemoryMap map, long offset, int length, bool bigEndian) =>
+        _inner = new MappedValueArray<T>(map, offset, length, bigEndian);
 
     /// <summary>The number of elements.</summary>
-    public int Length => _length;
+    public int Length => _inner.Length;
 
     /// <summary>The element at <paramref name="index"/>.</summary>
     /// <param name="index">From 0 to <see cref="Length"/> - 1.</param>
     /// <exception cref="IndexOutOfRangeException">The index is outside the array.</exception>
-    public unsafe T this[int index]
+    public T this[int index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get
-        {
-            if ((uint)index >= (uint)_length)
-            {
-                MappedValueArray<T>.ThrowIndex(index, _length);
-            }
-
-            return ValueAccess.Read<T>(_map, _offset + ((long)index * sizeof(T)), _bigEndian);
-        }
+        get => _inner[index];
     }
 
     /// <summary>Copies every element into a new array.</summary>
     /// <returns>The elements.</returns>
-    public T[] ToArray()
-    {
-        var result = new T[_length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = this[i];
-        }
-
-        return result;
-    }
+    public T[] ToArray() => _inner.ToArray();
 
     /// <summary>Enumerates the elements without allocating.</summary>
     /// <returns>The enumerator.</returns>
-    public Enumerator GetEnumerator() => new(this);
-
-    /// <summary>Enumerates a <see cref="ReadOnlyMappedValueArray{T}"/>.</summary>
-    public struct Enumerator
-    {
-        private readonly ReadOnlyMappedValueArray<T> _array;
-        private int _index;
-
-        internal Enumerator(ReadOnlyMappedValueArray<T> array)
-        {
-            _array = array;
-            _index = -1;
-        }
-
-        /// <summary>The current element.</summary>
-        public readonly T Current => _array[_index];
-
-        /// <summary>Moves to the next element.</summary>
-        /// <returns>False after the last element.</returns>
-        public bool MoveNext() => ++_index < _array.Length;
-    }
+    public MappedValueArray<T>.Enumerator GetEnumerator() => _inner.GetEnumerator();
 }
