@@ -133,6 +133,188 @@ public class DiagnosticTests
         """, "Field 'A' has offset -4; offsets cannot be negative");
 
     [Fact]
+    public void OVL111_ReadOnlyField() => Check("OVL111", "Game.Frozen", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Frozen { public readonly int [|A|]; public int B; }
+        """, "Field 'A' is readonly, but the generated Load assigns every field of a layout: remove 'readonly'");
+
+    [Fact]
+    public void OVL111_ReadOnlyStructIsReportedOnceOnTheStruct() => Check("OVL111", "Game.Frozen", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public readonly partial struct [|Frozen|] { public readonly int A; public readonly int B; }
+        """, "Layout 'Game.Frozen' is readonly, but the generated Load assigns every field of a layout: remove 'readonly'");
+
+    [Fact]
+    public void OVL112_FixedStringOnANonString() => Check("OVL112", "Game.Coded", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Coded { [[|FixedString(4)|]] public int Code; }
+        """, "Field 'Code' has type 'int', but [FixedString] applies only to string fields");
+
+    [Fact]
+    public void OVL112_FixedArrayOnANonArray() => Check("OVL112", "Game.Total", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Total { [[|FixedArray(4)|]] public long Sum; }
+        """, "Field 'Sum' has type 'long', but [FixedArray] applies only to array fields (T[])");
+
+    [Fact]
+    public void OVL112_BothOnAString() => Check("OVL112", "Game.Named", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Named { [FixedString(8), [|FixedArray(2)|]] public string Name; }
+        """, "Field 'Name' has type 'string', but [FixedArray] applies only to array fields (T[])");
+
+    [Fact]
+    public void OVL112_BothOnAnArray() => Check("OVL112", "Game.Raw", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Raw { [[|FixedString(8)|], FixedArray(2)] public byte[] Bytes; }
+        """, "Field 'Bytes' has type 'byte[]', but [FixedString] applies only to string fields");
+
+    [Fact]
+    public void OVL112_And_OVL103_FixedStringOnAStringArray() => CheckAll("Game.Names", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Names { [[|FixedString(8)|], FixedArray(2)] public string[] [|All|]; }
+        """,
+        ("OVL112", "Field 'All' has type 'string[]', but [FixedString] applies only to string fields"),
+        ("OVL103", "Field 'All' has type 'string[]', which a layout cannot hold: a fixed array holds primitives, enums or [MappedLayout] structs"));
+
+    [Fact]
+    public void OVL103_FixedArrayOfStrings() => Check("OVL103", "Game.Names", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Names { [FixedArray(2)] public string[] [|All|]; }
+        """, "Field 'All' has type 'string[]', which a layout cannot hold: a fixed array holds primitives, enums or [MappedLayout] structs");
+
+    [Fact]
+    public void OVL103_FixedArrayOfArrays() => Check("OVL103", "Game.Grid", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Grid { [FixedArray(2)] public int[][] [|Rows|]; }
+        """, "Field 'Rows' has type 'int[][]', which a layout cannot hold: a fixed array holds primitives, enums or [MappedLayout] structs");
+
+    [Fact]
+    public void OVL103_MultiDimensionalArray() => Check("OVL103", "Game.Grid", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Grid { [FixedArray(2)] public int[,] [|Cells|]; }
+        """, "Field 'Cells' has type 'int[*,*]', which a layout cannot hold: a fixed array holds primitives, enums or [MappedLayout] structs");
+
+    [Fact]
+    public void OVL113_NoInstanceFields() => Check("OVL113", "Game.Nothing", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct [|Nothing|] { public static int Shared; public const int Answer = 42; public int Property { get; set; } }
+        """, "Layout 'Game.Nothing' has no instance fields and no Size; a record must be at least one byte long", expectedCount: 1);
+
+    [Fact]
+    public void OVL113_SizeZeroAndNoFields() => Check("OVL113", "Game.Zero", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout(Size = 0)]
+        public partial struct [|Zero|] { }
+        """, "Layout 'Game.Zero' has no instance fields and no Size; a record must be at least one byte long");
+
+    [Fact]
+    public void OVL114_NegativeSizeIsReportedOnceOnTheArgument() => Check("OVL114", "Game.Negative", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout(Size = [|-1|])]
+        public partial struct Negative { public int A; public long B; public short C; }
+        """, "Layout 'Game.Negative' declares Size = -1; Size must be between 1 and 1073741823, or left out to end at the last field");
+
+    [Fact]
+    public void OVL114_NegativeSizeWithoutFields() => Check("OVL114", "Game.Negative", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout(Size = [|-8|])]
+        public partial struct Negative { }
+        """, "Layout 'Game.Negative' declares Size = -8; Size must be between 1 and 1073741823, or left out to end at the last field");
+
+    [Fact]
+    public void OVL114_SizeBeyondTheLargestRecord() => Check("OVL114", "Game.Huge", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout(Size = [|1073741824|])]
+        public partial struct Huge { public int A; }
+        """, "Layout 'Game.Huge' declares Size = 1073741824; Size must be between 1 and 1073741823, or left out to end at the last field");
+
+    [Fact]
+    public void OVL115_ExplicitOffsetThatWouldOverflowInt() => Check("OVL115", "Game.Far", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Far { public int A; [Offset(2147483646)] public int [|B|]; }
+        """, "Field 'B' ends at byte 2147483650, past the largest record a layout can describe (1073741823 bytes)");
+
+    [Fact]
+    public void OVL115_ArrayWhoseSizeOverflowsInt() => Check("OVL115", "Game.Wide", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Wide { public int A; [FixedArray(1073741824)] public long[] [|Values|]; }
+        """, "Field 'Values' ends at byte 8589934596, past the largest record a layout can describe (1073741823 bytes)");
+
+    [Fact]
+    public void OVL115_SequentialFieldOneBytePastTheBound() => Check("OVL115", "Game.Edge", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Edge { [FixedString(1073741823)] public string Text; public byte [|Tail|]; }
+        """, "Field 'Tail' ends at byte 1073741824, past the largest record a layout can describe (1073741823 bytes)");
+
+    [Fact]
+    public void OVL116_BothByteOrdersOnAField() => Check("OVL116", "Game.Mixed", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Mixed { [BigEndian, LittleEndian] public int [|A|]; }
+        """, "Field 'A' has both [BigEndian] and [LittleEndian]; keep one");
+
+    [Fact]
+    public void OVL116_BothByteOrdersOnTheLayout() => Check("OVL116", "Game.Mixed", """
+        using Overlay;
+        namespace Game;
+        [MappedLayout, BigEndian, LittleEndian]
+        public partial struct [|Mixed|] { public int A; }
+        """, "Layout 'Game.Mixed' has both [BigEndian] and [LittleEndian]; keep one");
+
+    [Fact]
+    public void ReservedBytesOnlyAndTheLargestRecordAreValid()
+    {
+        CSharpCompilation compilation = Compiler.Create("""
+            using Overlay;
+            [MappedLayout(Size = 8)]
+            public partial struct Reserved { }
+            [MappedLayout(Size = 1073741823)]
+            public partial struct Largest { [Offset(1073741819)] public int Last; }
+            [MappedLayout]
+            public partial struct Exact { [FixedString(1073741823)] public string Text; }
+            """);
+        Assert.Empty(Compiler.Analyze(compilation));
+        (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(compilation);
+        Assert.Empty(Compiler.Problems(output));
+        Assert.Contains("public const int SizeInBytes = 8;", sources["Reserved.g.cs"], System.StringComparison.Ordinal);
+        Assert.Contains("public const int SizeInBytes = 1073741823;", sources["Largest.g.cs"], System.StringComparison.Ordinal);
+        Assert.Contains("public const int SizeInBytes = 1073741823;", sources["Exact.g.cs"], System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidLayoutHasNoDiagnostics()
     {
         CSharpCompilation compilation = Compiler.Create("""
@@ -147,12 +329,40 @@ public class DiagnosticTests
     public void EveryDescriptorHasAHelpLinkToItsPage()
     {
         var analyzer = new Overlay.Analyzers.Layouts.LayoutAnalyzer();
-        Assert.Equal(10, analyzer.SupportedDiagnostics.Length);
+        Assert.Equal(16, analyzer.SupportedDiagnostics.Length);
         foreach (DiagnosticDescriptor descriptor in analyzer.SupportedDiagnostics)
         {
             Assert.Equal($"https://github.com/overlay/overlay/blob/main/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
+    }
+
+    /// <summary>Every diagnostic, in source order: one <c>[|...|]</c> span per expected (id, message).</summary>
+    private static void CheckAll(string layout, string markedSource, params (string Id, string Message)[] expected)
+    {
+        var spans = new List<TextSpan>();
+        string source = markedSource;
+        for (int start = source.IndexOf("[|", System.StringComparison.Ordinal); start >= 0; start = source.IndexOf("[|", System.StringComparison.Ordinal))
+        {
+            source = source.Remove(start, 2);
+            int end = source.IndexOf("|]", System.StringComparison.Ordinal);
+            source = source.Remove(end, 2);
+            spans.Add(TextSpan.FromBounds(start, end));
+        }
+
+        CSharpCompilation compilation = Compiler.Create(source);
+        Diagnostic[] diagnostics = [.. Compiler.Analyze(compilation).OrderBy(d => d.Location.SourceSpan.Start)];
+        Assert.Equal(expected.Length, diagnostics.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].Id, diagnostics[i].Id);
+            Assert.Equal(expected[i].Message, diagnostics[i].GetMessage(CultureInfo.InvariantCulture));
+            Assert.Same(compilation.SyntaxTrees[0], diagnostics[i].Location.SourceTree);
+            Assert.Equal(spans[i], diagnostics[i].Location.SourceSpan);
+        }
+
+        (Dictionary<string, string> sources, _) = Compiler.Generate(compilation);
+        Assert.DoesNotContain(layout + ".g.cs", sources.Keys);
     }
 
     private static void Check(string id, string layout, string markedSource, string message, int expectedCount = 1)

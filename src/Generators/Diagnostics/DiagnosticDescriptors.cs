@@ -103,6 +103,60 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "OVL110.md");
 
+    public static readonly DiagnosticDescriptor ReadOnlyField = new(
+        id: "OVL111",
+        title: "Layout field is readonly",
+        messageFormat: "{0} '{1}' is readonly, but the generated Load assigns every field of a layout: remove 'readonly'",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL111.md");
+
+    public static readonly DiagnosticDescriptor FixedAttributeOnWrongType = new(
+        id: "OVL112",
+        title: "[FixedString] or [FixedArray] on a field of the wrong type",
+        messageFormat: "Field '{0}' has type '{1}', but [{2}] applies only to {3}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL112.md");
+
+    public static readonly DiagnosticDescriptor EmptyLayout = new(
+        id: "OVL113",
+        title: "Layout has no bytes",
+        messageFormat: "Layout '{0}' has no instance fields and no Size; a record must be at least one byte long",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL113.md");
+
+    public static readonly DiagnosticDescriptor SizeOutOfRange = new(
+        id: "OVL114",
+        title: "Layout Size out of range",
+        messageFormat: "Layout '{0}' declares Size = {1}; Size must be between 1 and {2}, or left out to end at the last field",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL114.md");
+
+    public static readonly DiagnosticDescriptor FieldPastMaxSize = new(
+        id: "OVL115",
+        title: "Layout field past the largest record size",
+        messageFormat: "Field '{0}' ends at byte {1}, past the largest record a layout can describe ({2} bytes)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL115.md");
+
+    public static readonly DiagnosticDescriptor ConflictingByteOrder = new(
+        id: "OVL116",
+        title: "Both [BigEndian] and [LittleEndian]",
+        messageFormat: "{0} '{1}' has both [BigEndian] and [LittleEndian]; keep one",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL116.md");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial,
@@ -114,7 +168,13 @@ internal static class DiagnosticDescriptors
         LayoutCycle,
         GenericLayout,
         ReservedFieldName,
-        NegativeOffset);
+        NegativeOffset,
+        ReadOnlyField,
+        FixedAttributeOnWrongType,
+        EmptyLayout,
+        SizeOutOfRange,
+        FieldPastMaxSize,
+        ConflictingByteOrder);
 
     /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
     /// <param name="id">An <c>OVL1xx</c> id.</param>

@@ -29,6 +29,13 @@ internal sealed partial class LayoutParser
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
     private const string SupportedElements = "a fixed array holds primitives, enums or [MappedLayout] structs";
 
+    /// <summary>
+    /// The largest record a layout can describe, and so the largest <c>Size</c> and field end
+    /// (OVL114, OVL115): <c>int.MaxValue / 2</c>, so that an offset plus a size computed as
+    /// <c>int</c> in generated or runtime code never overflows.
+    /// </summary>
+    public const int MaxRecordSize = int.MaxValue / 2;
+
     /// <summary>The names of the members the generator adds to a layout and its views (OVL109).</summary>
     public static readonly ImmutableArray<string> ReservedNames = ImmutableArray.Create(
         "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets", "View", "ReadOnlyView");
@@ -87,9 +94,22 @@ internal sealed partial class LayoutParser
         }
 
         bool layoutBigEndian = FindAttribute(type, BigEndianAttributeName) is not null;
+        if (layoutBigEndian && FindAttribute(type, LittleEndianAttributeName) is not null)
+        {
+            diagnostics.Add(Diagnostic("OVL116", typeLocation, "Layout", displayName));
+        }
+
+        // A readonly struct's fields are all readonly: one diagnostic on the struct, not one per field.
+        bool readOnlyStruct = type.IsReadOnly;
+        if (readOnlyStruct)
+        {
+            diagnostics.Add(Diagnostic("OVL111", typeLocation, "Layout", displayName));
+        }
+
         var fields = new List<FieldSpec>();
         var fieldSymbols = new List<IFieldSymbol>();
         bool sizesKnown = true;
+        int instanceFields = 0;
         int next = 0;
         foreach (ISymbol member in type.GetMembers())
         {
@@ -98,10 +118,16 @@ internal sealed partial class LayoutParser
                 continue;
             }
 
+            instanceFields++;
             Location fieldLocation = field.Locations.FirstOrDefault() ?? Location.None;
             if (ReservedNames.Contains(field.Name))
             {
                 diagnostics.Add(Diagnostic("OVL109", fieldLocation, field.Name));
+            }
+
+            if (field.IsReadOnly && !readOnlyStruct)
+            {
+                diagnostics.Add(Diagnostic("OVL111", fieldLocation, "Field", field.Name));
             }
 
             int offset = next;
@@ -124,12 +150,33 @@ internal sealed partial class LayoutParser
                 continue;
             }
 
+            // In long: an explicit offset near int.MaxValue plus the field's size overflows int.
+            long end = (long)spec.Offset + spec.SizeInBytes;
+            if (end > MaxRecordSize)
+            {
+                diagnostics.Add(Diagnostic("OVL115", fieldLocation, field.Name, Format(end), Format(MaxRecordSize)));
+                sizesKnown = false;
+                continue;
+            }
+
             fields.Add(spec);
             fieldSymbols.Add(field);
             next = spec.End;
         }
 
         int declaredSize = layoutAttribute?.NamedArguments.FirstOrDefault(a => a.Key == "Size").Value.Value is int size ? size : 0;
+        if (declaredSize is < 0 or > MaxRecordSize)
+        {
+            // One diagnostic on the argument; the fields are not checked against a Size that cannot be.
+            diagnostics.Add(Diagnostic("OVL114", NamedArgumentLocation(layoutAttribute!, "Size", typeLocation), displayName, Format(declaredSize), Format(MaxRecordSize)));
+            sizesKnown = false;
+        }
+        else if (declaredSize == 0 && instanceFields == 0)
+        {
+            // MappedArray<T> divides by SizeInBytes: a record must have at least one byte.
+            diagnostics.Add(Diagnostic("OVL113", typeLocation, displayName));
+        }
+
         int sizeInBytes = declaredSize;
         if (sizesKnown)
         {
@@ -172,12 +219,31 @@ internal sealed partial class LayoutParser
     {
         Location location = field.Locations.FirstOrDefault() ?? Location.None;
         string identifier = SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(field.Name)) ? "@" + field.Name : field.Name;
-        bool bigEndian = FindAttribute(field, LittleEndianAttributeName) is null
-            && (layoutBigEndian || FindAttribute(field, BigEndianAttributeName) is not null);
+        bool fieldBigEndian = FindAttribute(field, BigEndianAttributeName) is not null;
+        bool fieldLittleEndian = FindAttribute(field, LittleEndianAttributeName) is not null;
+        if (fieldBigEndian && fieldLittleEndian)
+        {
+            diagnostics.Add(Diagnostic("OVL116", location, "Field", field.Name));
+        }
+
+        bool bigEndian = !fieldLittleEndian && (layoutBigEndian || fieldBigEndian);
+
+        // [FixedString]/[FixedArray] on a field of another type would otherwise be ignored silently.
+        AttributeData? fixedString = FindAttribute(field, FixedStringAttributeName);
+        if (fixedString is not null && field.Type.SpecialType != SpecialType.System_String)
+        {
+            diagnostics.Add(Diagnostic("OVL112", AttributeLocation(fixedString, location), field.Name, field.Type.ToDisplayString(), "FixedString", "string fields"));
+        }
+
+        AttributeData? fixedArray = FindAttribute(field, FixedArrayAttributeName);
+        if (fixedArray is not null && field.Type is not IArrayTypeSymbol)
+        {
+            diagnostics.Add(Diagnostic("OVL112", AttributeLocation(fixedArray, location), field.Name, field.Type.ToDisplayString(), "FixedArray", "array fields (T[])"));
+        }
 
         if (field.Type.SpecialType == SpecialType.System_String)
         {
-            AttributeData? attribute = FindAttribute(field, FixedStringAttributeName);
+            AttributeData? attribute = fixedString;
             int? length = Length(field, attribute, "string", "FixedString", location, diagnostics);
             if (length is null)
             {
@@ -209,9 +275,16 @@ internal sealed partial class LayoutParser
                 return null;
             }
 
-            int? length = Length(field, FindAttribute(field, FixedArrayAttributeName), "array", "FixedArray", location, diagnostics);
+            int? length = Length(field, fixedArray, "array", "FixedArray", location, diagnostics);
             if (length is null)
             {
+                return null;
+            }
+
+            long arraySize = (long)length.Value * element.Size;
+            if (arraySize > MaxRecordSize)
+            {
+                diagnostics.Add(Diagnostic("OVL115", location, field.Name, Format((long)offset + arraySize), Format(MaxRecordSize)));
                 return null;
             }
 
@@ -221,7 +294,7 @@ internal sealed partial class LayoutParser
                 identifier,
                 layouts ? FieldKind.LayoutArray : FieldKind.ValueArray,
                 offset,
-                checked(length.Value * element.Size),
+                (int)arraySize,
                 element.TypeName,
                 !layouts && bigEndian,
                 length.Value,
@@ -342,6 +415,8 @@ internal sealed partial class LayoutParser
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
     private static DiagnosticInfo Diagnostic(string id, Location location, params string[] arguments) =>
         new(
             id,
@@ -376,6 +451,25 @@ internal sealed partial class LayoutParser
         attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments: { Count: > 0 } arguments }
             ? arguments[0].GetLocation()
             : fallback;
+
+    private static Location NamedArgumentLocation(AttributeData attribute, string name, Location fallback)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments: { } arguments })
+        {
+            foreach (AttributeArgumentSyntax argument in arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return argument.Expression.GetLocation();
+                }
+            }
+        }
+
+        return fallback;
+    }
+
+    private static Location AttributeLocation(AttributeData attribute, Location fallback) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax ? syntax.GetLocation() : fallback;
 
     private Location TypeIdentifierLocation(INamedTypeSymbol type, AttributeData? layoutAttribute)
     {
