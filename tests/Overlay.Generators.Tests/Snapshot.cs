@@ -1,6 +1,7 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
+using System.Linq;
+using System.Reflection;
 
 namespace Overlay.Generators.Tests;
 
@@ -11,9 +12,15 @@ namespace Overlay.Generators.Tests;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Verify(string name, string actual, [CallerFilePath] string callerPath = "")
+    // Written into the test assembly by the project file: the source tree's Snapshots folder.
+    private static readonly string SnapshotDirectory = typeof(Snapshot).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "SnapshotDirectory").Value!;
+
+    public static void Verify(string name, string actual)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        string directory = SnapshotDirectory;
+        Assert.True(System.IO.Directory.Exists(directory), $"The snapshot folder {directory} is missing: run the tests from a clone of the repository.");
         string verified = Path.Combine(directory, name + ".verified.cs");
         string received = Path.Combine(directory, name + ".received.cs");
         if (Environment.GetEnvironmentVariable("OVERLAY_UPDATE_SNAPSHOTS") == "1")
