@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue #2 on one set of files: BenchmarkDotNet (C#, short in-process job)
+# Runs every benchmark of issues #2 and #3 on one set of files: BenchmarkDotNet (C#, short in-process job)
 # and then benchmarks/python/mmap_bench.py (Python's mmap), and checks the targets.
 #
-#   benchmarks/run.sh                      # everything (about 3.5-4 minutes on 2 busy cores)
+#   benchmarks/run.sh                      # everything (issue #2: 3.5-4 minutes, issue #3: about 8 more)
 #   benchmarks/run.sh --filter '*Find*'    # BenchmarkDotNet arguments replace the default --filter '*'
+#   benchmarks/run.sh --filter '*LayoutBenchmarks*' '*AppendBenchmarks*' '*GeneratorBenchmarks*'
+#                                          # issue #3 only (about 8 minutes on 2 busy cores; the
+#                                          # Python half then reports only what it finds)
 #
 # The files (256 MiB of random bytes, 256 MiB of 80-byte lines, 4 KiB) are made once in a temporary
 # directory, read once to sit in the page cache, and deleted at the end. Results go to

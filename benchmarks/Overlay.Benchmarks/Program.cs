@@ -12,7 +12,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Overlay.Benchmarks;
 
 /// <summary>
-/// Runs the benchmarks of issue #2 with a short in-process job (see docs/benchmarks.md).
+/// Runs the benchmarks of issues #2 and #3 with a short in-process job (see docs/benchmarks.md).
 /// Arguments are BenchmarkDotNet's (<c>--filter</c>, <c>--artifacts</c>, ...).
 /// </summary>
 public static class Program
@@ -35,6 +35,7 @@ public static class Program
             IConfig config = ManualConfig.Create(DefaultConfig.Instance)
                 .AddJob(job)
                 .AddColumn(new PerOpColumn())
+                .AddColumn(new PerRecordColumn())
                 .AddExporter(JsonExporter.Brief)
                 .HideColumns(Column.Error, Column.Job, Column.RatioSD)
                 .WithOptions(ConfigOptions.StopOnFirstError);

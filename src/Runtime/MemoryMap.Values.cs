@@ -21,8 +21,9 @@ public sealed unsafe partial class MemoryMap
         where T : unmanaged
     {
         // offset <= limit - size, with the subtraction done first: sizes are tiny and limits are
-        // never negative, so one signed compare plus the sign test covers every case.
-        if (offset < 0 || offset > _readLimit - sizeof(T))
+        // never negative, so one signed compare plus the sign test covers every case. The field
+        // is read first so that its load is the null check of an inlined call (no separate one).
+        if (offset > _readLimit - sizeof(T) || offset < 0)
         {
             ThrowAccessOutOfRange(offset, sizeof(T), write: false);
         }
@@ -44,7 +45,7 @@ public sealed unsafe partial class MemoryMap
     public void WriteAt<T>(long offset, T value)
         where T : unmanaged
     {
-        if (offset < 0 || offset > _writeLimit - sizeof(T))
+        if (offset > _writeLimit - sizeof(T) || offset < 0)
         {
             ThrowAccessOutOfRange(offset, sizeof(T), write: true);
         }
@@ -117,7 +118,21 @@ public sealed unsafe partial class MemoryMap
     /// <param name="size">How many bytes.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnsureRange(long offset, long size)
+    {
+        // Inlined into every view constructor: a sign test and one compare for a positive size.
+        // A closed map has length 0, so a positive size fails here; a size of 0 or less (and
+        // every failure) takes the slow path, which checks in the original order.
+        if (offset > _length - size || offset < 0 || size <= 0)
+        {
+            EnsureRangeSlow(offset, size);
+        }
+    }
+
+    /// <summary>The whole check of <see cref="EnsureRange"/>, out of line: closed first, then the range.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EnsureRangeSlow(long offset, long size)
     {
         ThrowIfClosed();
         if (offset < 0 || size < 0 || offset > _length - size)

@@ -1,0 +1,175 @@
+using System;
+using System.IO;
+using System.Threading;
+using BenchmarkDotNet.Attributes;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>The 32-byte record of the append benchmark.</summary>
+[MappedLayout(Size = 32)]
+public partial struct Rec32
+{
+    public long Id;
+    public double Value;
+    public int Kind;
+    public int Flags;
+    public long Time;
+}
+
+/// <summary>The header of the append benchmark's record file.</summary>
+[MappedLayout]
+public partial struct Rec32Header
+{
+    public long Created;
+    public int Version;
+}
+
+/// <summary>
+/// Issue #3: appending 10M 32-byte records to a new file: <see cref="RecordFile{THeaderView, TRecordView}"/>
+/// against a raw-pointer append into a file mapped and grown 64 MiB at a time (ftruncate + mremap)
+/// and a <see cref="FileStream"/> + <see cref="BinaryWriter"/>. Every invocation writes a new file
+/// and closes it (trimmed to the records); the files are deleted outside the measurement.
+/// </summary>
+[InvocationCount(1, 1)]
+public unsafe class AppendBenchmarks
+{
+    /// <summary>Records per invocation.</summary>
+    public const int Count = 10_000_000;
+
+    private const ulong Magic = 0x3233434552_4C564FUL; // "OVLREC32"
+    private const long Chunk = 64L << 20;
+
+    private static int s_counter;
+    private string _path = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // Tier 1 first, on 100,000 records a file.
+        Tiering.Promote(() =>
+        {
+            foreach (Action<int> append in new Action<int>[] { RecordFileAppendViews, RecordFileAppendValue, RawPointerAppend, BinaryWriterAppend })
+            {
+                _path = NewPath();
+                append(100_000);
+                File.Delete(_path);
+            }
+        });
+    }
+
+    [IterationSetup]
+    public void IterationSetup() => _path = NewPath();
+
+    [IterationCleanup]
+    public void IterationCleanup() => File.Delete(_path);
+
+    [Benchmark(Baseline = true, Description = "raw pointer, mmap grown 64 MiB at a time (ftruncate + mremap)")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void RawPointer() => RawPointerAppend(Count);
+
+    [Benchmark(Description = "RecordFile.Append() + 5 setters on the view")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void RecordFileViews() => RecordFileAppendViews(Count);
+
+    [Benchmark(Description = "RecordFile.Append(in Rec32)")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void RecordFileValue() => RecordFileAppendValue(Count);
+
+    [Benchmark(Description = "FileStream (64 KiB buffer) + BinaryWriter, 5 writes")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void BinaryWriter() => BinaryWriterAppend(Count);
+
+    private static string NewPath() =>
+        Path.Combine(BenchFiles.Directory, $"append-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.bin");
+
+    private void RecordFileAppendViews(int count)
+    {
+        using var file = RecordFile<Rec32Header.View, Rec32.View>.Create(_path, Magic);
+        for (int i = 0; i < count; i++)
+        {
+            Rec32.View record = file.Append();
+            record.Id = i;
+            record.Value = i * 0.5;
+            record.Kind = i & 7;
+            record.Flags = 1;
+            record.Time = 1_700_000_000L + i;
+        }
+    }
+
+    private void RecordFileAppendValue(int count)
+    {
+        using var file = RecordFile<Rec32Header.View, Rec32.View>.Create(_path, Magic);
+        for (int i = 0; i < count; i++)
+        {
+            file.Append(new Rec32 { Id = i, Value = i * 0.5, Kind = i & 7, Flags = 1, Time = 1_700_000_000L + i });
+        }
+    }
+
+    /// <summary>What a hand-written appender does: map 64 MiB, write through a pointer, grow by 64 MiB with ftruncate + mremap, trim at the end.</summary>
+    private void RawPointerAppend(int count)
+    {
+        int fd = Native.Open(_path, Native.O_RDWR | Native.O_CREAT | Native.O_EXCL | Native.O_CLOEXEC, 0x1A4 /* 0644 */);
+        if (fd < 0)
+        {
+            throw new InvalidOperationException($"open({_path}) failed");
+        }
+
+        long capacity = Chunk;
+        Check(Native.FTruncate(fd, capacity));
+        nint address = Native.MMap(0, (nuint)capacity, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED, fd, 0);
+        if (address == Native.MapFailed)
+        {
+            throw new InvalidOperationException("mmap failed");
+        }
+
+        long used = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (used + Rec32.SizeInBytes > capacity)
+            {
+                Check(Native.FTruncate(fd, capacity + Chunk));
+                address = Native.MRemap(address, (nuint)capacity, (nuint)(capacity + Chunk), Native.MREMAP_MAYMOVE);
+                if (address == Native.MapFailed)
+                {
+                    throw new InvalidOperationException("mremap failed");
+                }
+
+                capacity += Chunk;
+            }
+
+            byte* record = (byte*)address + used;
+            *(long*)record = i;
+            *(double*)(record + 8) = i * 0.5;
+            *(int*)(record + 16) = i & 7;
+            *(int*)(record + 20) = 1;
+            *(long*)(record + 24) = 1_700_000_000L + i;
+            used += Rec32.SizeInBytes;
+        }
+
+        Check(Native.MUnmap(address, (nuint)capacity));
+        Check(Native.FTruncate(fd, used));
+        Check(Native.Close(fd));
+    }
+
+    private void BinaryWriterAppend(int count)
+    {
+        using var stream = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var writer = new BinaryWriter(stream);
+        for (int i = 0; i < count; i++)
+        {
+            writer.Write((long)i);
+            writer.Write(i * 0.5);
+            writer.Write(i & 7);
+            writer.Write(1);
+            writer.Write(1_700_000_000L + i);
+        }
+    }
+
+    private static void Check(int result)
+    {
+        if (result != 0)
+        {
+            throw new InvalidOperationException("system call failed");
+        }
+    }
+}
