@@ -33,9 +33,11 @@ internal static class TestReferences
             .ToImmutableArray();
     }
 
+    /// <summary>Adds the references and the hand-written layout views every test compiles against.</summary>
     public static void Configure(SolutionState state)
     {
         state.AdditionalReferences.AddRange(All);
+        state.Sources.Add((TestLayouts.FileName, TestLayouts.Source));
     }
 }
 
@@ -43,13 +45,23 @@ internal static class TestReferences
 internal static class AnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
+
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) =>
+        VerifyFilesAsync(new[] { ("Test0.cs", source) }, expected);
+
+    /// <summary>Several files (markup allowed in each); the first is named Test0.cs.</summary>
+    public static Task VerifyFilesAsync((string Name, string Source)[] sources, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
-            TestCode = source,
             ReferenceAssemblies = TestReferences.None,
         };
+        foreach ((string name, string source) in sources)
+        {
+            test.TestState.Sources.Add((name, source));
+        }
+
         TestReferences.Configure(test.TestState);
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync(CancellationToken.None);
@@ -61,6 +73,8 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
+    public static DiagnosticResult Diagnostic(string id) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(id);
+
     public static Task VerifyAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
         var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>

@@ -17,7 +17,7 @@ namespace Overlay.Analyzers.CodeFixes;
 /// <summary>
 /// OVL001/OVL002: opens the map writable where it was created — <c>MapAccess.Read</c> or
 /// <c>MapAccess.Copy</c> becomes <c>MapAccess.Write</c>, a protection without write gains
-/// <c>MapProtection.Write</c> — keeping the same creation method. Offered only when the write is
+/// <c>| MapProtection.Write</c> — keeping the same creation method. Offered only when the write is
 /// on the map itself and one creation site in the same document reaches it; a write through a
 /// generated view gets no fix (its message says where the map was opened).
 /// </summary>
@@ -59,16 +59,18 @@ public sealed class MakeMapWritableCodeFix : CodeFixProvider
                 continue;
             }
 
-            bool isProtection = argument.NameColon?.Name.Identifier.ValueText == "protection" || IsProtectionValue(argument);
+            if (!diagnostic.Properties.TryGetValue(ReadOnlyMapWriteAnalyzer.OriginProperty, out string? origin) || origin is not ("Access" or "Protection"))
+            {
+                continue;
+            }
+
+            bool isProtection = origin == "Protection";
             string title = isProtection ? "Add MapProtection.Write where the map is created" : "Open the map with MapAccess.Write";
             context.RegisterCodeFix(
                 CodeAction.Create(title, token => FixAsync(context.Document, argument, isProtection, token), EquivalenceKey),
                 diagnostic);
         }
     }
-
-    private static bool IsProtectionValue(ArgumentSyntax argument) =>
-        argument.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "MapProtection");
 
     private static async Task<Document> FixAsync(Document document, ArgumentSyntax argument, bool isProtection, CancellationToken cancellationToken)
     {
@@ -78,12 +80,29 @@ public sealed class MakeMapWritableCodeFix : CodeFixProvider
             return document;
         }
 
-        ExpressionSyntax replacement = isProtection
-            ? SyntaxFactory.ParseExpression("global::Overlay.MapProtection.Read | global::Overlay.MapProtection.Write")
-            : SyntaxFactory.ParseExpression("global::Overlay.MapAccess.Write");
+        ExpressionSyntax replacement;
+        if (isProtection)
+        {
+            // Keep every bit the protection has (Execute, a constant's bits) and add Write.
+            ExpressionSyntax original = argument.Expression.WithoutTrivia();
+            if (original is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax
+                or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.BitwiseOrExpression }))
+            {
+                original = SyntaxFactory.ParenthesizedExpression(original);
+            }
+
+            ExpressionSyntax write = SyntaxFactory.ParseExpression("global::Overlay.MapProtection.Write")
+                .WithAdditionalAnnotations(Simplifier.Annotation);
+            replacement = SyntaxFactory.BinaryExpression(SyntaxKind.BitwiseOrExpression, original, write);
+        }
+        else
+        {
+            replacement = SyntaxFactory.ParseExpression("global::Overlay.MapAccess.Write").WithAdditionalAnnotations(Simplifier.Annotation);
+        }
+
         replacement = replacement
             .WithTriviaFrom(argument.Expression)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
+            .WithAdditionalAnnotations(Formatter.Annotation);
         SyntaxNode newRoot = root.ReplaceNode(argument.Expression, replacement);
         return document.WithSyntaxRoot(newRoot);
     }

@@ -18,7 +18,7 @@ internal static class UsageDiagnostics
     public static readonly DiagnosticDescriptor ReadOnlyWrite = new(
         ReadOnlyWriteId,
         title: "Write into a read-only memory map",
-        messageFormat: "{0} writes into a memory map opened read-only ({1}); at run time it throws NotSupportedException",
+        messageFormat: "{0} writes into a read-only memory map (opened with {1}); it throws NotSupportedException at run time",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -28,7 +28,7 @@ internal static class UsageDiagnostics
     public static readonly DiagnosticDescriptor ResizeReadOnlyOrCopy = new(
         ResizeReadOnlyOrCopyId,
         title: "Resize of a read-only or copy-on-write memory map",
-        messageFormat: "Resize is called on a memory map opened with {0}; only writable shared maps can change size, so it throws NotSupportedException",
+        messageFormat: "'Resize' of a memory map opened with {0} throws NotSupportedException at run time; only a map opened with MapAccess.Write can change size",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -38,7 +38,7 @@ internal static class UsageDiagnostics
     public static readonly DiagnosticDescriptor AccessWithFlags = new(
         AccessWithFlagsId,
         title: "MapAccess given together with flags or protection",
-        messageFormat: "'access' is given together with '{0}'; MapAccess already decides the flags and protection, so the constructor throws ArgumentException",
+        messageFormat: "'access' is given together with '{0}'; the access mode already decides the flags and protection, so creating the map throws ArgumentException",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -47,11 +47,11 @@ internal static class UsageDiagnostics
 
     public static readonly DiagnosticDescriptor UnalignedOffset = new(
         UnalignedOffsetId,
-        title: "Map offset not a multiple of the allocation granularity",
-        messageFormat: "Offset {0} is not a multiple of the allocation granularity (4096 bytes on Linux; Windows needs 65536), so mapping throws ArgumentException",
+        title: "Map offset negative or not a multiple of the allocation granularity",
+        messageFormat: "Offset {0} {1}; a map offset must be a non-negative multiple of the allocation granularity (4096 bytes on Linux; Windows needs 65536), so creating the map throws {2}",
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A file offset must be a multiple of MemoryMap.AllocationGranularity: 4096 on Linux and macOS, 64 KiB on Windows. Round it down and skip the difference inside the map.",
+        description: "A file offset must be a non-negative multiple of MemoryMap.AllocationGranularity: 4096 on Linux and macOS, 64 KiB on Windows. Round it down and skip the difference inside the map.",
         helpLinkUri: HelpLink(UnalignedOffsetId));
 }

@@ -4,30 +4,27 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 
 namespace Overlay.Analyzers.MapAccess;
 
-/// <summary>The map values of the tracked locals and flow captures at one point of a method.</summary>
+/// <summary>
+/// The map values of the tracked locals and flow captures at one point of a method. A local with
+/// no entry holds <see cref="MapValue.Unknown"/>: it was not assigned by anything the analysis
+/// follows (a pattern, a handler's entry), so joining it with a read-only value gives Unknown.
+/// </summary>
 internal sealed class FlowState
 {
     private readonly Dictionary<ILocalSymbol, MapValue> _locals;
     private readonly Dictionary<CaptureId, MapValue> _captures;
 
-    private FlowState(Dictionary<ILocalSymbol, MapValue> locals, Dictionary<CaptureId, MapValue> captures, bool unknownByDefault)
+    private FlowState(Dictionary<ILocalSymbol, MapValue> locals, Dictionary<CaptureId, MapValue> captures)
     {
         _locals = locals;
         _captures = captures;
-        UnknownByDefault = unknownByDefault;
     }
 
-    /// <summary>
-    /// True for the entry of an exception handler, which the graph reaches without edges: every
-    /// local may hold anything there.
-    /// </summary>
-    public bool UnknownByDefault { get; }
-
-    public static FlowState Empty(bool unknownByDefault = false) =>
-        new(new Dictionary<ILocalSymbol, MapValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, MapValue>(), unknownByDefault);
+    public static FlowState Empty() =>
+        new(new Dictionary<ILocalSymbol, MapValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, MapValue>());
 
     public FlowState Clone() =>
-        new(new Dictionary<ILocalSymbol, MapValue>(_locals, SymbolEqualityComparer.Default), new Dictionary<CaptureId, MapValue>(_captures), UnknownByDefault);
+        new(new Dictionary<ILocalSymbol, MapValue>(_locals, SymbolEqualityComparer.Default), new Dictionary<CaptureId, MapValue>(_captures));
 
     public MapValue Get(ILocalSymbol local) =>
         _locals.TryGetValue(local, out MapValue? value) ? value : MapValue.Unknown;
@@ -39,7 +36,10 @@ internal sealed class FlowState
 
     public void Set(CaptureId capture, MapValue value) => _captures[capture] = value;
 
-    /// <summary>Joins <paramref name="other"/> into a copy of this state; false when nothing changed.</summary>
+    /// <summary>
+    /// Joins <paramref name="incoming"/> into a copy of <paramref name="current"/> (null: no path
+    /// reached yet); false when nothing changed.
+    /// </summary>
     public static bool TryJoin(FlowState? current, FlowState incoming, out FlowState joined)
     {
         if (current is null)
@@ -48,38 +48,28 @@ internal sealed class FlowState
             return true;
         }
 
-        bool changed = false;
         joined = current.Clone();
-        changed |= JoinInto(joined._locals, current.UnknownByDefault, incoming._locals, incoming.UnknownByDefault);
-        changed |= JoinInto(joined._captures, current.UnknownByDefault, incoming._captures, incoming.UnknownByDefault);
-        if (incoming.UnknownByDefault && !current.UnknownByDefault)
-        {
-            joined = new FlowState(joined._locals, joined._captures, unknownByDefault: true);
-            changed = true;
-        }
-
+        bool changed = JoinInto(joined._locals, incoming._locals);
+        changed |= JoinInto(joined._captures, incoming._captures);
         return changed;
     }
 
-    private static bool JoinInto<TKey>(Dictionary<TKey, MapValue> target, bool targetUnknown, Dictionary<TKey, MapValue> source, bool sourceUnknown)
+    private static bool JoinInto<TKey>(Dictionary<TKey, MapValue> target, Dictionary<TKey, MapValue> source)
         where TKey : notnull
     {
+        // A key missing on either side is Unknown there, and Unknown absorbs: only keys known on
+        // both sides keep a read-only value.
         bool changed = false;
-        var keys = new List<TKey>(target.Keys);
-        foreach (TKey key in source.Keys)
+        foreach (TKey key in new List<TKey>(target.Keys))
         {
-            if (!target.ContainsKey(key))
+            MapValue left = target[key];
+            if (left.IsUnknown)
             {
-                keys.Add(key);
+                continue;
             }
-        }
 
-        foreach (TKey key in keys)
-        {
-            MapValue? left = target.TryGetValue(key, out MapValue? l) ? l : targetUnknown ? MapValue.Unknown : null;
-            MapValue? right = source.TryGetValue(key, out MapValue? r) ? r : sourceUnknown ? MapValue.Unknown : null;
-            MapValue? result = MapValue.Join(left, right);
-            if (result is not null && !result.SameAs(left))
+            MapValue result = source.TryGetValue(key, out MapValue? right) ? MapValue.Join(left, right)! : MapValue.Unknown;
+            if (!result.SameAs(left))
             {
                 target[key] = result;
                 changed = true;

@@ -39,42 +39,72 @@ internal sealed class MapFlowAnalysis
         var untracked = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         CollectUntrackable(root, types, untracked);
         CollectAssignedInHandlers(graph, types, untracked);
+        ReportFieldsWrittenIndirectly(root, types, observer);
         new MapFlowAnalysis(types, untracked).Solve(graph, observer);
     }
 
     private void Solve(ControlFlowGraph graph, IMapFlowObserver observer)
     {
         var blocks = graph.Blocks;
+        int[][] handlers = HandlerEntries(graph);
         var entryStates = new FlowState?[blocks.Length];
         var work = new Queue<int>();
         entryStates[0] = FlowState.Empty();
         work.Enqueue(0);
+
+        void Flow(int destination, FlowState state)
+        {
+            if (FlowState.TryJoin(entryStates[destination], state, out FlowState joined))
+            {
+                entryStates[destination] = joined;
+                work.Enqueue(destination);
+            }
+        }
 
         while (true)
         {
             while (work.Count > 0)
             {
                 int ordinal = work.Dequeue();
+                BasicBlock block = blocks[ordinal];
                 FlowState state = entryStates[ordinal]!.Clone();
-                Transfer(blocks[ordinal], state, observer: null);
-                foreach (BasicBlock successor in Successors(blocks[ordinal]))
+                int[] reached = handlers[ordinal];
+
+                // An exception may leave a protected block at any operation: every state met
+                // inside it flows to the entry of its catch, filter and finally handlers.
+                foreach (int handler in reached)
                 {
-                    if (FlowState.TryJoin(entryStates[successor.Ordinal], state, out FlowState joined))
+                    Flow(handler, state);
+                }
+
+                foreach (IOperation operation in block.Operations)
+                {
+                    Visit(operation, state, observer: null);
+                    foreach (int handler in reached)
                     {
-                        entryStates[successor.Ordinal] = joined;
-                        work.Enqueue(successor.Ordinal);
+                        Flow(handler, state);
                     }
+                }
+
+                if (block.BranchValue is { } branch)
+                {
+                    Visit(branch, state, observer: null);
+                }
+
+                foreach (BasicBlock successor in Successors(block))
+                {
+                    Flow(successor.Ordinal, state);
                 }
             }
 
-            // Handlers (catch, filter, finally) have no incoming edges: enter them knowing nothing.
+            // A reachable block no edge or protected region led to: enter it knowing nothing.
             BasicBlock? unvisited = graph.Blocks.FirstOrDefault(b => b.IsReachable && entryStates[b.Ordinal] is null);
             if (unvisited is null)
             {
                 break;
             }
 
-            entryStates[unvisited.Ordinal] = FlowState.Empty(unknownByDefault: true);
+            entryStates[unvisited.Ordinal] = FlowState.Empty();
             work.Enqueue(unvisited.Ordinal);
         }
 
@@ -85,6 +115,39 @@ internal sealed class MapFlowAnalysis
                 Transfer(block, state.Clone(), observer);
             }
         }
+    }
+
+    /// <summary>
+    /// For each block, the first blocks of the handlers (catch, filter, finally) an exception
+    /// thrown inside it can reach: those of every try region enclosing it.
+    /// </summary>
+    private static int[][] HandlerEntries(ControlFlowGraph graph)
+    {
+        var result = new int[graph.Blocks.Length][];
+        var entries = new List<int>();
+        foreach (BasicBlock block in graph.Blocks)
+        {
+            entries.Clear();
+            for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } tryAnd)
+                {
+                    continue;
+                }
+
+                foreach (ControlFlowRegion handler in tryAnd.NestedRegions)
+                {
+                    if (handler != region)
+                    {
+                        entries.Add(handler.FirstBlockOrdinal);
+                    }
+                }
+            }
+
+            result[block.Ordinal] = entries.Count == 0 ? System.Array.Empty<int>() : entries.ToArray();
+        }
+
+        return result;
     }
 
     private static IEnumerable<BasicBlock> Successors(BasicBlock block)
@@ -183,9 +246,9 @@ internal sealed class MapFlowAnalysis
                 return Evaluate(instance, state);
             case IInvocationOperation { Instance: { } instance } when _types.IsTracked(instance.Type):
                 return Evaluate(instance, state);
-            case IInvocationOperation invocation:
-                return FromMapArgument(invocation.Arguments, state);
             case IObjectCreationOperation derived:
+                // A view or array constructor: (map, offset, ...). Any other method that returns
+                // a view may build it over another map, so it stays unknown.
                 return FromMapArgument(derived.Arguments, state);
             default:
                 return MapValue.Unknown;
@@ -194,15 +257,21 @@ internal sealed class MapFlowAnalysis
 
     private MapValue FromMapArgument(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, FlowState state)
     {
+        IArgumentOperation? source = null;
         foreach (IArgumentOperation argument in arguments)
         {
             if (_types.IsTracked(argument.Value.Type))
             {
-                return Evaluate(argument.Value, state);
+                if (source is not null)
+                {
+                    return MapValue.Unknown;
+                }
+
+                source = argument;
             }
         }
 
-        return MapValue.Unknown;
+        return source is null ? MapValue.Unknown : Evaluate(source.Value, state);
     }
 
     private static bool InsideFunction(IOperation node, IOperation root)
@@ -234,15 +303,56 @@ internal sealed class MapFlowAnalysis
                 continue;
             }
 
-            switch (local.Parent)
+            if (IsWrittenIndirectly(local)
+                || (local.Parent is ISimpleAssignmentOperation assignment && assignment.Target == local && InsideFunction(local, root)))
             {
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
-                case ITupleOperation:
-                case IDeclarationExpressionOperation:
-                    untracked.Add(local.Local);
+                untracked.Add(local.Local);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when a variable is written by something other than a plain assignment the graph shows,
+    /// or a writable reference to it escapes: a ref or out argument, a deconstruction (or any
+    /// tuple), an out variable, a ref local or ref assignment, a ref conditional, its address.
+    /// </summary>
+    private static bool IsWrittenIndirectly(IOperation reference) => reference.Parent switch
+    {
+        IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+        ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
+        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol.IsRef,
+        ISimpleAssignmentOperation { IsRef: true } => true,
+        IConditionalOperation { IsRef: true } => true,
+        _ => false,
+    };
+
+    /// <summary>A struct constructor replacing <c>this</c> as a whole (assigned, or passed by reference).</summary>
+    public static bool OverwritesThis(IOperation operation) =>
+        operation is IInstanceReferenceOperation { Type.IsValueType: true } instance
+        && ((instance.Parent is ISimpleAssignmentOperation assignment && assignment.Target == instance) || IsWrittenIndirectly(instance));
+
+    /// <summary>
+    /// Readonly fields written in ways <see cref="Visit"/> does not follow (by reference, by
+    /// deconstruction, or by assigning a whole struct's <c>this</c>): they may hold anything.
+    /// </summary>
+    private static void ReportFieldsWrittenIndirectly(IOperation root, OverlayTypes types, IMapFlowObserver observer)
+    {
+        foreach (IOperation node in root.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case IFieldReferenceOperation field when field.Field.IsReadOnly && types.IsTracked(field.Field.Type) && IsWrittenIndirectly(field):
+                    observer.OnFieldAssigned(field.Field, MapValue.Unknown);
                     break;
-                case ISimpleAssignmentOperation assignment when assignment.Target == local && InsideFunction(local, root):
-                    untracked.Add(local.Local);
+                case IInstanceReferenceOperation instance when OverwritesThis(instance) && instance.Type is { } type:
+                    foreach (ISymbol member in type.GetMembers())
+                    {
+                        if (member is IFieldSymbol { IsReadOnly: true } overwritten && types.IsTracked(overwritten.Type))
+                        {
+                            observer.OnFieldAssigned(overwritten, MapValue.Unknown);
+                        }
+                    }
+
                     break;
             }
         }

@@ -74,9 +74,25 @@ public sealed class MapOptionsAnalyzer : DiagnosticAnalyzer
         }
 
         Optional<object?> constant = MapCreations.ConstantOf(offset);
-        if (constant.HasValue && constant.Value is long or int && System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) is long value && value % Granularity != 0)
+        if (!constant.HasValue || constant.Value is not (long or int))
         {
-            context.ReportDiagnostic(Diagnostic.Create(UsageDiagnostics.UnalignedOffset, offset.Syntax.GetLocation(), value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return;
+        }
+
+        long value = System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+        (string problem, string exception) = value < 0
+            ? ("is negative", "ArgumentOutOfRangeException")
+            : value % Granularity != 0
+                ? ($"is not a multiple of {Granularity}", "ArgumentException")
+                : (string.Empty, string.Empty);
+        if (problem.Length != 0)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                UsageDiagnostics.UnalignedOffset,
+                offset.Syntax.GetLocation(),
+                value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                problem,
+                exception));
         }
     }
 }

@@ -78,7 +78,8 @@ internal static class MapWrites
 
         if (types.IsMap(instance.Type) && property.Property.IsIndexer)
         {
-            site = new WriteSite(target, instance, "Setting a byte or slice", isResize: false, viaView: false);
+            bool slice = property.Property.Parameters.Length == 1 && property.Property.Parameters[0].Type.Name == "Range";
+            site = new WriteSite(target, instance, slice ? "Setting a slice" : "Setting a byte", isResize: false, viaView: false);
             return true;
         }
 

@@ -20,6 +20,12 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
     /// <summary>The diagnostic property saying the write goes through a view (no code fix then).</summary>
     public const string ViaViewProperty = "ViaView";
 
+    /// <summary>
+    /// The diagnostic property saying what made the map read-only when one creation reaches the
+    /// write: <c>Access</c> (its access argument) or <c>Protection</c> (its protection argument).
+    /// </summary>
+    public const string OriginProperty = "Origin";
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(UsageDiagnostics.ReadOnlyWrite, UsageDiagnostics.ResizeReadOnlyOrCopy);
@@ -137,7 +143,7 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
         }
 
         private bool MentionsMaps(IOperation block) =>
-            block.DescendantsAndSelf().Any(o => _types.IsTracked(o.Type));
+            block.DescendantsAndSelf().Any(o => _types.IsTracked(o.Type) || MapFlowAnalysis.OverwritesThis(o));
 
         private static ControlFlowGraph? TryGetGraph(OperationBlockAnalysisContext context, IOperation operationBlock, IOperation root)
         {
@@ -208,33 +214,39 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
             .ThenBy(o => o.Location.SourceSpan.Start)
             .ToArray();
         IEnumerable<Location> additional = origins.Select(o => o.Location);
+        Location location = site.Operation.Syntax.GetLocation();
         ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty
-            .Add(ViaViewProperty, site.ViaView ? "true" : "false");
+            .Add(ViaViewProperty, site.ViaView ? "true" : "false")
+            .Add(OriginProperty, origins.Length != 1 ? null : origins[0].Kind == OriginKind.ReadProtection ? "Protection" : "Access");
 
         if (site.IsResize && origins.All(o => o.Kind is OriginKind.ReadAccess or OriginKind.CopyAccess))
         {
-            return Diagnostic.Create(UsageDiagnostics.ResizeReadOnlyOrCopy, site.Operation.Syntax.GetLocation(), additional, properties, Describe(origins));
+            return Diagnostic.Create(UsageDiagnostics.ResizeReadOnlyOrCopy, location, additional, properties, Describe(origins, location));
         }
 
         if (origins.All(o => o.IsReadOnly))
         {
-            return Diagnostic.Create(UsageDiagnostics.ReadOnlyWrite, site.Operation.Syntax.GetLocation(), additional, properties, site.Description, Describe(origins));
+            return Diagnostic.Create(UsageDiagnostics.ReadOnlyWrite, location, additional, properties, site.Description, Describe(origins, location));
         }
 
         return null;
     }
 
-    private static string Describe(MapOrigin[] origins)
+    /// <summary>Where the map was opened, e.g. "MapAccess.Read at line 12" (naming the file when it is another one).</summary>
+    private static string Describe(MapOrigin[] origins, Location reported)
     {
         MapOrigin first = origins[0];
         string how = first.Kind switch
         {
             OriginKind.ReadAccess => "MapAccess.Read",
             OriginKind.CopyAccess => "MapAccess.Copy",
-            _ => "a protection without MapProtection.Write",
+            _ => "a protection lacking MapProtection.Write",
         };
-        int line = first.Location.GetLineSpan().StartLinePosition.Line + 1;
-        string where = $"{how} at line {line}";
+        FileLinePositionSpan span = first.Location.GetLineSpan();
+        int line = span.StartLinePosition.Line + 1;
+        string where = first.Location.SourceTree == reported.SourceTree
+            ? $"{how} at line {line}"
+            : $"{how} at line {line} of {System.IO.Path.GetFileName(span.Path)}";
         return origins.Length == 1 ? where : $"{where} and {origins.Length - 1} other place{(origins.Length == 2 ? string.Empty : "s")}";
     }
 }
