@@ -80,6 +80,27 @@ public class ReadOnlyWriteReportedTests
         """);
 
     [Fact]
+    public Task ReadonlyFieldAssignedFromLocal() => Verify.VerifyAsync("""
+        using Overlay;
+        class C
+        {
+            private readonly MemoryMap _map;
+            C(bool b)
+            {
+                var map = MemoryMap.Open("f", MapAccess.Read);
+                if (b)
+                {
+                    map = MemoryMap.Anonymous(64, protection: MapProtection.Read);
+                }
+
+                _map = map;
+            }
+
+            void M() { var v = new Game.Record.View(_map, 0); var s = v.Slots; {|OVL001:s[1]|} = 2; }
+        }
+        """);
+
+    [Fact]
     public Task StaticReadonlyField() => Verify.VerifyAsync("""
         using Overlay;
         static class C

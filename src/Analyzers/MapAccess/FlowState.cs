@@ -32,9 +32,23 @@ internal sealed class FlowState
     public MapValue Get(CaptureId capture) =>
         _captures.TryGetValue(capture, out MapValue? value) ? value : MapValue.Unknown;
 
-    public void Set(ILocalSymbol local, MapValue value) => _locals[local] = value;
+    // Unknown is stored as no entry, so states stay as small as the read-only values they hold.
+    public void Set(ILocalSymbol local, MapValue value) => Set(_locals, local, value);
 
-    public void Set(CaptureId capture, MapValue value) => _captures[capture] = value;
+    public void Set(CaptureId capture, MapValue value) => Set(_captures, capture, value);
+
+    private static void Set<TKey>(Dictionary<TKey, MapValue> values, TKey key, MapValue value)
+        where TKey : notnull
+    {
+        if (value.IsUnknown)
+        {
+            values.Remove(key);
+        }
+        else
+        {
+            values[key] = value;
+        }
+    }
 
     /// <summary>
     /// Joins <paramref name="incoming"/> into a copy of <paramref name="current"/> (null: no path
@@ -48,34 +62,48 @@ internal sealed class FlowState
             return true;
         }
 
+        if (!Changes(current._locals, incoming._locals) && !Changes(current._captures, incoming._captures))
+        {
+            joined = current;
+            return false;
+        }
+
         joined = current.Clone();
-        bool changed = JoinInto(joined._locals, incoming._locals);
-        changed |= JoinInto(joined._captures, incoming._captures);
-        return changed;
+        JoinInto(joined._locals, incoming._locals);
+        JoinInto(joined._captures, incoming._captures);
+        return true;
     }
 
-    private static bool JoinInto<TKey>(Dictionary<TKey, MapValue> target, Dictionary<TKey, MapValue> source)
+    /// <summary>True when joining <paramref name="source"/> into <paramref name="target"/> would change it.</summary>
+    private static bool Changes<TKey>(Dictionary<TKey, MapValue> target, Dictionary<TKey, MapValue> source)
         where TKey : notnull
     {
-        // A key missing on either side is Unknown there, and Unknown absorbs: only keys known on
-        // both sides keep a read-only value.
-        bool changed = false;
-        foreach (TKey key in new List<TKey>(target.Keys))
+        foreach (KeyValuePair<TKey, MapValue> entry in target)
         {
-            MapValue left = target[key];
-            if (left.IsUnknown)
+            if (!source.TryGetValue(entry.Key, out MapValue? right) || !entry.Value.Origins.IsSupersetOf(right.Origins))
             {
-                continue;
-            }
-
-            MapValue result = source.TryGetValue(key, out MapValue? right) ? MapValue.Join(left, right)! : MapValue.Unknown;
-            if (!result.SameAs(left))
-            {
-                target[key] = result;
-                changed = true;
+                return true;
             }
         }
 
-        return changed;
+        return false;
+    }
+
+    private static void JoinInto<TKey>(Dictionary<TKey, MapValue> target, Dictionary<TKey, MapValue> source)
+        where TKey : notnull
+    {
+        // A key missing on either side is Unknown there, and Unknown absorbs: only keys known on
+        // both sides keep a read-only value (the union of their origins).
+        foreach (TKey key in new List<TKey>(target.Keys))
+        {
+            if (source.TryGetValue(key, out MapValue? right))
+            {
+                target[key] = MapValue.Join(target[key], right)!;
+            }
+            else
+            {
+                target.Remove(key);
+            }
+        }
     }
 }

@@ -34,12 +34,15 @@ internal sealed class MapFlowAnalysis
         _untracked = untracked;
     }
 
-    public static void Run(ControlFlowGraph graph, IOperation root, OverlayTypes types, IMapFlowObserver observer)
+    /// <summary>The value of an expression that reads no local, without a graph (for field assignments).</summary>
+    public static MapValue EvaluateAlone(IOperation value, OverlayTypes types) =>
+        new MapFlowAnalysis(types, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Evaluate(value, FlowState.Empty());
+
+    /// <summary>Runs the analysis over one method's graph; <paramref name="scan"/> is <see cref="MethodScan.Run"/> of its root.</summary>
+    public static void Run(ControlFlowGraph graph, MethodScan scan, OverlayTypes types, IMapFlowObserver observer)
     {
-        var untracked = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-        CollectUntrackable(root, types, untracked);
+        var untracked = new HashSet<ILocalSymbol>(scan.Untracked, SymbolEqualityComparer.Default);
         CollectAssignedInHandlers(graph, types, untracked);
-        ReportFieldsWrittenIndirectly(root, types, observer);
         new MapFlowAnalysis(types, untracked).Solve(graph, observer);
     }
 
@@ -274,7 +277,7 @@ internal sealed class MapFlowAnalysis
         return source is null ? MapValue.Unknown : Evaluate(source.Value, state);
     }
 
-    private static bool InsideFunction(IOperation node, IOperation root)
+    public static bool InsideFunction(IOperation node, IOperation root)
     {
         for (IOperation? current = node.Parent; current is not null && current != root.Parent; current = current.Parent)
         {
@@ -287,36 +290,12 @@ internal sealed class MapFlowAnalysis
         return false;
     }
 
-    /// <summary>Locals the graph cannot follow: assigned inside lambdas or local functions, passed by reference, or deconstructed into.</summary>
-    private static void CollectUntrackable(IOperation root, OverlayTypes types, HashSet<ILocalSymbol> untracked)
-    {
-        foreach (IOperation node in root.DescendantsAndSelf())
-        {
-            if (node is not ILocalReferenceOperation local || !types.IsTracked(local.Local.Type))
-            {
-                continue;
-            }
-
-            if (local.Local.IsRef)
-            {
-                untracked.Add(local.Local);
-                continue;
-            }
-
-            if (IsWrittenIndirectly(local)
-                || (local.Parent is ISimpleAssignmentOperation assignment && assignment.Target == local && InsideFunction(local, root)))
-            {
-                untracked.Add(local.Local);
-            }
-        }
-    }
-
     /// <summary>
     /// True when a variable is written by something other than a plain assignment the graph shows,
     /// or a writable reference to it escapes: a ref or out argument, a deconstruction (or any
     /// tuple), an out variable, a ref local or ref assignment, a ref conditional, its address.
     /// </summary>
-    private static bool IsWrittenIndirectly(IOperation reference) => reference.Parent switch
+    public static bool IsWrittenIndirectly(IOperation reference) => reference.Parent switch
     {
         IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
         ITupleOperation or IDeclarationExpressionOperation or IAddressOfOperation => true,
@@ -330,33 +309,6 @@ internal sealed class MapFlowAnalysis
     public static bool OverwritesThis(IOperation operation) =>
         operation is IInstanceReferenceOperation { Type.IsValueType: true } instance
         && ((instance.Parent is ISimpleAssignmentOperation assignment && assignment.Target == instance) || IsWrittenIndirectly(instance));
-
-    /// <summary>
-    /// Readonly fields written in ways <see cref="Visit"/> does not follow (by reference, by
-    /// deconstruction, or by assigning a whole struct's <c>this</c>): they may hold anything.
-    /// </summary>
-    private static void ReportFieldsWrittenIndirectly(IOperation root, OverlayTypes types, IMapFlowObserver observer)
-    {
-        foreach (IOperation node in root.DescendantsAndSelf())
-        {
-            switch (node)
-            {
-                case IFieldReferenceOperation field when field.Field.IsReadOnly && types.IsTracked(field.Field.Type) && IsWrittenIndirectly(field):
-                    observer.OnFieldAssigned(field.Field, MapValue.Unknown);
-                    break;
-                case IInstanceReferenceOperation instance when OverwritesThis(instance) && instance.Type is { } type:
-                    foreach (ISymbol member in type.GetMembers())
-                    {
-                        if (member is IFieldSymbol { IsReadOnly: true } overwritten && types.IsTracked(overwritten.Type))
-                        {
-                            observer.OnFieldAssigned(overwritten, MapValue.Unknown);
-                        }
-                    }
-
-                    break;
-            }
-        }
-    }
 
     /// <summary>Locals assigned inside catch, filter or finally regions, whose flow the graph does not join back.</summary>
     private static void CollectAssignedInHandlers(ControlFlowGraph graph, OverlayTypes types, HashSet<ILocalSymbol> untracked)

@@ -83,19 +83,41 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
                     block = block.Parent;
                 }
 
-                if (!roots.Add(block) || !MentionsMaps(block))
+                if (!roots.Add(block))
                 {
                     continue;
                 }
 
-                ControlFlowGraph? graph = TryGetGraph(context, operationBlock, block);
-                if (graph is null)
-                {
-                    continue;
-                }
-
+                MethodScan scan = MethodScan.Run(block, _types);
                 var observer = new Observer(this, context.ReportDiagnostic);
-                MapFlowAnalysis.Run(graph, block, _types, observer);
+                foreach (IFieldSymbol field in scan.FieldsWrittenIndirectly)
+                {
+                    observer.OnFieldAssigned(field, MapValue.Unknown);
+                }
+
+                // The graph is the costly part: without a write that may meet a read-only map, the
+                // fields' values (when they read no local) are known without it, and nothing else is.
+                if (!scan.NeedsFlowAnalysis)
+                {
+                    foreach ((IFieldSymbol field, IOperation value) in scan.FieldAssignments)
+                    {
+                        observer.OnFieldAssigned(field, MapFlowAnalysis.EvaluateAlone(value, _types));
+                    }
+
+                    continue;
+                }
+
+                if (TryGetGraph(context, operationBlock, block) is not { } graph)
+                {
+                    foreach ((IFieldSymbol field, _) in scan.FieldAssignments)
+                    {
+                        observer.OnFieldAssigned(field, MapValue.Unknown);
+                    }
+
+                    continue;
+                }
+
+                MapFlowAnalysis.Run(graph, scan, _types, observer);
             }
         }
 
@@ -141,9 +163,6 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
 
             return MapValue.FromOrigins(origins.ToImmutable());
         }
-
-        private bool MentionsMaps(IOperation block) =>
-            block.DescendantsAndSelf().Any(o => _types.IsTracked(o.Type) || MapFlowAnalysis.OverwritesThis(o));
 
         private static ControlFlowGraph? TryGetGraph(OperationBlockAnalysisContext context, IOperation operationBlock, IOperation root)
         {
