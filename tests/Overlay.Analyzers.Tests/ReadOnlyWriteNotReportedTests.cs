@@ -141,6 +141,18 @@ public class ReadOnlyWriteNotReportedTests
         """);
 
     [Fact]
+    public Task ReadonlyFieldOfStructOverwrittenByMethod() => Verify.VerifyAsync("""
+        using Overlay;
+        struct S
+        {
+            private readonly MemoryMap _map = MemoryMap.Open("f", MapAccess.Read);
+            public S() { }
+            void Reset(S other) { this = other; }
+            void M() { _map.WriteByte(1); }
+        }
+        """);
+
+    [Fact]
     public Task ReadonlyFieldOfAnotherType() => Verify.VerifyAsync("""
         using Overlay;
         class Holder
