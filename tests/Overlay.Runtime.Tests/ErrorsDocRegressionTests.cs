@@ -37,6 +37,8 @@ public sealed class ErrorsDocRegressionTests : IDisposable
         Assert.Equal(7, map[0]);
     }
 
+    // The run-time check is what these tests prove; the analyzer reports the same call at compile time.
+#pragma warning disable OVL003, OVL004
     [Fact]
     public void ANegativeLengthIsReportedBeforeAccessWithFlags()
     {
@@ -75,4 +77,5 @@ public sealed class ErrorsDocRegressionTests : IDisposable
         Assert.Equal("access", error.ParamName);
         Assert.Equal("fileDescriptor", Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryMap(-1, 16)).ParamName);
     }
+#pragma warning restore OVL003, OVL004
 }

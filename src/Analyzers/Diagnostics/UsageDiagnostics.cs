@@ -1,0 +1,57 @@
+using Microsoft.CodeAnalysis;
+
+namespace Overlay.Analyzers.Diagnostics;
+
+/// <summary>The descriptors of the map-usage rules OVL001–OVL004, in one place.</summary>
+internal static class UsageDiagnostics
+{
+    public const string Category = "Overlay.Usage";
+
+    public const string ReadOnlyWriteId = "OVL001";
+    public const string ResizeReadOnlyOrCopyId = "OVL002";
+    public const string AccessWithFlagsId = "OVL003";
+    public const string UnalignedOffsetId = "OVL004";
+
+    /// <summary>Where the help page of a rule lives.</summary>
+    public static string HelpLink(string id) => $"https://github.com/overlay/overlay/blob/main/docs/diagnostics/{id}.md";
+
+    public static readonly DiagnosticDescriptor ReadOnlyWrite = new(
+        ReadOnlyWriteId,
+        title: "Write into a read-only memory map",
+        messageFormat: "{0} writes into a read-only memory map (opened with {1}); it throws NotSupportedException at run time",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The map reaching this write was opened with MapAccess.Read, or with a protection that lacks MapProtection.Write, on every path. Open it with MapAccess.Write (or MapAccess.Copy for private changes), or do not write to it.",
+        helpLinkUri: HelpLink(ReadOnlyWriteId));
+
+    public static readonly DiagnosticDescriptor ResizeReadOnlyOrCopy = new(
+        ResizeReadOnlyOrCopyId,
+        title: "Resize of a read-only or copy-on-write memory map",
+        messageFormat: "'Resize' of a memory map opened with {0} throws NotSupportedException at run time; only a map opened with MapAccess.Write can change size",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A map opened with MapAccess.Read or MapAccess.Copy cannot change size. Open it with MapAccess.Write to resize it and its file.",
+        helpLinkUri: HelpLink(ResizeReadOnlyOrCopyId));
+
+    public static readonly DiagnosticDescriptor AccessWithFlags = new(
+        AccessWithFlagsId,
+        title: "MapAccess given together with flags or protection",
+        messageFormat: "'access' is given together with '{0}'; the access mode already decides the flags and protection, so creating the map throws ArgumentException",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Give either an access mode or flags and protection. Remove the flags and protection, or pass MapAccess.Default.",
+        helpLinkUri: HelpLink(AccessWithFlagsId));
+
+    public static readonly DiagnosticDescriptor UnalignedOffset = new(
+        UnalignedOffsetId,
+        title: "Map offset negative or not a multiple of the allocation granularity",
+        messageFormat: "Offset {0} {1}; a map offset must be a non-negative multiple of the allocation granularity (4096 bytes on Linux; Windows needs 65536), so creating the map throws {2}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A file offset must be a non-negative multiple of MemoryMap.AllocationGranularity: 4096 on Linux and macOS, 64 KiB on Windows. Round it down and skip the difference inside the map.",
+        helpLinkUri: HelpLink(UnalignedOffsetId));
+}
