@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Overlay;
@@ -20,11 +21,20 @@ public sealed unsafe partial class MemoryMap
     public T ReadAt<T>(long offset)
         where T : unmanaged
     {
-        // offset <= limit - size, with the subtraction done first: sizes are tiny and limits are
-        // never negative, so one signed compare plus the sign test covers every case. The field
-        // is read first so that its load is the null check of an inlined call (no separate one).
-        if (offset > _readLimit - sizeof(T) || offset < 0)
+        // One unsigned compare against the number of valid start offsets (see _readStarts4): a
+        // negative offset is a huge unsigned one. sizeof(T) is a constant, so the switch folds
+        // to one field; the field load is also the null check of an inlined call.
+        if (sizeof(T) is 1 or 2 or 4 or 8 or 16)
         {
+            if ((ulong)offset >= (ulong)ReadStarts(sizeof(T)))
+            {
+                ThrowAccessOutOfRange(offset, sizeof(T), write: false);
+            }
+        }
+        else if (offset > _readLimit - sizeof(T) || offset < 0)
+        {
+            // Other sizes (a struct of several values): limits are never negative and sizes are
+            // far from long.MinValue, so the subtraction cannot overflow.
             ThrowAccessOutOfRange(offset, sizeof(T), write: false);
         }
 
@@ -45,13 +55,42 @@ public sealed unsafe partial class MemoryMap
     public void WriteAt<T>(long offset, T value)
         where T : unmanaged
     {
-        if (offset > _writeLimit - sizeof(T) || offset < 0)
+        if (sizeof(T) is 1 or 2 or 4 or 8 or 16)
+        {
+            if ((ulong)offset >= (ulong)WriteStarts(sizeof(T)))
+            {
+                ThrowAccessOutOfRange(offset, sizeof(T), write: true);
+            }
+        }
+        else if (offset > _writeLimit - sizeof(T) || offset < 0)
         {
             ThrowAccessOutOfRange(offset, sizeof(T), write: true);
         }
 
         Unsafe.WriteUnaligned(_data + offset, value);
     }
+
+    /// <summary>How many offsets a read of <paramref name="size"/> (1, 2, 4, 8 or 16) bytes may start at; a constant size folds the switch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ReadStarts(int size) => size switch
+    {
+        1 => _readLimit,
+        2 => _readStarts2,
+        4 => _readStarts4,
+        8 => _readStarts8,
+        _ => _readStarts16,
+    };
+
+    /// <summary>How many offsets a write of <paramref name="size"/> (1, 2, 4, 8 or 16) bytes may start at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long WriteStarts(int size) => size switch
+    {
+        1 => _writeLimit,
+        2 => _writeStarts2,
+        4 => _writeStarts4,
+        8 => _writeStarts8,
+        _ => _writeStarts16,
+    };
 
     /// <summary>Copies <c>destination.Length</c> bytes from <paramref name="offset"/> into <paramref name="destination"/>, without moving the cursor.</summary>
     /// <param name="offset">Where the bytes start.</param>
@@ -141,7 +180,10 @@ public sealed unsafe partial class MemoryMap
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Ends in a throw of its own (not a call to ThrowHelper): the JIT then sees that it never
+    // returns, never inlines it, and keeps nothing alive across the call in the loops that inline
+    // ReadAt/WriteAt (with a helper that "may return", it spilled the offset on every access).
+    [DoesNotReturn]
     private void ThrowAccessOutOfRange(long offset, long size, bool write)
     {
         if (write)
@@ -153,6 +195,6 @@ public sealed unsafe partial class MemoryMap
             ThrowIfNotReadable();
         }
 
-        ThrowHelper.OutOfRange(nameof(offset), offset, $"{size} bytes at offset {offset} do not lie inside the map (length {_length}).");
+        throw new ArgumentOutOfRangeException(nameof(offset), offset, $"{size} bytes at offset {offset} do not lie inside the map (length {_length}).");
     }
 }

@@ -34,6 +34,20 @@ public sealed unsafe partial class MemoryMap : IDisposable
     private long _readLimit;
     private long _writeLimit;
 
+    // For a value of n = 2, 4, 8 or 16 bytes: how many offsets a read (write) of it may start at,
+    // max(limit - n + 1, 0); for n = 1 that is the limit itself. ReadAt<T>/WriteAt<T> compare the
+    // offset with one of these as unsigned numbers: that single compare refuses a negative offset,
+    // one past the end, a closed or unreadable map (0) and a map shorter than the value, where
+    // "offset > limit - n || offset < 0" needs two (a generated getter's whole check; issue #3).
+    private long _readStarts2;
+    private long _readStarts4;
+    private long _readStarts8;
+    private long _readStarts16;
+    private long _writeStarts2;
+    private long _writeStarts4;
+    private long _writeStarts8;
+    private long _writeStarts16;
+
     private long _position;
     private int _fd = -1;
     private int _exports;
@@ -424,6 +438,20 @@ public sealed unsafe partial class MemoryMap : IDisposable
         _length = length;
         _readLimit = (_protection & (MapProtection.Read | MapProtection.Write)) != 0 ? length : 0;
         _writeLimit = _access != MapAccess.Read && (_protection & MapProtection.Write) != 0 ? length : 0;
+        SetStarts();
+    }
+
+    /// <summary>Derives the per-size start counts from <see cref="_readLimit"/> and <see cref="_writeLimit"/>.</summary>
+    private void SetStarts()
+    {
+        _readStarts2 = Math.Max(_readLimit - 1, 0);
+        _readStarts4 = Math.Max(_readLimit - 3, 0);
+        _readStarts8 = Math.Max(_readLimit - 7, 0);
+        _readStarts16 = Math.Max(_readLimit - 15, 0);
+        _writeStarts2 = Math.Max(_writeLimit - 1, 0);
+        _writeStarts4 = Math.Max(_writeLimit - 3, 0);
+        _writeStarts8 = Math.Max(_writeLimit - 7, 0);
+        _writeStarts16 = Math.Max(_writeLimit - 15, 0);
     }
 
     private void Release()
@@ -449,6 +477,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         _length = 0;
         _readLimit = 0;
         _writeLimit = 0;
+        SetStarts();
     }
 
     private void ThrowIfClosed()

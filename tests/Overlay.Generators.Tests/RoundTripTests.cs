@@ -239,7 +239,15 @@ public class RoundTripTests
         Assert.Throws<ArgumentOutOfRangeException>(() => view.Id);
         Assert.Throws<ArgumentOutOfRangeException>(() => origin.X = 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => view.Load());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Entry.View(map, Entry.SizeInBytes));
+        // A view past the end can be made (the constructor checks only the sign: every access
+        // checks the live mapping) but not used.
+        var pastTheEnd = new Entry.View(map, Entry.SizeInBytes);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Id = 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Origin.X);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Load());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Entry.View(map, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Entry.ReadOnlyView(map, long.MinValue));
 
         var first = new Entry.View(map, 0);
         map.Close();

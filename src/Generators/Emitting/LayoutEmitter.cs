@@ -118,6 +118,8 @@ internal static class LayoutEmitter
         w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
         w.WriteLine("/// <returns>The record.</returns>");
         w.OpenBlock($"public static {layout.FullyQualifiedName} Load({Map} map, long offset)");
+        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
+        w.WriteLine("map.EnsureRange(offset, SizeInBytes);");
         w.WriteLine("var view = new ReadOnlyView(map, offset);");
         w.WriteLine($"{layout.FullyQualifiedName} value = default;");
         foreach (FieldSpec field in layout.Fields)
@@ -235,14 +237,25 @@ internal static class LayoutEmitter
         w.WriteLine($"private readonly {Map} _map;");
         w.WriteLine("private readonly long _offset;");
         w.WriteLine();
-        w.WriteLine("/// <summary>A view of the record at <paramref name=\"offset\"/>, which must lie inside the map.</summary>");
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// A view of the record at <paramref name=\"offset\"/>. Every access checks the record against the");
+        w.WriteLine("/// live mapping, so a view past the end throws when used, not here.");
+        w.WriteLine("/// </summary>");
         w.WriteLine("/// <param name=\"map\">The map.</param>");
-        w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
+        w.WriteLine("/// <param name=\"offset\">Where the record starts; not negative.</param>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"map\"/> is null.</exception>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> is negative.</exception>");
         w.OpenBlock($"public {name}({Map} map, long offset)");
         w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
-        w.WriteLine("map.EnsureRange(offset, SizeInBytes);");
+        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);");
         w.WriteLine("_map = map;");
         w.WriteLine("_offset = offset;");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine("// For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.");
+        w.OpenBlock($"private {name}(global::Overlay.CheckedOffset position)");
+        w.WriteLine("_map = position.Map;");
+        w.WriteLine("_offset = position.Offset;");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>The map the view reads.</summary>");
@@ -283,6 +296,7 @@ internal static class LayoutEmitter
         w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
         w.WriteLine($"static bool {contract}.IsReadOnly => {Bool(readOnly)};");
         w.WriteLine($"static {name} {contract}.Create({Map} map, long offset) => new(map, offset);");
+        w.WriteLine($"static {name} {contract}.Create(global::Overlay.CheckedOffset position) => new(position);");
         w.CloseBlock();
     }
 

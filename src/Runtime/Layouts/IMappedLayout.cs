@@ -47,11 +47,24 @@ public interface IMappedView<TSelf>
     /// <summary>True for a <c>ReadOnlyView</c>: the only kind a read-only map hands out.</summary>
     static abstract bool IsReadOnly { get; }
 
-    /// <summary>Creates a view of the record at <paramref name="offset"/>, checking that it lies inside the map.</summary>
+    /// <summary>
+    /// Creates a view of the record at <paramref name="offset"/>, as the view's constructor: the map
+    /// must not be null and the offset not negative; whether the record lies inside the map is
+    /// checked by every access, against the live mapping.
+    /// </summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>
     /// <returns>The view.</returns>
     static abstract TSelf Create(MemoryMap map, long offset);
+
+    /// <summary>
+    /// Creates a view at a position the runtime has already checked, without checking it again
+    /// (generated views skip their constructor's tests; this default, for views written by hand,
+    /// calls <see cref="Create(MemoryMap, long)"/>).
+    /// </summary>
+    /// <param name="position">The map and offset.</param>
+    /// <returns>The view.</returns>
+    static virtual TSelf Create(CheckedOffset position) => TSelf.Create(position.Map, position.Offset);
 
     /// <summary>The map the view reads.</summary>
     MemoryMap Map { get; }

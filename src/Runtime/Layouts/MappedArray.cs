@@ -50,19 +50,25 @@ public readonly struct MappedArray<TView>
     /// <summary>Where the first record starts.</summary>
     public long Offset => _offset;
 
-    /// <summary>A view of the record at <paramref name="index"/>.</summary>
+    /// <summary>
+    /// A view of the record at <paramref name="index"/>. Only the index is checked here: whether the
+    /// record still lies inside the map (after a <see cref="MemoryMap.Resize"/> or <see cref="MemoryMap.Close"/>)
+    /// is checked by every access of the view, against the live mapping.
+    /// </summary>
     /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the record no longer lies inside the map.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array.</exception>
     public TView this[long index]
     {
         get
         {
             if ((ulong)index >= (ulong)_count)
             {
-                ThrowIndex(index);
+                ThrowIndex(index, _count);
             }
 
-            return TView.Create(_map, _offset + (index * TView.SizeInBytes));
+            // The array's map is not null and its offset not negative (checked when it was made),
+            // and 0 <= index < Count, so the view's constructor has nothing left to check.
+            return TView.Create(new CheckedOffset(_map, _offset + (index * TView.SizeInBytes)));
         }
     }
 
@@ -73,7 +79,7 @@ public readonly struct MappedArray<TView>
     /// </summary>
     /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
     /// <returns>The view.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array, or the record no longer lies inside the map.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the array.</exception>
     public TView At(long index) => this[index];
 
     /// <summary>The records <c>[start, start + count)</c> as an array of their own.</summary>
@@ -95,8 +101,11 @@ public readonly struct MappedArray<TView>
     /// <returns>The enumerator.</returns>
     public Enumerator GetEnumerator() => new(this);
 
-    private void ThrowIndex(long index) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the array of {_count} records.");
+    // Static, with the count passed in: an instance method would take the array's address, and an
+    // address-taken struct is not kept in registers (the indexer then reloads the map and offset
+    // from the stack on every access).
+    private static void ThrowIndex(long index, long count) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the array of {count} records.");
 
     /// <summary>Enumerates a <see cref="MappedArray{TView}"/>.</summary>
     public struct Enumerator

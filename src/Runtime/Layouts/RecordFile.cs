@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using Microsoft.Win32.SafeHandles;
 
@@ -146,7 +147,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             ThrowIfDisposed();
-            return THeaderView.Create(_map, RecordFileFormat.HeaderOffset);
+            return THeaderView.Create(new CheckedOffset(_map, RecordFileFormat.HeaderOffset));
         }
     }
 
@@ -169,13 +170,15 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     {
         get
         {
+            // One compare: Dispose sets the count to 0, so a closed file always takes this branch.
             if ((ulong)index >= (ulong)_count)
             {
                 ThrowIfDisposed();
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_count} records.");
             }
 
-            return TRecordView.Create(_map, _recordsOffset + (index * RecordSize));
+            // 0 <= index < Count: the offset is not negative and the map (owned) is not null.
+            return TRecordView.Create(new CheckedOffset(_map, _recordsOffset + (index * RecordSize)));
         }
     }
 
@@ -305,7 +308,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     {
         long offset = Reserve(1);
         Commit(_count + 1);
-        return TRecordView.Create(_map, offset);
+        return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 
     /// <summary>Appends a copy of <paramref name="value"/> and returns a view of it.</summary>
@@ -320,19 +323,15 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     {
         CheckRecordLayout<TRecord>();
         long offset = Reserve(1);
-        try
-        {
-            TRecord.Store(_map, offset, value);
-        }
-        catch
-        {
-            // Store validates before it writes, but a slot it touched is no longer known zero.
-            _zeroFrom = Math.Max(_zeroFrom, _count + 1);
-            throw;
-        }
 
+        // Store validates before it writes, but if it throws, the slot it may have touched is no
+        // longer known zero: say so before storing (after a successful Store, Commit moves the
+        // count to this same index, so nothing changes). Not a try/catch: a method with one is
+        // never inlined, and this one is called once per record.
+        _zeroFrom = Math.Max(_zeroFrom, _count + 1);
+        TRecord.Store(_map, offset, value);
         Commit(_count + 1);
-        return TRecordView.Create(_map, offset);
+        return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 
     /// <summary>
@@ -417,6 +416,10 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
 
         _map.Dispose();
         _disposed = true;
+
+        // Unobservable through Count (which throws now), but the indexer compares with it alone:
+        // every index then takes its slow path, which throws ObjectDisposedException.
+        _count = 0;
     }
 
     /// <inheritdoc/>
@@ -571,24 +574,40 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         }
     }
 
+    // The test compares constants and folds away once inlined; the message is built in a method
+    // of its own so that this one stays small enough to inline (it was a call per Append).
     private static void CheckRecordLayout<TRecord>()
         where TRecord : struct, IMappedLayout<TRecord>
     {
         if (TRecord.SizeInBytes != TRecordView.SizeInBytes || TRecord.LayoutFingerprint != TRecordView.LayoutFingerprint)
         {
-            throw new ArgumentException(
-                $"{typeof(TRecord).FullName} ({TRecord.SizeInBytes} bytes, fingerprint 0x{TRecord.LayoutFingerprint:X16}) is not the layout of {typeof(TRecordView).FullName} ({TRecordView.SizeInBytes} bytes, fingerprint 0x{TRecordView.LayoutFingerprint:X16}).",
-                nameof(TRecord));
+            ThrowOtherLayout<TRecord>();
         }
     }
 
+    [DoesNotReturn]
+    private static void ThrowOtherLayout<TRecord>()
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        throw new ArgumentException(
+            $"{typeof(TRecord).FullName} ({TRecord.SizeInBytes} bytes, fingerprint 0x{TRecord.LayoutFingerprint:X16}) is not the layout of {typeof(TRecordView).FullName} ({TRecordView.SizeInBytes} bytes, fingerprint 0x{TRecordView.LayoutFingerprint:X16}).",
+            nameof(TRecord));
+    }
+
+    // Two field tests inline on every Append; the exceptions are built out of line.
     private void ThrowIfNotAppendable()
     {
-        ThrowIfDisposed();
-        if (!_appendable)
+        if (_disposed || !_appendable)
         {
-            throw new NotSupportedException($"{_path} was opened with MapAccess.{_map.Access}: records can only be appended to a file opened with MapAccess.Write.");
+            ThrowNotAppendable();
         }
+    }
+
+    [DoesNotReturn]
+    private void ThrowNotAppendable()
+    {
+        ThrowIfDisposed();
+        throw new NotSupportedException($"{_path} was opened with MapAccess.{_map.Access}: records can only be appended to a file opened with MapAccess.Write.");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -41,6 +41,8 @@ partial class Inner
         /// <returns>The record.</returns>
         public static global::Outer.Inner.Entry Load(global::Overlay.MemoryMap map, long offset)
         {
+            global::System.ArgumentNullException.ThrowIfNull(map);
+            map.EnsureRange(offset, SizeInBytes);
             var view = new ReadOnlyView(map, offset);
             global::Outer.Inner.Entry value = default;
             value.Key = view.Key;
@@ -83,15 +85,27 @@ partial class Inner
             private readonly global::Overlay.MemoryMap _map;
             private readonly long _offset;
 
-            /// <summary>A view of the record at <paramref name="offset"/>, which must lie inside the map.</summary>
+            /// <summary>
+            /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
+            /// live mapping, so a view past the end throws when used, not here.
+            /// </summary>
             /// <param name="map">The map.</param>
-            /// <param name="offset">Where the record starts.</param>
+            /// <param name="offset">Where the record starts; not negative.</param>
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="map"/> is null.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
             public View(global::Overlay.MemoryMap map, long offset)
             {
                 global::System.ArgumentNullException.ThrowIfNull(map);
-                map.EnsureRange(offset, SizeInBytes);
+                global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
                 _map = map;
                 _offset = offset;
+            }
+
+            // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
+            private View(global::Overlay.CheckedOffset position)
+            {
+                _map = position.Map;
+                _offset = position.Offset;
             }
 
             /// <summary>The map the view reads.</summary>
@@ -134,6 +148,7 @@ partial class Inner
             static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
             static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
             static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+            static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
         }
 
         /// <summary>A record in a map, read in place: getters only.</summary>
@@ -142,15 +157,27 @@ partial class Inner
             private readonly global::Overlay.MemoryMap _map;
             private readonly long _offset;
 
-            /// <summary>A view of the record at <paramref name="offset"/>, which must lie inside the map.</summary>
+            /// <summary>
+            /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
+            /// live mapping, so a view past the end throws when used, not here.
+            /// </summary>
             /// <param name="map">The map.</param>
-            /// <param name="offset">Where the record starts.</param>
+            /// <param name="offset">Where the record starts; not negative.</param>
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="map"/> is null.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
             public ReadOnlyView(global::Overlay.MemoryMap map, long offset)
             {
                 global::System.ArgumentNullException.ThrowIfNull(map);
-                map.EnsureRange(offset, SizeInBytes);
+                global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
                 _map = map;
                 _offset = offset;
+            }
+
+            // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
+            private ReadOnlyView(global::Overlay.CheckedOffset position)
+            {
+                _map = position.Map;
+                _offset = position.Offset;
             }
 
             /// <summary>The map the view reads.</summary>
@@ -173,6 +200,7 @@ partial class Inner
             static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
             static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
             static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+            static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
         }
     }
 }

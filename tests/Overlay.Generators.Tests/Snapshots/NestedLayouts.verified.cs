@@ -42,6 +42,8 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// <returns>The record.</returns>
     public static global::Game.Transform Load(global::Overlay.MemoryMap map, long offset)
     {
+        global::System.ArgumentNullException.ThrowIfNull(map);
+        map.EnsureRange(offset, SizeInBytes);
         var view = new ReadOnlyView(map, offset);
         global::Game.Transform value = default;
         value.Position = view.Position.Load();
@@ -88,15 +90,27 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         private readonly global::Overlay.MemoryMap _map;
         private readonly long _offset;
 
-        /// <summary>A view of the record at <paramref name="offset"/>, which must lie inside the map.</summary>
+        /// <summary>
+        /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
+        /// live mapping, so a view past the end throws when used, not here.
+        /// </summary>
         /// <param name="map">The map.</param>
-        /// <param name="offset">Where the record starts.</param>
+        /// <param name="offset">Where the record starts; not negative.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="map"/> is null.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
         public View(global::Overlay.MemoryMap map, long offset)
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
-            map.EnsureRange(offset, SizeInBytes);
+            global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
             _map = map;
             _offset = offset;
+        }
+
+        // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
+        private View(global::Overlay.CheckedOffset position)
+        {
+            _map = position.Map;
+            _offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
@@ -138,6 +152,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
         static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
@@ -146,15 +161,27 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         private readonly global::Overlay.MemoryMap _map;
         private readonly long _offset;
 
-        /// <summary>A view of the record at <paramref name="offset"/>, which must lie inside the map.</summary>
+        /// <summary>
+        /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
+        /// live mapping, so a view past the end throws when used, not here.
+        /// </summary>
         /// <param name="map">The map.</param>
-        /// <param name="offset">Where the record starts.</param>
+        /// <param name="offset">Where the record starts; not negative.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="map"/> is null.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
         public ReadOnlyView(global::Overlay.MemoryMap map, long offset)
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
-            map.EnsureRange(offset, SizeInBytes);
+            global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
             _map = map;
             _offset = offset;
+        }
+
+        // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
+        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        {
+            _map = position.Map;
+            _offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
@@ -180,5 +207,6 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
         static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
 }

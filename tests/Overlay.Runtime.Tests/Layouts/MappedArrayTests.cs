@@ -156,7 +156,11 @@ public class MappedArrayTests
         Assert.Throws<ArgumentOutOfRangeException>(() => last.Id = 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => last.Tag);
         Assert.Throws<ArgumentOutOfRangeException>(() => last.Load());
-        Assert.Throws<ArgumentOutOfRangeException>(() => records[3]);
+        // The indexer checks the index only; the view it returns is checked when used.
+        TestRecord.View again = records[3];
+        Assert.Throws<ArgumentOutOfRangeException>(() => again.Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => records.At(3).Id = 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => records[4]);
         Assert.Throws<ArgumentOutOfRangeException>(() => records.Slice(0, 4));
         Assert.Equal(0, first.Id);
 
@@ -176,13 +180,15 @@ public class MappedArrayTests
         Assert.Throws<ObjectDisposedException>(() => view.Id);
         Assert.Throws<ObjectDisposedException>(() => view.Id = 3);
         Assert.Throws<ObjectDisposedException>(() => view.Tag);
-        Assert.Throws<ObjectDisposedException>(() => records[0]);
+        Assert.Throws<ObjectDisposedException>(() => records[0].Id);
+        Assert.Throws<ObjectDisposedException>(() => records.At(0).Id = 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => records[2]);
         Assert.Throws<ObjectDisposedException>(() => new MappedArray<TestRecord.View>(map, 0, 1));
         Assert.Throws<ObjectDisposedException>(() =>
         {
             foreach (TestRecord.View record in records)
             {
-                _ = record;
+                _ = record.Id;
             }
         });
     }

@@ -207,8 +207,8 @@ public class RecordFileHostileTests
         file.Map.Resize(RecordsOffset + (5 * 32));
         Assert.Throws<ArgumentOutOfRangeException>(() => last.Id);
         Assert.Throws<ArgumentOutOfRangeException>(() => last.Tag = "x");
-        Assert.Throws<ArgumentOutOfRangeException>(() => records[9]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => file[9]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => records[9].Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file[9].Tag);
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Records);
         Assert.Equal(4, file[4].Id);
     }

@@ -365,7 +365,14 @@ public class RecordFileTests
         Assert.Throws<ArgumentOutOfRangeException>(() => file[-1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => file[long.MinValue]);
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Records[3]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TestRecord.View(file.Map, file.Map.Length - 31));
+        // Its last byte is past the end: made without a check, refused field by field when used
+        // (Id, bytes 0-7, still lies inside the map; Tag, bytes 20-31, does not).
+        var pastTheEnd = new TestRecord.View(file.Map, file.Map.Length - 31);
+        Assert.Equal(0, pastTheEnd.Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Tag);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Tag = "x");
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Load());
+        Assert.Throws<ArgumentOutOfRangeException>(() => pastTheEnd.Store(default));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TestRecord.View(file.Map, -1));
     }
 
@@ -380,12 +387,14 @@ public class RecordFileTests
         file.Dispose();
         Assert.Throws<ObjectDisposedException>(() => file.Count);
         Assert.Throws<ObjectDisposedException>(() => file.Append());
+        Assert.Throws<ObjectDisposedException>(() => file.Append(new TestRecord { Id = 1 }));
+        Assert.Throws<ObjectDisposedException>(() => file.AppendRange<TestRecord>([new TestRecord()]));
         Assert.Throws<ObjectDisposedException>(() => file.Header);
         Assert.Throws<ObjectDisposedException>(() => file.Records);
         Assert.Throws<ObjectDisposedException>(() => file[0]);
         Assert.Throws<ObjectDisposedException>(() => file.Flush());
         Assert.Throws<ObjectDisposedException>(() => view.Id);
-        Assert.Throws<ObjectDisposedException>(() => records[0]);
+        Assert.Throws<ObjectDisposedException>(() => records[0].Id); // the array checks its index; the view, the map
         Assert.Contains("closed", file.ToString());
     }
 
