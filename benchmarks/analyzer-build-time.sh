@@ -8,8 +8,8 @@
 # and the median time of the Csc task, for both, and their ratios.
 #
 # VARIANT is what the files hold:
-#   realistic  each file a service class of 12 members, 3 of which touch maps or views, the rest
-#              ordinary logic of similar size (the case issue 4 is judged on);
+#   realistic  each file a service class of 12 methods, 3 of which use maps or views, 8 ordinary
+#              logic of similar size (the case issue 4 is judged on);
 #   worst      every member of every file uses maps, most need the flow analysis (an upper bound).
 #
 # Usage: benchmarks/analyzer-build-time.sh [VARIANT=realistic] [RUNS=5] [FILES=500]
@@ -167,10 +167,11 @@ public sealed class Worker$i : IDisposable
 CS
 }
 
-# realistic: each file is a service class of 12 members, of which 3 touch maps or views (a
-# readonly read-only map read through a view, a map opened for writing, a read-only view
-# parameter), and 9 are ordinary logic of similar size: parsing, LINQ, collections, a switch,
-# string building, exception handling, a generic helper, a lambda, an async method.
+# realistic: each file is a service class with 12 methods: 3 use maps or views (a view over a
+# readonly field opened MapAccess.Read, a map opened MapAccess.Write and written through views,
+# a method taking views), Dispose disposes the map, and 8 are ordinary logic of similar size:
+# parsing, LINQ, collections, a switch, string building, exception handling, a generic helper,
+# an async method with a lambda.
 gen_realistic() { # $1 = file index
   local i=$1
   cat <<CS
