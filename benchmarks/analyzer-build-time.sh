@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # Build-time cost of the Overlay analyzers (issue 4: at most 10% slower).
 #
-# Generates a project of FILES C# files that use MemoryMap (creations with every access mode,
-# writes, reads, branches, loops, readonly fields, views of a hand-written layout), then builds it
-# RUNS times without and RUNS times with Overlay.Analyzers.dll as an <Analyzer>, each
-# configuration after `dotnet build-server shutdown` and one warm-up build. Every build uses
+# Generates a project of FILES C# files that use MemoryMap, then builds it RUNS times without and
+# RUNS times with Overlay.Analyzers.dll as an <Analyzer>, alternating (without, with, without,
+# ...) after `dotnet build-server shutdown` and one warm-up build of each. Every build uses
 # --no-incremental, so the compiler really runs. Prints the median wall time of `dotnet build`
 # and the median time of the Csc task, for both, and their ratios.
 #
-# Usage: benchmarks/analyzer-build-time.sh [RUNS=5] [FILES=500]
+# VARIANT is what the files hold:
+#   realistic  each file a service class of 12 methods, 3 of which use maps or views, 8 ordinary
+#              logic of similar size (the case issue 4 is judged on);
+#   worst      every member of every file uses maps, most need the flow analysis (an upper bound).
+#
+# Usage: benchmarks/analyzer-build-time.sh [VARIANT=realistic] [RUNS=5] [FILES=500]
 # Env:   ARTIFACTS (default /tmp/art-analyzer-bench) for the Overlay build, WORK for the project
-#        (KEEP=1 keeps it), SEQUENTIAL=1 for one block per configuration instead of alternating.
+#        (KEEP=1 keeps it; GENERATE_ONLY=1 only generates and restores it, and keeps it),
+#        SEQUENTIAL=1 for one block per configuration instead of alternating.
 set -euo pipefail
 
-RUNS=${1:-5}
-FILES=${2:-500}
+VARIANT=${1:-realistic}
+RUNS=${2:-5}
+FILES=${3:-500}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ARTIFACTS=${ARTIFACTS:-/tmp/art-analyzer-bench}
 WORK=${WORK:-$(mktemp -d /tmp/overlay-analyzer-bench.XXXXXX)}
-[[ ${KEEP:-0} == 1 ]] || trap 'rm -rf "$WORK"' EXIT
+[[ ${KEEP:-0} == 1 || ${GENERATE_ONLY:-0} == 1 ]] || trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK"
 
 echo "Building Overlay.Runtime and Overlay.Analyzers (Release) ..." >&2
@@ -85,8 +91,10 @@ public struct Record
 }
 CS
 
-for ((i = 0; i < FILES; i++)); do
-  cat > "$WORK/File$i.cs" <<CS
+# worst: every member of every file uses maps (and most need the flow analysis).
+gen_worst() { # $1 = file index
+  local i=$1
+  cat <<CS
 using System;
 using Overlay;
 
@@ -157,6 +165,172 @@ public sealed class Worker$i : IDisposable
     }
 }
 CS
+}
+
+# realistic: each file is a service class with 12 methods: 3 use maps or views (a view over a
+# readonly field opened MapAccess.Read, a map opened MapAccess.Write and written through views,
+# a method taking views), Dispose disposes the map, and 8 are ordinary logic of similar size:
+# parsing, LINQ, collections, a switch, string building, exception handling, a generic helper,
+# an async method with a lambda.
+gen_realistic() { # $1 = file index
+  local i=$1
+  cat <<CS
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Overlay;
+
+namespace Bench;
+
+public enum Kind$i { None, Small, Medium, Large }
+
+public sealed class Service$i : IDisposable
+{
+    private readonly MemoryMap _index = MemoryMap.Open("index$i.bin", MapAccess.Read);
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly List<string> _names = new();
+    private int _total;
+
+    public int Lookup(long slot)
+    {
+        var view = new Record.View(_index, slot * 8);
+        return view.Id + _index.ReadByte();
+    }
+
+    public void Save(string path, IReadOnlyList<int> values)
+    {
+        using var map = MemoryMap.Open(path, MapAccess.Write, 0, $(( (i % 4) * 4096 )));
+        for (int k = 0; k < values.Count; k++)
+        {
+            var record = new Record.View(map, k * 8L);
+            record.Id = values[k];
+        }
+    }
+
+    public static int Sum(Record.View first, Record.View second) => first.Id + second.Id;
+
+    public int Parse(string line)
+    {
+        int count = 0;
+        foreach (string part in line.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            {
+                _total += value;
+                count++;
+            }
+            else
+            {
+                _names.Add(part);
+            }
+        }
+
+        return count;
+    }
+
+    public IReadOnlyList<string> Top(int n) =>
+        _counts.Where(p => p.Value > $((i % 7)))
+            .OrderByDescending(p => p.Value)
+            .ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(n)
+            .Select(p => p.Key)
+            .ToList();
+
+    public void Count(IEnumerable<string> words)
+    {
+        foreach (string word in words)
+        {
+            string key = word.ToLowerInvariant();
+            _counts[key] = _counts.TryGetValue(key, out int c) ? c + 1 : 1;
+        }
+    }
+
+    public static Kind$i Classify(long size) => size switch
+    {
+        <= 0 => Kind$i.None,
+        < 4096 => Kind$i.Small,
+        < 1 << 20 => Kind$i.Medium,
+        _ => Kind$i.Large,
+    };
+
+    public string Describe()
+    {
+        var builder = new StringBuilder();
+        builder.Append("Service$i: ").Append(_total).Append(" in ").Append(_names.Count).Append(" names");
+        foreach (IGrouping<int, string> group in _names.GroupBy(name => name.Length).OrderBy(g => g.Key))
+        {
+            builder.AppendLine().Append(\$"  {group.Key}: {string.Join(", ", group)}");
+        }
+
+        return builder.ToString();
+    }
+
+    public bool TryLoad(Func<string> read, out string? error)
+    {
+        try
+        {
+            Parse(read());
+            error = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            error = e.Message;
+            return false;
+        }
+        finally
+        {
+            _total = Math.Max(_total, 0);
+        }
+    }
+
+    public static T Largest<T>(IEnumerable<T> items, Func<T, long> size)
+    {
+        T best = default!;
+        long max = long.MinValue;
+        foreach (T item in items)
+        {
+            long s = size(item);
+            if (s > max)
+            {
+                (best, max) = (item, s);
+            }
+        }
+
+        return best;
+    }
+
+    public async Task<int> CountLinesAsync(Func<Task<string>> next, int limit)
+    {
+        int lines = 0;
+        while (lines < limit)
+        {
+            string text = await next().ConfigureAwait(false);
+            if (text.Length == 0)
+            {
+                break;
+            }
+
+            lines += text.Count(ch => ch == '\n');
+        }
+
+        return lines;
+    }
+
+    public void Dispose() => _index.Dispose();
+}
+CS
+}
+
+case $VARIANT in
+  worst | realistic) ;;
+  *) echo "unknown variant '$VARIANT' (worst or realistic)" >&2; exit 2 ;;
+esac
+for ((i = 0; i < FILES; i++)); do
+  "gen_$VARIANT" "$i" > "$WORK/File$i.cs"
 done
 
 # An OVL004 warning proves the analyzer runs when it is referenced (it must not appear without it).
@@ -170,6 +344,10 @@ internal static class Probe
 CS
 
 dotnet restore "$WORK/Bench.csproj" -v q -nologo >&2
+if [[ ${GENERATE_ONLY:-0} == 1 ]]; then
+  echo "$WORK"
+  exit 0
+fi
 
 build_once() { # $1 = true|false; prints "wall_ms csc_ms overlay_ms ovl004_warnings"
   local log start end csc overlay ovl
@@ -234,7 +412,7 @@ CSC_OFF=$(med "${CSCS[false]}"); CSC_ON=$(med "${CSCS[true]}")
 OVERLAY=$(printf '%s\n' "${OVERLAY_TIMES[@]}" | median)
 
 echo
-echo "Files: $FILES (+2), runs: $RUNS per configuration ($([[ ${SEQUENTIAL:-0} == 1 ]] && echo sequential || echo interleaved), after warm-up), dotnet $(dotnet --version), $(nproc) cores"
+echo "Variant: $VARIANT. Files: $FILES (+2), runs: $RUNS per configuration ($([[ ${SEQUENTIAL:-0} == 1 ]] && echo sequential || echo interleaved), after warm-up), dotnet $(dotnet --version), $(nproc) cores"
 printf '%-24s %12s %12s\n' "" "build (ms)" "Csc (ms)"
 printf '%-24s %12s %12s\n' "without analyzers" "$WALL_OFF" "$CSC_OFF"
 printf '%-24s %12s %12s\n' "with Overlay.Analyzers" "$WALL_ON" "$CSC_ON"

@@ -4,12 +4,22 @@ using Microsoft.CodeAnalysis.FlowAnalysis;
 
 namespace Overlay.Analyzers.MapAccess;
 
+/// <summary>What locals and flow captures hold, for evaluating an expression.</summary>
+internal interface ILocalValues
+{
+    /// <summary>The local's value; null when it holds nothing yet.</summary>
+    MapValue? Get(ILocalSymbol local);
+
+    /// <summary>The flow capture's value.</summary>
+    MapValue Get(CaptureId capture);
+}
+
 /// <summary>
 /// The map values of the tracked locals and flow captures at one point of a method. A local with
 /// no entry holds <see cref="MapValue.Unknown"/>: it was not assigned by anything the analysis
 /// follows (a pattern, a handler's entry), so joining it with a read-only value gives Unknown.
 /// </summary>
-internal sealed class FlowState
+internal sealed class FlowState : ILocalValues
 {
     private readonly Dictionary<ILocalSymbol, MapValue> _locals;
     private readonly Dictionary<CaptureId, MapValue> _captures;
@@ -31,6 +41,8 @@ internal sealed class FlowState
 
     public MapValue Get(CaptureId capture) =>
         _captures.TryGetValue(capture, out MapValue? value) ? value : MapValue.Unknown;
+
+    MapValue? ILocalValues.Get(ILocalSymbol local) => Get(local);
 
     // Unknown is stored as no entry, so states stay as small as the read-only values they hold.
     public void Set(ILocalSymbol local, MapValue value) => Set(_locals, local, value);

@@ -38,6 +38,10 @@ internal sealed class MapFlowAnalysis
     public static MapValue EvaluateAlone(IOperation value, OverlayTypes types) =>
         new MapFlowAnalysis(types, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Evaluate(value, FlowState.Empty());
 
+    /// <summary>The value of an expression outside any graph, the locals holding <paramref name="values"/> (null: nothing yet).</summary>
+    public static MapValue? EvaluateWith(IOperation value, OverlayTypes types, ILocalValues values) =>
+        new MapFlowAnalysis(types, new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Evaluate(value, values);
+
     /// <summary>Runs the analysis over one method's graph; <paramref name="scan"/> is <see cref="MethodScan.Run"/> of its root.</summary>
     public static void Run(ControlFlowGraph graph, MethodScan scan, OverlayTypes types, IMapFlowObserver observer)
     {
@@ -215,21 +219,27 @@ internal sealed class MapFlowAnalysis
         }
     }
 
-    /// <summary>The map value an expression may produce.</summary>
-    private MapValue Evaluate(IOperation operation, FlowState state)
+    /// <summary>The map value an expression may produce at a point of the flow.</summary>
+    private MapValue Evaluate(IOperation operation, FlowState state) => Evaluate(operation, (ILocalValues)state) ?? MapValue.Unknown;
+
+    /// <summary>
+    /// The map value an expression may produce, given what the locals hold; null when it reads
+    /// only locals that hold nothing yet (a flow-insensitive fixpoint starts from that).
+    /// </summary>
+    private MapValue? Evaluate(IOperation operation, ILocalValues values)
     {
         switch (operation)
         {
             case IConversionOperation conversion:
-                return Evaluate(conversion.Operand, state);
+                return Evaluate(conversion.Operand, values);
             case ILocalReferenceOperation local:
-                return _untracked.Contains(local.Local) ? MapValue.Unknown : state.Get(local.Local);
+                return _untracked.Contains(local.Local) ? MapValue.Unknown : values.Get(local.Local);
             case IFlowCaptureReferenceOperation capture:
-                return state.Get(capture.Id);
+                return values.Get(capture.Id);
             case IFieldReferenceOperation field when field.Field.IsReadOnly && _types.IsTracked(field.Field.Type):
                 return MapValue.From(new MapOrigin(OriginKind.Field, field.Syntax.GetLocation(), field.Field));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
-                return MapValue.Join(Evaluate(conditional.WhenTrue, state), Evaluate(whenFalse, state)) ?? MapValue.Unknown;
+                return MapValue.Join(Evaluate(conditional.WhenTrue, values), Evaluate(whenFalse, values));
         }
 
         if (MapCreations.Match(operation, _types) is { } creation)
@@ -246,19 +256,19 @@ internal sealed class MapFlowAnalysis
         switch (operation)
         {
             case IPropertyReferenceOperation { Instance: { } instance } when _types.IsTracked(instance.Type):
-                return Evaluate(instance, state);
+                return Evaluate(instance, values);
             case IInvocationOperation { Instance: { } instance } when _types.IsTracked(instance.Type):
-                return Evaluate(instance, state);
+                return Evaluate(instance, values);
             case IObjectCreationOperation derived:
                 // A view or array constructor: (map, offset, ...). Any other method that returns
                 // a view may build it over another map, so it stays unknown.
-                return FromMapArgument(derived.Arguments, state);
+                return FromMapArgument(derived.Arguments, values);
             default:
                 return MapValue.Unknown;
         }
     }
 
-    private MapValue FromMapArgument(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, FlowState state)
+    private MapValue? FromMapArgument(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, ILocalValues values)
     {
         IArgumentOperation? source = null;
         foreach (IArgumentOperation argument in arguments)
@@ -274,7 +284,7 @@ internal sealed class MapFlowAnalysis
             }
         }
 
-        return source is null ? MapValue.Unknown : Evaluate(source.Value, state);
+        return source is null ? MapValue.Unknown : Evaluate(source.Value, values);
     }
 
     public static bool InsideFunction(IOperation node, IOperation root)

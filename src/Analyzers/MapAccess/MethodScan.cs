@@ -36,6 +36,18 @@ internal sealed class MethodScan
     /// <summary>Locals the graph cannot follow (see <see cref="MapFlowAnalysis.IsWrittenIndirectly"/>), or assigned inside lambdas and local functions.</summary>
     public HashSet<ILocalSymbol> Untracked { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Tracked locals declared by a plain declaration (not a pattern, foreach, catch or out variable).</summary>
+    public HashSet<ILocalSymbol> Declared { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Every plain assignment of a tracked local anywhere in the member, lambdas included, declarators' initializers too.</summary>
+    public List<(ILocalSymbol Local, IOperation Value)> LocalAssignments { get; } = new();
+
+    /// <summary>Tracked locals written otherwise (ref, out, deconstruction, <c>??=</c>, a ref local...): they may hold anything.</summary>
+    public HashSet<ILocalSymbol> Opaque { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Writes inside lambdas and local functions, which the graph of the member does not show.</summary>
+    public List<WriteSite> FunctionWrites { get; } = new();
+
     /// <summary>Readonly fields written in ways the analysis does not follow: they may hold anything.</summary>
     public List<IFieldSymbol> FieldsWrittenIndirectly { get; } = new();
 
@@ -58,11 +70,36 @@ internal sealed class MethodScan
             switch (node)
             {
                 case ILocalReferenceOperation local when types.IsTracked(local.Local.Type):
-                    if (local.Local.IsRef
-                        || MapFlowAnalysis.IsWrittenIndirectly(local)
-                        || (local.Parent is ISimpleAssignmentOperation assignment && assignment.Target == local && MapFlowAnalysis.InsideFunction(local, root)))
+                    bool assigned = local.Parent is ISimpleAssignmentOperation { IsRef: false } assignment && assignment.Target == local;
+                    if (local.Local.IsRef || MapFlowAnalysis.IsWrittenIndirectly(local))
                     {
                         scan.Untracked.Add(local.Local);
+                        scan.Opaque.Add(local.Local);
+                    }
+                    else if (assigned)
+                    {
+                        scan.LocalAssignments.Add((local.Local, ((ISimpleAssignmentOperation)local.Parent!).Value));
+                        if (MapFlowAnalysis.InsideFunction(local, root))
+                        {
+                            scan.Untracked.Add(local.Local);
+                        }
+                    }
+                    else if (IsOtherwiseAssigned(local))
+                    {
+                        scan.Opaque.Add(local.Local);
+                    }
+
+                    break;
+
+                case IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation } declarator when types.IsTracked(declarator.Symbol.Type):
+                    scan.Declared.Add(declarator.Symbol);
+                    if (declarator.Symbol.IsRef)
+                    {
+                        scan.Opaque.Add(declarator.Symbol);
+                    }
+                    else if (declarator.Initializer is { } initializer)
+                    {
+                        scan.LocalAssignments.Add((declarator.Symbol, initializer.Value));
                     }
 
                     break;
@@ -112,14 +149,27 @@ internal sealed class MethodScan
                     break;
             }
 
-            if (!scan.HasWrites && MapWrites.TryMatch(node, types, out _))
+            if (MapWrites.TryMatch(node, types, out WriteSite site))
             {
                 scan.HasWrites = true;
+                if (MapFlowAnalysis.InsideFunction(node, root))
+                {
+                    scan.FunctionWrites.Add(site);
+                }
             }
         }
 
         return scan;
     }
+
+    /// <summary>The target of a compound or <c>??=</c> assignment or of ++/--: assigned a value no one evaluates.</summary>
+    private static bool IsOtherwiseAssigned(IOperation reference) => reference.Parent switch
+    {
+        ICompoundAssignmentOperation compound => compound.Target == reference,
+        ICoalesceAssignmentOperation coalesce => coalesce.Target == reference,
+        IIncrementOrDecrementOperation increment => increment.Target == reference,
+        _ => false,
+    };
 
     private void AddFieldAssignment(IFieldSymbol field, IOperation value)
     {

@@ -95,6 +95,12 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
                     observer.OnFieldAssigned(field, MapValue.Unknown);
                 }
 
+                // Writes inside lambdas and local functions do not depend on the member's flow.
+                if (scan.MayReport && scan.FunctionWrites.Count != 0)
+                {
+                    LambdaWrites.Report(scan, _types, observer);
+                }
+
                 // The graph is the costly part: without a write that may meet a read-only map, the
                 // fields' values (when they read no local) are known without it, and nothing else is.
                 if (!scan.NeedsFlowAnalysis)
