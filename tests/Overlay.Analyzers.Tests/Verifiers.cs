@@ -33,6 +33,13 @@ internal static class TestReferences
             .ToImmutableArray();
     }
 
+    /// <summary>
+    /// An expected diagnostic of the analyzer's first descriptor with this id (OVL001/OVL002 have a
+    /// second one, tagged for the compilation-end action, with the same id, text and severity).
+    /// </summary>
+    public static DiagnosticResult Diagnostic(DiagnosticAnalyzer analyzer, string id) =>
+        new(analyzer.SupportedDiagnostics.First(d => d.Id == id));
+
     /// <summary>Adds the references and the hand-written layout views every test compiles against.</summary>
     public static void Configure(SolutionState state)
     {
@@ -45,7 +52,7 @@ internal static class TestReferences
 internal static class AnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
+    public static DiagnosticResult Diagnostic(string id) => TestReferences.Diagnostic(new TAnalyzer(), id);
 
     public static Task VerifyAsync(string source, params DiagnosticResult[] expected) =>
         VerifyFilesAsync(new[] { ("Test0.cs", source) }, expected);
@@ -56,6 +63,8 @@ internal static class AnalyzerVerifier<TAnalyzer>
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
             ReferenceAssemblies = TestReferences.None,
+            // OVL001/OVL002 each have a second descriptor, tagged for the compilation-end action.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor,
         };
         foreach ((string name, string source) in sources)
         {
@@ -73,7 +82,7 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    public static DiagnosticResult Diagnostic(string id) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(id);
+    public static DiagnosticResult Diagnostic(string id) => TestReferences.Diagnostic(new TAnalyzer(), id);
 
     public static Task VerifyAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
@@ -82,6 +91,8 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             TestCode = source,
             FixedCode = fixedSource,
             ReferenceAssemblies = TestReferences.None,
+            // OVL001/OVL002 each have a second descriptor, tagged for the compilation-end action.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor,
         };
         TestReferences.Configure(test.TestState);
         TestReferences.Configure(test.FixedState);
@@ -97,6 +108,8 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             TestCode = source,
             FixedCode = source,
             ReferenceAssemblies = TestReferences.None,
+            // OVL001/OVL002 each have a second descriptor, tagged for the compilation-end action.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor,
         };
         TestReferences.Configure(test.TestState);
         TestReferences.Configure(test.FixedState);

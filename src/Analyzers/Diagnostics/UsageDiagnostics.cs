@@ -35,6 +35,12 @@ internal static class UsageDiagnostics
         description: "A map opened with MapAccess.Read or MapAccess.Copy cannot change size. Open it with MapAccess.Write to resize it and its file.",
         helpLinkUri: HelpLink(ResizeReadOnlyOrCopyId));
 
+    // The same rules, reported from the compilation-end action (writes through readonly fields,
+    // decided once every assignment of the field has been seen). The IDE runs compilation-end
+    // actions only in a build or full-solution analysis, and needs the tag to know it.
+    public static readonly DiagnosticDescriptor ReadOnlyWriteAtEnd = AtCompilationEnd(ReadOnlyWrite);
+    public static readonly DiagnosticDescriptor ResizeReadOnlyOrCopyAtEnd = AtCompilationEnd(ResizeReadOnlyOrCopy);
+
     public static readonly DiagnosticDescriptor AccessWithFlags = new(
         AccessWithFlagsId,
         title: "MapAccess given together with flags or protection",
@@ -54,4 +60,15 @@ internal static class UsageDiagnostics
         isEnabledByDefault: true,
         description: "A file offset must be a non-negative multiple of MemoryMap.AllocationGranularity: 4096 on Linux and macOS, 64 KiB on Windows. Round it down and skip the difference inside the map.",
         helpLinkUri: HelpLink(UnalignedOffsetId));
+
+    private static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor rule) => new(
+        rule.Id,
+        rule.Title,
+        rule.MessageFormat,
+        rule.Category,
+        rule.DefaultSeverity,
+        rule.IsEnabledByDefault,
+        rule.Description,
+        rule.HelpLinkUri,
+        WellKnownDiagnosticTags.CompilationEnd);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -12,7 +13,7 @@ namespace Overlay.Analyzers.MapAccess;
 /// <summary>
 /// OVL001 (a write into a map that is read-only on every path reaching it) and OVL002 (Resize of
 /// a map opened Read or Copy). Locals are followed by <see cref="MapFlowAnalysis"/>; readonly
-/// fields are judged once every assignment in their type has been seen, at the type's end.
+/// fields are judged once every assignment in their type has been seen, at the compilation's end.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
@@ -28,7 +29,11 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(UsageDiagnostics.ReadOnlyWrite, UsageDiagnostics.ResizeReadOnlyOrCopy);
+        ImmutableArray.Create(
+            UsageDiagnostics.ReadOnlyWrite,
+            UsageDiagnostics.ResizeReadOnlyOrCopy,
+            UsageDiagnostics.ReadOnlyWriteAtEnd,
+            UsageDiagnostics.ResizeReadOnlyOrCopyAtEnd);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -43,21 +48,27 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolStartAction(
-                symbolStart =>
+            // One collector per type, filled by compilation-wide block actions; the writes that wait
+            // for a type's readonly fields are decided at the compilation's end. A symbol-start action
+            // per type would decide them at the type's end instead (live in the IDE too), but its
+            // per-type action sets cost the driver more than all of this analyzer's own work: on the
+            // 500-file project of benchmarks/analyzer-build-time.sh the build took 1.21x without
+            // Overlay's analyzers with it, 1.07x with this (docs/benchmarks.md).
+            var collectors = new ConcurrentDictionary<INamedTypeSymbol, TypeCollector>(SymbolEqualityComparer.Default);
+            start.RegisterOperationBlockAction(block =>
+            {
+                if (block.OwningSymbol.ContainingType is { } type)
                 {
-                    var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    var collector = new TypeCollector(types);
-                    symbolStart.RegisterOperationBlockAction(block =>
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type))
-                        {
-                            collector.Analyze(block);
-                        }
-                    });
-                    symbolStart.RegisterSymbolEndAction(collector.ReportDeferred);
-                },
-                SymbolKind.NamedType);
+                    collectors.GetOrAdd(type, _ => new TypeCollector(types)).Analyze(block);
+                }
+            });
+            start.RegisterCompilationEndAction(end =>
+            {
+                foreach (TypeCollector collector in collectors.Values)
+                {
+                    collector.ReportDeferred(end.ReportDiagnostic);
+                }
+            });
         });
     }
 
@@ -127,7 +138,7 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        public void ReportDeferred(SymbolAnalysisContext context)
+        public void ReportDeferred(System.Action<Diagnostic> report)
         {
             List<(WriteSite Site, MapValue Value)> deferred;
             Dictionary<IFieldSymbol, MapValue> fields;
@@ -140,9 +151,9 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
             foreach ((WriteSite site, MapValue value) in deferred)
             {
                 MapValue resolved = Resolve(value, fields);
-                if (Decide(site, resolved) is { } diagnostic)
+                if (Decide(site, resolved, atCompilationEnd: true) is { } diagnostic)
                 {
-                    context.ReportDiagnostic(diagnostic);
+                    report(diagnostic);
                 }
             }
         }
@@ -210,7 +221,7 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                if (Decide(site, value) is { } diagnostic)
+                if (Decide(site, value, atCompilationEnd: false) is { } diagnostic)
                 {
                     _report(diagnostic);
                 }
@@ -227,7 +238,7 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The diagnostic for a write whose receiver holds <paramref name="value"/>, or null.</summary>
-    private static Diagnostic? Decide(WriteSite site, MapValue value)
+    private static Diagnostic? Decide(WriteSite site, MapValue value, bool atCompilationEnd)
     {
         if (value.IsUnknown || value.Origins.IsEmpty)
         {
@@ -246,12 +257,12 @@ public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
 
         if (site.IsResize && origins.All(o => o.Kind is OriginKind.ReadAccess or OriginKind.CopyAccess))
         {
-            return Diagnostic.Create(UsageDiagnostics.ResizeReadOnlyOrCopy, location, additional, properties, Describe(origins, location));
+            return Diagnostic.Create(atCompilationEnd ? UsageDiagnostics.ResizeReadOnlyOrCopyAtEnd : UsageDiagnostics.ResizeReadOnlyOrCopy, location, additional, properties, Describe(origins, location));
         }
 
         if (origins.All(o => o.IsReadOnly))
         {
-            return Diagnostic.Create(UsageDiagnostics.ReadOnlyWrite, location, additional, properties, site.Description, Describe(origins, location));
+            return Diagnostic.Create(atCompilationEnd ? UsageDiagnostics.ReadOnlyWriteAtEnd : UsageDiagnostics.ReadOnlyWrite, location, additional, properties, site.Description, Describe(origins, location));
         }
 
         return null;
