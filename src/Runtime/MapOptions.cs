@@ -64,6 +64,12 @@ internal static class MapOptions
             throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown MapAccess value.");
         }
 
+        CheckAligned(offset);
+    }
+
+    /// <summary>The offset is a multiple of the allocation granularity (EINVAL from mmap in Python).</summary>
+    public static void CheckAligned(long offset)
+    {
         long granularity = MapPlatform.Current.AllocationGranularity;
         if (offset % granularity != 0)
         {

@@ -380,7 +380,9 @@ public sealed unsafe partial class MemoryMap : IDisposable
     {
         try
         {
-            MapOptions.Validate(length, _offset, _access);
+            // Every caller has checked the signs and the access (before any system call); the
+            // alignment comes last, as mmap's EINVAL does in Python.
+            MapOptions.CheckAligned(_offset);
             if ((_flags & MapFlags.Anonymous) != 0)
             {
                 // Anonymous memory cannot follow a file's size; a shared one would fault when grown.
