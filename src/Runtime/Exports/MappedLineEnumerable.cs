@@ -31,7 +31,7 @@ public readonly ref struct MappedLineEnumerable
 /// </remarks>
 public ref struct MappedLineEnumerator
 {
-    private const int BlockSize = 64;
+    private const int BlockSize = NewlineSearch.BlockSize;
 
     private readonly MemoryMap _map;
     private ReadOnlySpan<byte> _current;
@@ -137,20 +137,9 @@ public ref struct MappedLineEnumerator
     private static ulong NewlineMask(ReadOnlySpan<byte> window, int start)
     {
         ref byte block = ref Unsafe.Add(ref MemoryMarshal.GetReference(window), start);
-        if (window.Length - start >= BlockSize)
+        if (window.Length - start >= BlockSize && Vector256.IsHardwareAccelerated)
         {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                return Vector512.Equals(Vector512.LoadUnsafe(ref block), Vector512.Create((byte)'\n')).ExtractMostSignificantBits();
-            }
-
-            if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<byte> newline = Vector256.Create((byte)'\n');
-                ulong low = Vector256.Equals(Vector256.LoadUnsafe(ref block), newline).ExtractMostSignificantBits();
-                ulong high = Vector256.Equals(Vector256.LoadUnsafe(ref block, 32), newline).ExtractMostSignificantBits();
-                return low | (high << 32);
-            }
+            return NewlineSearch.BlockMask(ref block);
         }
 
         ulong mask = 0;
