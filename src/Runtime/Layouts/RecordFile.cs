@@ -54,18 +54,25 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     private long _minimumGrowthBytes = DefaultMinimumGrowthBytes;
     private bool _disposed;
 
-    private RecordFile(MemoryMap map, string path, long count, long zeroFrom)
+    /// <param name="map">The map over the whole file.</param>
+    /// <param name="path">The file's path.</param>
+    /// <param name="count">The records in use.</param>
+    /// <param name="created">True for a file just created (every record slot holds zeros); false
+    /// for an opened one, whose slack up to its capacity may hold what a crashed writer left.</param>
+    private RecordFile(MemoryMap map, string path, long count, bool created)
     {
         _map = map;
         _path = path;
-        _recordsOffset = RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes);
+        _recordsOffset = RecordsOffset;
         _appendable = map.Access is MapAccess.Write or MapAccess.Default;
         _count = count;
         _capacity = (map.Length - _recordsOffset) / RecordSize;
-        _zeroFrom = zeroFrom;
+        _zeroFrom = created ? 0 : _capacity;
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;
+
+    private static long RecordsOffset => RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes);
 
     /// <summary>The file's path.</summary>
     public string Path => _path;
@@ -199,7 +206,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         CheckLayoutSizes();
         ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
-        long recordsOffset = RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes);
+        long recordsOffset = RecordsOffset;
         if (initialCapacity > (long.MaxValue - recordsOffset) / RecordSize)
         {
             throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The file would be larger than a file can be.");
@@ -222,7 +229,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
             Span<byte> prefix = stackalloc byte[RecordFileFormat.PrefixSize];
             ExpectedPrefix(magic, count: 0).Write(prefix);
             map.WriteAt(0, prefix);
-            return new RecordFile<THeaderView, TRecordView>(map, path, count: 0, zeroFrom: 0);
+            return new RecordFile<THeaderView, TRecordView>(map, path, count: 0, created: true);
         }
         catch
         {
@@ -288,8 +295,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         try
         {
             long count = Validate(map, path, magic);
-            long zeroFrom = (map.Length - RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes)) / RecordSize;
-            return new RecordFile<THeaderView, TRecordView>(map, path, count, zeroFrom);
+            return new RecordFile<THeaderView, TRecordView>(map, path, count, created: false);
         }
         catch
         {
@@ -531,7 +537,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         }
 
         long length = map.Length;
-        long recordsOffset = RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes);
+        long recordsOffset = RecordsOffset;
         if (length < recordsOffset)
         {
             throw Invalid(path, $"it is {length} bytes long, shorter than its prefix and {THeaderView.SizeInBytes}-byte header ({recordsOffset} bytes)");
