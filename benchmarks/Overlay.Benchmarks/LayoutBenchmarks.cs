@@ -119,11 +119,13 @@ public unsafe class LayoutBenchmarks
                     ArrayGet();
                     NewViewGet();
                     PremadeViewGet();
+                    PinnedGet();
                     AccessorReadInt32();
                     AccessorReadStruct();
                     RawSet();
                     ArraySet();
                     NewViewSet();
+                    PinnedSet();
                     AccessorWrite();
                 }
             });
@@ -135,7 +137,7 @@ public unsafe class LayoutBenchmarks
 
         Prepare();
         long expected = RawGet();
-        if (ArrayGet() != expected || NewViewGet() != expected || PremadeViewGet() != expected
+        if (ArrayGet() != expected || NewViewGet() != expected || PremadeViewGet() != expected || PinnedGet() != expected
             || AccessorReadInt32() != expected || AccessorReadStruct() != expected)
         {
             throw new InvalidOperationException("The ways to read disagree.");
@@ -262,6 +264,32 @@ public unsafe class LayoutBenchmarks
 
         return sum;
     }
+
+    [Benchmark(Description = "MappedArray.Pin: span[i].Value (Rec64.Ref)")]
+    [BenchmarkCategory("Get")]
+    [PerRecord(PerRecordKind.NanosecondsPerAccess)]
+    public long PinnedGet() =>
+        _records.Pin((Order, _index), static (MappedSpan<Rec64.Ref> span, (AccessOrder Order, int[] Index) state) =>
+        {
+            long sum = 0;
+            if (state.Order == AccessOrder.Sequential)
+            {
+                for (int i = 0; i < span.Length; i++)
+                {
+                    sum += span[i].Value;
+                }
+            }
+            else
+            {
+                int[] index = state.Index;
+                for (int k = 0; k < index.Length; k++)
+                {
+                    sum += span[index[k]].Value;
+                }
+            }
+
+            return sum;
+        });
 
     [Benchmark(Description = "MemoryMappedViewAccessor.ReadInt32")]
     [BenchmarkCategory("Get")]
@@ -394,6 +422,31 @@ public unsafe class LayoutBenchmarks
             }
         }
     }
+
+    [Benchmark(Description = "MappedArray.Pin: span.At(i).Value = v (Rec64.Ref)")]
+    [BenchmarkCategory("Set")]
+    [PerRecord(PerRecordKind.NanosecondsPerAccess)]
+    public void PinnedSet() =>
+        _records.Pin((Order, _index), static (MappedSpan<Rec64.Ref> span, (AccessOrder Order, int[] Index) state) =>
+        {
+            if (state.Order == AccessOrder.Sequential)
+            {
+                for (int i = 0; i < span.Length; i++)
+                {
+                    span.At(i).Value = i;
+                }
+            }
+            else
+            {
+                int[] index = state.Index;
+                for (int k = 0; k < index.Length; k++)
+                {
+                    span.At(index[k]).Value = k;
+                }
+            }
+
+            return 0;
+        });
 
     [Benchmark(Description = "MemoryMappedViewAccessor.Write(long, int)")]
     [BenchmarkCategory("Set")]

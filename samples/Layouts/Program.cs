@@ -1,6 +1,6 @@
 // Layouts: a typed record file. Declares two [MappedLayout] structs, appends records through
 // generated views (writes go straight to the mapped file), reopens the file read-only and reads
-// them back. Run it with: dotnet run --project samples/Layouts
+// them back, once more through a pinned span. Run it with: dotnet run --project samples/Layouts
 using System;
 using System.IO;
 using Overlay;
@@ -44,6 +44,20 @@ try
             Vec3.ReadOnlyView p = player.Position;
             Console.WriteLine($"  #{player.Id} {player.Name,-6} health {player.Health,5:F1} at ({p.X}, {p.Y}, {p.Z}) slot0 {player.Slots[0]}");
         }
+
+        // The hot-loop path: the mapping is held in place for the callback (Close and Resize
+        // refuse meanwhile), and each access checks only the index.
+        float totalHealth = file.Records.PinReadOnly(static (ReadOnlyMappedSpan<Player.ReadOnlyRef> players) =>
+        {
+            float total = 0;
+            foreach (Player.ReadOnlyRef player in players)
+            {
+                total += player.Health;
+            }
+
+            return total;
+        });
+        Console.WriteLine($"total health (pinned): {totalHealth:F1}");
 
         Console.WriteLine("layout of Player:");
         foreach (LayoutField field in Player.LayoutInfo.Fields)

@@ -64,6 +64,31 @@ public sealed unsafe partial class MemoryMap
 
     internal void ReleaseExport() => _exports--;
 
+    /// <summary>
+    /// Starts a pin of <c>[offset, offset + size)</c> for <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>:
+    /// checks the range and the access against the live mapping, then counts as an export, so
+    /// <see cref="Close"/>, <see cref="Resize"/> and <see cref="Protect"/> refuse until <see cref="EndPin"/>.
+    /// </summary>
+    /// <returns>The first byte of the range.</returns>
+    internal ref byte BeginPin(long offset, long size, bool write)
+    {
+        if (write)
+        {
+            ThrowIfNotWritable();
+        }
+        else
+        {
+            ThrowIfNotReadable();
+        }
+
+        EnsureRange(offset, size);
+        _exports++;
+        return ref *(_data + offset);
+    }
+
+    /// <summary>Ends a pin started by <see cref="BeginPin"/>.</summary>
+    internal void EndPin() => _exports--;
+
     private int CheckExportRange(long start, int? length)
     {
         if (start < 0 || start > _length)

@@ -95,6 +95,10 @@ internal static class LayoutEmitter
         WriteView(w, layout, readOnly: false);
         w.WriteLine();
         WriteView(w, layout, readOnly: true);
+        w.WriteLine();
+        RefEmitter.WriteRef(w, layout, readOnly: false);
+        w.WriteLine();
+        RefEmitter.WriteRef(w, layout, readOnly: true);
 
         w.CloseBlock();
     }
@@ -122,32 +126,65 @@ internal static class LayoutEmitter
         w.WriteLine("map.EnsureRange(offset, SizeInBytes);");
         w.WriteLine("var view = new ReadOnlyView(map, offset);");
         w.WriteLine($"{layout.FullyQualifiedName} value = default;");
+        WriteCopyOut(w, layout, "view");
+        w.WriteLine("return value;");
+        w.CloseBlock();
+    }
+
+    // value.X = source.X for every field: source is a View, a Ref or their read-only twins, whose
+    // nested records have Load() and whose arrays have ToArray() and an indexer.
+    internal static void WriteCopyOut(SourceWriter w, LayoutSpec layout, string source)
+    {
         foreach (FieldSpec field in layout.Fields)
         {
             string target = $"value.{field.Identifier}";
-            string source = $"view.{field.Identifier}";
+            string from = $"{source}.{field.Identifier}";
             switch (field.Kind)
             {
                 case FieldKind.Layout:
-                    w.WriteLine($"{target} = {source}.Load();");
+                    w.WriteLine($"{target} = {from}.Load();");
                     break;
                 case FieldKind.ValueArray:
-                    w.WriteLine($"{target} = {source}.ToArray();");
+                    w.WriteLine($"{target} = {from}.ToArray();");
                     break;
                 case FieldKind.LayoutArray:
                     w.WriteLine($"{target} = new {field.TypeName}[{Int(field.Length)}];");
                     w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
-                    w.WriteLine($"{target}[i] = {source}[i].Load();");
+                    w.WriteLine($"{target}[i] = {from}[i].Load();");
                     w.CloseBlock();
                     break;
                 default:
-                    w.WriteLine($"{target} = {source};");
+                    w.WriteLine($"{target} = {from};");
                     break;
             }
         }
+    }
 
-        w.WriteLine("return value;");
-        w.CloseBlock();
+    // target.X = value.X for every field of a validated value: target is a View or a Ref.
+    internal static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target)
+    {
+        foreach (FieldSpec field in layout.Fields)
+        {
+            string to = $"{target}.{field.Identifier}";
+            string source = $"value.{field.Identifier}";
+            switch (field.Kind)
+            {
+                case FieldKind.Layout:
+                    w.WriteLine($"{to}.Store({source});");
+                    break;
+                case FieldKind.ValueArray:
+                    w.WriteLine($"{to}.CopyFrom({source});");
+                    break;
+                case FieldKind.LayoutArray:
+                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
+                    w.WriteLine($"{to}[i].Store({source}[i]);");
+                    w.CloseBlock();
+                    break;
+                default:
+                    w.WriteLine($"{to} = {source};");
+                    break;
+            }
+        }
     }
 
     private static void WriteValidate(SourceWriter w, LayoutSpec layout)
@@ -201,29 +238,7 @@ internal static class LayoutEmitter
         w.WriteLine();
         w.WriteLine("Validate(in value);");
         w.WriteLine("var view = new View(map, offset);");
-        foreach (FieldSpec field in layout.Fields)
-        {
-            string target = $"view.{field.Identifier}";
-            string source = $"value.{field.Identifier}";
-            switch (field.Kind)
-            {
-                case FieldKind.Layout:
-                    w.WriteLine($"{target}.Store({source});");
-                    break;
-                case FieldKind.ValueArray:
-                    w.WriteLine($"{target}.CopyFrom({source});");
-                    break;
-                case FieldKind.LayoutArray:
-                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
-                    w.WriteLine($"{target}[i].Store({source}[i]);");
-                    w.CloseBlock();
-                    break;
-                default:
-                    w.WriteLine($"{target} = {source};");
-                    break;
-            }
-        }
-
+        WriteCopyIn(w, layout, "view");
         w.CloseBlock();
     }
 
@@ -356,10 +371,10 @@ internal static class LayoutEmitter
         }
     }
 
-    private static string Encoding(FieldSpec field) =>
+    internal static string Encoding(FieldSpec field) =>
         field.Kind == FieldKind.AsciiString ? "global::Overlay.FixedStringEncoding.Ascii" : "global::Overlay.FixedStringEncoding.Utf8";
 
-    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Bool(bool value) => value ? "true" : "false";
+    internal static string Bool(bool value) => value ? "true" : "false";
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace Overlay;
 
 /// <summary>
-/// Reads and writes zero-padded fixed-length strings in a map; called by generated views.
+/// Reads and writes zero-padded fixed-length strings in a map or a span; called by generated views and refs.
 /// </summary>
 public static class FixedStrings
 {
@@ -26,11 +26,7 @@ public static class FixedStrings
         try
         {
             map.ReadAt(offset, buffer);
-            int end = buffer.IndexOf((byte)0);
-            ReadOnlySpan<byte> text = end < 0 ? buffer : buffer[..end];
-            return encoding == FixedStringEncoding.Ascii && text.ContainsAnyExceptInRange((byte)0, (byte)0x7F)
-                ? Encoding.ASCII.GetString(text)
-                : s_utf8.GetString(text);
+            return Read(buffer, encoding);
         }
         finally
         {
@@ -39,6 +35,35 @@ public static class FixedStrings
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>Reads the string stored in <paramref name="field"/>: the bytes before the first zero. Generated <c>Ref</c>s call this.</summary>
+    /// <param name="field">The field's bytes.</param>
+    /// <param name="encoding">How the bytes are encoded. Invalid sequences read as U+FFFD.</param>
+    /// <returns>The string.</returns>
+    public static string Read(ReadOnlySpan<byte> field, FixedStringEncoding encoding)
+    {
+        int end = field.IndexOf((byte)0);
+        ReadOnlySpan<byte> text = end < 0 ? field : field[..end];
+        return encoding == FixedStringEncoding.Ascii && text.ContainsAnyExceptInRange((byte)0, (byte)0x7F)
+            ? Encoding.ASCII.GetString(text)
+            : s_utf8.GetString(text);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> into <paramref name="field"/>, zero-padded; refused as
+    /// <see cref="Write(MemoryMap, long, int, FixedStringEncoding, string?)"/> refuses, with nothing
+    /// written. Generated <c>Ref</c>s call this.
+    /// </summary>
+    /// <param name="field">The field's bytes; its length is the field's size.</param>
+    /// <param name="encoding">How to encode.</param>
+    /// <param name="value">The string; null is stored as empty.</param>
+    /// <exception cref="ArgumentException">The value does not fit, holds a NUL character, or is not ASCII for an ASCII field.</exception>
+    public static void Write(Span<byte> field, FixedStringEncoding encoding, string? value)
+    {
+        value ??= string.Empty;
+        Validate(value, field.Length, encoding, nameof(value));
+        Encode(value, field);
     }
 
     /// <summary>
@@ -63,8 +88,7 @@ public static class FixedStrings
         Span<byte> buffer = length <= 256 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
         try
         {
-            int written = s_utf8.GetBytes(value, buffer);
-            buffer[written..].Clear();
+            Encode(value, buffer);
             map.WriteAt(offset, buffer);
         }
         finally
@@ -76,8 +100,15 @@ public static class FixedStrings
         }
     }
 
+    // value was validated: it fits.
+    private static void Encode(string value, Span<byte> field)
+    {
+        int written = s_utf8.GetBytes(value, field);
+        field[written..].Clear();
+    }
+
     /// <summary>
-    /// Throws what <see cref="Write"/> would throw for <paramref name="value"/>: generated
+    /// Throws what <see cref="Write(MemoryMap, long, int, FixedStringEncoding, string?)"/> would throw for <paramref name="value"/>: generated
     /// <c>Store</c> methods check every string before writing anything.
     /// </summary>
     /// <param name="value">The string; null is stored as empty.</param>

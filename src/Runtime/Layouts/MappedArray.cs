@@ -7,7 +7,7 @@ namespace Overlay;
 /// that read and write the mapped bytes. A read-only map only hands out arrays of read-only views.
 /// </summary>
 /// <typeparam name="TView">The generated <c>View</c> or <c>ReadOnlyView</c> of a layout.</typeparam>
-public readonly struct MappedArray<TView>
+public readonly partial struct MappedArray<TView>
     where TView : struct, IMappedView<TView>
 {
     private readonly MemoryMap _map;

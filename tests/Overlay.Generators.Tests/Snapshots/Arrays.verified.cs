@@ -244,4 +244,142 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
+
+    /// <summary>
+    /// A record in pinned memory (<c>MappedArray.Pin</c>) or any bytes: reads and writes go straight to them.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public Ref(global::System.Span<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+        }
+
+        /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
+        public int Count
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
+        public global::Overlay.MappedSpan<global::Game.Vec3.Ref> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), 36));
+
+        /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
+        public global::Overlay.MappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 40), 4), 4, false);
+
+        /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
+        public global::Overlay.MappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), 16), 2, true);
+
+        /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
+        public global::Overlay.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 60), 8), 8, false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.Mesh Load()
+        {
+            global::Game.Mesh value = default;
+            value.Count = this.Count;
+            value.Corners = new global::Game.Vec3[3];
+            for (int i = 0; i < 3; i++)
+            {
+                value.Corners[i] = this.Corners[i].Load();
+            }
+            value.Kinds = this.Kinds.ToArray();
+            value.Weights = this.Weights.ToArray();
+            value.Visible = this.Visible.ToArray();
+            return value;
+        }
+
+        /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
+        /// <param name="value">The record.</param>
+        /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
+        public void Store(in global::Game.Mesh value)
+        {
+            Validate(in value);
+            this.Count = value.Count;
+            for (int i = 0; i < 3; i++)
+            {
+                this.Corners[i].Store(value.Corners[i]);
+            }
+            this.Kinds.CopyFrom(value.Kinds);
+            this.Weights.CopyFrom(value.Weights);
+            this.Visible.CopyFrom(value.Visible);
+        }
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <returns>The read-only ref.</returns>
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <param name="record">The ref.</param>
+        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+
+        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+    }
+
+    /// <summary>
+    /// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+        }
+
+        /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
+        public int Count => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+
+        /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
+        public global::Overlay.ReadOnlyMappedSpan<global::Game.Vec3.ReadOnlyRef> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), 36));
+
+        /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
+        public global::Overlay.ReadOnlyMappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 40), 4), 4, false);
+
+        /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
+        public global::Overlay.ReadOnlyMappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), 16), 2, true);
+
+        /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
+        public global::Overlay.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 60), 8), 8, false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.Mesh Load()
+        {
+            global::Game.Mesh value = default;
+            value.Count = this.Count;
+            value.Corners = new global::Game.Vec3[3];
+            for (int i = 0; i < 3; i++)
+            {
+                value.Corners[i] = this.Corners[i].Load();
+            }
+            value.Kinds = this.Kinds.ToArray();
+            value.Weights = this.Weights.ToArray();
+            value.Visible = this.Visible.ToArray();
+            return value;
+        }
+
+        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+    }
 }

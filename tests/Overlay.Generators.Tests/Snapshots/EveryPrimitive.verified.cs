@@ -380,4 +380,264 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
+
+    /// <summary>
+    /// A record in pinned memory (<c>MappedArray.Pin</c>) or any bytes: reads and writes go straight to them.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public Ref(global::System.Span<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+        }
+
+        /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
+        public bool Flag
+        {
+            get => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) != 0;
+            set => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) = value ? (byte)1 : (byte)0;
+        }
+
+        /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
+        public byte U8
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
+        public sbyte I8
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
+        public short I16
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
+        public ushort U16
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
+        public char Letter
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
+        public global::System.Half F16
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
+        public int I32
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
+        public uint U32
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
+        public float F32
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
+        public long I64
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
+        public ulong U64
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
+        public double F64
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
+        public global::System.Guid Id
+        {
+            get => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false);
+            set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false, out _);
+        }
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.EveryPrimitive Load()
+        {
+            global::Game.EveryPrimitive value = default;
+            value.Flag = this.Flag;
+            value.U8 = this.U8;
+            value.I8 = this.I8;
+            value.I16 = this.I16;
+            value.U16 = this.U16;
+            value.Letter = this.Letter;
+            value.F16 = this.F16;
+            value.I32 = this.I32;
+            value.U32 = this.U32;
+            value.F32 = this.F32;
+            value.I64 = this.I64;
+            value.U64 = this.U64;
+            value.F64 = this.F64;
+            value.Id = this.Id;
+            return value;
+        }
+
+        /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
+        /// <param name="value">The record.</param>
+        /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
+        public void Store(in global::Game.EveryPrimitive value)
+        {
+            Validate(in value);
+            this.Flag = value.Flag;
+            this.U8 = value.U8;
+            this.I8 = value.I8;
+            this.I16 = value.I16;
+            this.U16 = value.U16;
+            this.Letter = value.Letter;
+            this.F16 = value.F16;
+            this.I32 = value.I32;
+            this.U32 = value.U32;
+            this.F32 = value.F32;
+            this.I64 = value.I64;
+            this.U64 = value.U64;
+            this.F64 = value.F64;
+            this.Id = value.Id;
+        }
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <returns>The read-only ref.</returns>
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <param name="record">The ref.</param>
+        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+
+        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+    }
+
+    /// <summary>
+    /// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+        }
+
+        /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
+        public bool Flag => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) != 0;
+
+        /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
+        public byte U8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
+
+        /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
+        public sbyte I8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), false);
+
+        /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
+        public short I16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), false);
+
+        /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
+        public ushort U16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5)), false);
+
+        /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
+        public char Letter => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
+
+        /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
+        public global::System.Half F16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9)), false);
+
+        /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
+        public int I32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11)), false);
+
+        /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
+        public uint U32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15)), false);
+
+        /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
+        public float F32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19)), false);
+
+        /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
+        public long I64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23)), false);
+
+        /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
+        public ulong U64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31)), false);
+
+        /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
+        public double F64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39)), false);
+
+        /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
+        public global::System.Guid Id => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.EveryPrimitive Load()
+        {
+            global::Game.EveryPrimitive value = default;
+            value.Flag = this.Flag;
+            value.U8 = this.U8;
+            value.I8 = this.I8;
+            value.I16 = this.I16;
+            value.U16 = this.U16;
+            value.Letter = this.Letter;
+            value.F16 = this.F16;
+            value.I32 = this.I32;
+            value.U32 = this.U32;
+            value.F32 = this.F32;
+            value.I64 = this.I64;
+            value.U64 = this.U64;
+            value.F64 = this.F64;
+            value.Id = this.Id;
+            return value;
+        }
+
+        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+    }
 }

@@ -255,4 +255,152 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
+
+    /// <summary>
+    /// A record in pinned memory (<c>MappedArray.Pin</c>) or any bytes: reads and writes go straight to them.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public Ref(global::System.Span<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+        }
+
+        /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
+        public uint Id
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
+        public float Health
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
+        public string Name
+        {
+            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
+            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8, value);
+        }
+
+        /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
+        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 32), 12));
+
+        /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
+        public int NetScore
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), global::Overlay.ByteOrder.Convert(value, true));
+        }
+
+        /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
+        public global::Overlay.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 48), 8), 4, false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.PlayerRecord Load()
+        {
+            global::Game.PlayerRecord value = default;
+            value.Id = this.Id;
+            value.Health = this.Health;
+            value.Name = this.Name;
+            value.Position = this.Position.Load();
+            value.NetScore = this.NetScore;
+            value.Slots = this.Slots.ToArray();
+            return value;
+        }
+
+        /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
+        /// <param name="value">The record.</param>
+        /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
+        public void Store(in global::Game.PlayerRecord value)
+        {
+            Validate(in value);
+            this.Id = value.Id;
+            this.Health = value.Health;
+            this.Name = value.Name;
+            this.Position.Store(value.Position);
+            this.NetScore = value.NetScore;
+            this.Slots.CopyFrom(value.Slots);
+        }
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <returns>The read-only ref.</returns>
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <param name="record">The ref.</param>
+        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+
+        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+    }
+
+    /// <summary>
+    /// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+        }
+
+        /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
+        public uint Id => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+
+        /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
+        public float Health => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
+
+        /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
+        public string Name => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
+
+        /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
+        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 32), 12));
+
+        /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
+        public int NetScore => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44)), true);
+
+        /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
+        public global::Overlay.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 48), 8), 4, false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.PlayerRecord Load()
+        {
+            global::Game.PlayerRecord value = default;
+            value.Id = this.Id;
+            value.Health = this.Health;
+            value.Name = this.Name;
+            value.Position = this.Position.Load();
+            value.NetScore = this.NetScore;
+            value.Slots = this.Slots.ToArray();
+            return value;
+        }
+
+        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+    }
 }

@@ -209,4 +209,113 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
     }
+
+    /// <summary>
+    /// A record in pinned memory (<c>MappedArray.Pin</c>) or any bytes: reads and writes go straight to them.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public Ref(global::System.Span<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+        }
+
+        /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
+        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), 12));
+
+        /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
+        public global::Game.Vec3.Ref Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 12), 12));
+
+        /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
+        public byte Flags
+        {
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24), global::Overlay.ByteOrder.Convert(value, false));
+        }
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.Transform Load()
+        {
+            global::Game.Transform value = default;
+            value.Position = this.Position.Load();
+            value.Scale = this.Scale.Load();
+            value.Flags = this.Flags;
+            return value;
+        }
+
+        /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
+        /// <param name="value">The record.</param>
+        /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
+        public void Store(in global::Game.Transform value)
+        {
+            Validate(in value);
+            this.Position.Store(value.Position);
+            this.Scale.Store(value.Scale);
+            this.Flags = value.Flags;
+        }
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <returns>The read-only ref.</returns>
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+
+        /// <summary>A read-only ref of the same record.</summary>
+        /// <param name="record">The ref.</param>
+        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+
+        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+    }
+
+    /// <summary>
+    /// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only.
+    /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
+    /// it cannot outlive the memory it was made from.
+    /// </summary>
+    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    {
+        private readonly ref byte _start;
+
+        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
+        public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
+        {
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+        }
+
+        /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
+        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), 12));
+
+        /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
+        public global::Game.Vec3.ReadOnlyRef Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 12), 12));
+
+        /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
+        public byte Flags => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24)), false);
+
+        /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
+        /// <returns>The record.</returns>
+        public global::Game.Transform Load()
+        {
+            global::Game.Transform value = default;
+            value.Position = this.Position.Load();
+            value.Scale = this.Scale.Load();
+            value.Flags = this.Flags;
+            return value;
+        }
+
+        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+    }
 }

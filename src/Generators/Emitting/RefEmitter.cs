@@ -1,0 +1,148 @@
+using System;
+using Overlay.Generators.Model;
+using static Overlay.Generators.Emitting.LayoutEmitter;
+
+namespace Overlay.Generators.Emitting;
+
+/// <summary>
+/// Writes a layout's <c>Ref</c> and <c>ReadOnlyRef</c>: <c>ref struct</c>s over bytes whose length
+/// was checked once, when they were made (the loop-scope fast path of <c>MappedArray.Pin</c>, and a
+/// typed overlay on any span). Their accessors read and write through a <c>ref byte</c> at a
+/// constant offset, with no further check; see <c>docs/layouts.md</c>.
+/// </summary>
+internal static class RefEmitter
+{
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+    public static void WriteRef(SourceWriter w, LayoutSpec layout, bool readOnly)
+    {
+        string name = readOnly ? "ReadOnlyRef" : "Ref";
+        string span = readOnly ? "global::System.ReadOnlySpan<byte>" : "global::System.Span<byte>";
+        string contract = readOnly ? $"global::Overlay.IReadOnlyMappedRef<{name}>" : $"global::Overlay.IMappedRef<{name}>";
+        w.WriteLine("/// <summary>");
+        w.WriteLine(readOnly
+            ? "/// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only."
+            : "/// A record in pinned memory (<c>MappedArray.Pin</c>) or any bytes: reads and writes go straight to them.");
+        w.WriteLine("/// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,");
+        w.WriteLine("/// it cannot outlive the memory it was made from.");
+        w.WriteLine("/// </summary>");
+        w.OpenBlock($"public readonly ref struct {name} : {contract}");
+        w.WriteLine("private readonly ref byte _start;");
+        w.WriteLine();
+        w.WriteLine("/// <summary>The record over the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"bytes\"/>.</summary>");
+        w.WriteLine("/// <param name=\"bytes\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"bytes\"/> is shorter than the record.</exception>");
+        w.OpenBlock($"public {name}({span} bytes)");
+        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));");
+        w.WriteLine(readOnly
+            ? $"_start = ref {Marshal}.GetReference(bytes); // only read through: a ReadOnlyRef has no setters"
+            : $"_start = ref {Marshal}.GetReference(bytes);");
+        w.CloseBlock();
+
+        foreach (FieldSpec field in layout.Fields)
+        {
+            w.WriteLine();
+            WriteAccessor(w, field, readOnly);
+        }
+
+        w.WriteLine();
+        w.WriteLine("/// <summary>Copies the record out: strings decoded, arrays copied.</summary>");
+        w.WriteLine("/// <returns>The record.</returns>");
+        w.OpenBlock($"public {layout.FullyQualifiedName} Load()");
+        w.WriteLine($"{layout.FullyQualifiedName} value = default;");
+        WriteCopyOut(w, layout, "this");
+        w.WriteLine("return value;");
+        w.CloseBlock();
+        if (!readOnly)
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>");
+            w.WriteLine("/// <param name=\"value\">The record.</param>");
+            w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A field cannot be stored.</exception>");
+            w.OpenBlock($"public void Store(in {layout.FullyQualifiedName} value)");
+            w.WriteLine("Validate(in value);");
+            WriteCopyIn(w, layout, "this");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
+            w.WriteLine("/// <returns>The read-only ref.</returns>");
+            w.WriteLine($"public ReadOnlyRef AsReadOnly() => new({Marshal}.CreateReadOnlySpan(ref _start, SizeInBytes));");
+            w.WriteLine();
+            w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
+            w.WriteLine("/// <param name=\"record\">The ref.</param>");
+            w.WriteLine("public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
+        w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
+        w.WriteLine($"static {name} {contract}.Create({span} bytes) => new(bytes);");
+        w.CloseBlock();
+    }
+
+    private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
+    {
+        string at = $"{Unsafe}.Add(ref _start, {Int(field.Offset)})";
+        string order = Bool(field.IsBigEndian);
+        string bytes = readOnly
+            ? $"{Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.SizeInBytes)})"
+            : $"{Marshal}.CreateSpan(ref {at}, {Int(field.SizeInBytes)})";
+        w.WriteLine($"/// <summary>The field <c>{field.Name}</c>: {Int(field.SizeInBytes)} bytes at offset {Int(field.Offset)}{(field.IsBigEndian ? ", big-endian" : string.Empty)}.</summary>");
+        switch (field.Kind)
+        {
+            case FieldKind.Primitive when field.TypeName == "bool":
+                // Any non-zero byte reads as true: a hostile file cannot make an unnormalised bool.
+                Property($"public bool {field.Identifier}", $"{at} != 0", $"{at} = value ? (byte)1 : (byte)0");
+                break;
+            case FieldKind.Primitive:
+            case FieldKind.Enum:
+                Property(
+                    $"public {field.TypeName} {field.Identifier}",
+                    $"global::Overlay.ByteOrder.Convert({Unsafe}.ReadUnaligned<{field.TypeName}>(ref {at}), {order})",
+                    $"{Unsafe}.WriteUnaligned(ref {at}, global::Overlay.ByteOrder.Convert(value, {order}))");
+                break;
+            case FieldKind.Guid:
+                Property(
+                    $"public global::System.Guid {field.Identifier}",
+                    $"new global::System.Guid({Marshal}.CreateReadOnlySpan(ref {at}, 16), {order})",
+                    $"value.TryWriteBytes({Marshal}.CreateSpan(ref {at}, 16), {order}, out _)");
+                break;
+            case FieldKind.Utf8String:
+            case FieldKind.AsciiString:
+                Property(
+                    $"public string {field.Identifier}",
+                    $"global::Overlay.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)})",
+                    $"global::Overlay.FixedStrings.Write({Marshal}.CreateSpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, value)");
+                break;
+            case FieldKind.Layout:
+                w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyRef" : "Ref")} {field.Identifier} => new({bytes});");
+                break;
+            case FieldKind.ValueArray:
+                w.WriteLine($"public global::Overlay.{(readOnly ? "ReadOnlyMappedValueSpan" : "MappedValueSpan")}<{field.TypeName}> {field.Identifier} => new({bytes}, {Int(field.Length)}, {order});");
+                break;
+            case FieldKind.LayoutArray:
+                w.WriteLine(readOnly
+                    ? $"public global::Overlay.ReadOnlyMappedSpan<{field.TypeName}.ReadOnlyRef> {field.Identifier} => new({bytes});"
+                    : $"public global::Overlay.MappedSpan<{field.TypeName}.Ref> {field.Identifier} => new({bytes});");
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
+        }
+
+        void Property(string declaration, string getter, string setter)
+        {
+            if (readOnly)
+            {
+                w.WriteLine($"{declaration} => {getter};");
+                return;
+            }
+
+            w.WriteLine(declaration);
+            w.OpenBlock();
+            w.WriteLine($"get => {getter};");
+            w.WriteLine($"set => {setter};");
+            w.CloseBlock();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Overlay;
+
+/// <summary>
+/// Records of one layout, read in place from memory that cannot move or go away while the span
+/// lives: what <see cref="MappedArray{TView}.PinReadOnly{TRef, TResult}(Func{ReadOnlyMappedSpan{TRef}, TResult})"/>
+/// hands its callback. The read-only twin of <see cref="MappedSpan{TRef}"/>: its records are the
+/// layout's <c>ReadOnlyRef</c>, getters only.
+/// </summary>
+/// <typeparam name="TRef">The generated <c>ReadOnlyRef</c> of a layout.</typeparam>
+public readonly ref struct ReadOnlyMappedSpan<TRef>
+    where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
+{
+    private readonly ref byte _start;
+    private readonly int _length;
+
+    /// <summary>The records in <paramref name="bytes"/>: as many whole records as fit.</summary>
+    /// <param name="bytes">The bytes; a partial record at the end is left out.</param>
+    public ReadOnlyMappedSpan(ReadOnlySpan<byte> bytes)
+    {
+        _start = ref MemoryMarshal.GetReference(bytes); // a ReadOnlyRef only reads through it
+        _length = bytes.Length / TRef.SizeInBytes;
+    }
+
+    // From a pin: the caller checked that length records lie inside a mapping it holds in place.
+    internal ReadOnlyMappedSpan(ref byte start, int length)
+    {
+        _start = ref start;
+        _length = length;
+    }
+
+    /// <summary>The number of records.</summary>
+    public int Length => _length;
+
+    /// <summary>True when there are no records.</summary>
+    public bool IsEmpty => _length == 0;
+
+    /// <summary>The record at <paramref name="index"/>.</summary>
+    /// <param name="index">From 0 to <see cref="Length"/> - 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the span.</exception>
+    public TRef this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if ((uint)index >= (uint)_length)
+            {
+                ThrowIndex(index, _length);
+            }
+
+            // The Ref's constructor compares the span's length with its own size: both constants
+            // here, so the JIT folds that check away. (uint): the index is known non-negative, and
+            // zero-extending it is free where sign-extending costs an instruction per access.
+            return TRef.Create(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _start, (nint)(uint)index * TRef.SizeInBytes), TRef.SizeInBytes));
+        }
+    }
+
+    /// <summary>The records <c>[start, start + length)</c>.</summary>
+    /// <param name="start">The first record.</param>
+    /// <param name="length">How many records.</param>
+    /// <returns>The slice.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The slice is not inside the span.</exception>
+    public ReadOnlyMappedSpan<TRef> Slice(int start, int length)
+    {
+        if ((uint)start > (uint)_length || (uint)length > (uint)(_length - start))
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {length}) are not inside the span of {_length}.");
+        }
+
+        return new ReadOnlyMappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * TRef.SizeInBytes), length);
+    }
+
+    /// <summary>Enumerates the records without allocating.</summary>
+    /// <returns>The enumerator.</returns>
+    public Enumerator GetEnumerator() => new(this);
+
+    internal static void ThrowIndex(int index, int length) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the span of {length} records.");
+
+    /// <summary>Enumerates a <see cref="ReadOnlyMappedSpan{TRef}"/>.</summary>
+    public ref struct Enumerator
+    {
+        private readonly ReadOnlyMappedSpan<TRef> _span;
+        private int _index;
+
+        internal Enumerator(ReadOnlyMappedSpan<TRef> span)
+        {
+            _span = span;
+            _index = -1;
+        }
+
+        /// <summary>The current record.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">Before the first <see cref="MoveNext"/> or after the last.</exception>
+        public readonly TRef Current => _span[_index];
+
+        /// <summary>Moves to the next record.</summary>
+        /// <returns>False after the last record.</returns>
+        public bool MoveNext() => ++_index < _span.Length;
+    }
+}
