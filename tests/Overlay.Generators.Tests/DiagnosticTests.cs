@@ -122,7 +122,22 @@ public class DiagnosticTests
         namespace Game;
         [MappedLayout]
         public partial struct Clashing { public int A; public long [|Offset|]; }
-        """, "Field 'Offset' has the name of a member the generator adds to layouts and their views; rename it");
+        """, "Field 'Offset' has the name of a member the generator adds to layouts, their views and refs; rename it");
+
+    // The names the refs added (their types and the private fields of views and refs): without
+    // OVL109 each of these made the generated code fail to compile (CS0102, CS0542).
+    [Theory]
+    [InlineData("Ref")]
+    [InlineData("ReadOnlyRef")]
+    [InlineData("__map")]
+    [InlineData("__offset")]
+    [InlineData("__start")]
+    public void OVL109_NamesOfGeneratedTypesAndFields(string name) => Check("OVL109", "Game.Clashing", $$"""
+        using Overlay;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Clashing { public int A; public long [|{{name}}|]; }
+        """, $"Field '{name}' has the name of a member the generator adds to layouts, their views and refs; rename it");
 
     [Fact]
     public void OVL110_NegativeOffset() => Check("OVL110", "Game.Before", """

@@ -88,7 +88,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ReservedFieldName = new(
         id: "OVL109",
         title: "Layout field name collides with a generated member",
-        messageFormat: "Field '{0}' has the name of a member the generator adds to layouts and their views; rename it",
+        messageFormat: "Field '{0}' has the name of a member the generator adds to layouts, their views and refs; rename it",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

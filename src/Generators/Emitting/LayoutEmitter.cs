@@ -92,6 +92,8 @@ internal static class LayoutEmitter
         w.WriteLine();
         WriteStore(w, layout);
         w.WriteLine();
+        WriteSpanLoadStore(w, layout);
+        w.WriteLine();
         WriteView(w, layout, readOnly: false);
         w.WriteLine();
         WriteView(w, layout, readOnly: true);
@@ -242,6 +244,19 @@ internal static class LayoutEmitter
         w.CloseBlock();
     }
 
+    private static void WriteSpanLoadStore(SourceWriter w, LayoutSpec layout)
+    {
+        w.WriteLine("/// <summary>Copies the record in the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"source\"/> out.</summary>");
+        w.WriteLine("/// <param name=\"source\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
+        w.WriteLine("/// <returns>The record.</returns>");
+        w.WriteLine($"public static {layout.FullyQualifiedName} Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"destination\"/>; a value that cannot be stored writes nothing.</summary>");
+        w.WriteLine("/// <param name=\"destination\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
+        w.WriteLine("/// <param name=\"value\">The record.</param>");
+        w.WriteLine($"public static void Store(global::System.Span<byte> destination, in {layout.FullyQualifiedName} value) => new Ref(destination).Store(in value);");
+    }
+
     private static void WriteView(SourceWriter w, LayoutSpec layout, bool readOnly)
     {
         string name = readOnly ? "ReadOnlyView" : "View";
@@ -249,8 +264,8 @@ internal static class LayoutEmitter
             ? "/// <summary>A record in a map, read in place: getters only.</summary>"
             : "/// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>");
         w.OpenBlock($"public readonly struct {name} : global::Overlay.IMappedView<{name}>");
-        w.WriteLine($"private readonly {Map} _map;");
-        w.WriteLine("private readonly long _offset;");
+        w.WriteLine($"private readonly {Map} __map;");
+        w.WriteLine("private readonly long __offset;");
         w.WriteLine();
         w.WriteLine("/// <summary>");
         w.WriteLine("/// A view of the record at <paramref name=\"offset\"/>. Every access checks the record against the");
@@ -263,21 +278,21 @@ internal static class LayoutEmitter
         w.OpenBlock($"public {name}({Map} map, long offset)");
         w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);");
-        w.WriteLine("_map = map;");
-        w.WriteLine("_offset = offset;");
+        w.WriteLine("__map = map;");
+        w.WriteLine("__offset = offset;");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("// For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.");
         w.OpenBlock($"private {name}(global::Overlay.CheckedOffset position)");
-        w.WriteLine("_map = position.Map;");
-        w.WriteLine("_offset = position.Offset;");
+        w.WriteLine("__map = position.Map;");
+        w.WriteLine("__offset = position.Offset;");
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("/// <summary>The map the view reads.</summary>");
-        w.WriteLine($"public {Map} Map => _map;");
+        w.WriteLine($"public {Map} Map => __map;");
         w.WriteLine();
         w.WriteLine("/// <summary>Where the record starts in the map.</summary>");
-        w.WriteLine("public long Offset => _offset;");
+        w.WriteLine("public long Offset => __offset;");
 
         foreach (FieldSpec field in layout.Fields)
         {
@@ -288,17 +303,17 @@ internal static class LayoutEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Copies the record out of the map.</summary>");
         w.WriteLine("/// <returns>The record.</returns>");
-        w.WriteLine($"public {layout.FullyQualifiedName} Load() => {layout.FullyQualifiedName}.Load(_map, _offset);");
+        w.WriteLine($"public {layout.FullyQualifiedName} Load() => {layout.FullyQualifiedName}.Load(__map, __offset);");
         if (!readOnly)
         {
             w.WriteLine();
             w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the record; a value that cannot be stored writes nothing.</summary>");
             w.WriteLine("/// <param name=\"value\">The record.</param>");
-            w.WriteLine($"public void Store(in {layout.FullyQualifiedName} value) => {layout.FullyQualifiedName}.Store(_map, _offset, value);");
+            w.WriteLine($"public void Store(in {layout.FullyQualifiedName} value) => {layout.FullyQualifiedName}.Store(__map, __offset, value);");
             w.WriteLine();
             w.WriteLine("/// <summary>A read-only view of the same record.</summary>");
             w.WriteLine("/// <returns>The read-only view.</returns>");
-            w.WriteLine("public ReadOnlyView AsReadOnly() => new(_map, _offset);");
+            w.WriteLine("public ReadOnlyView AsReadOnly() => new(__map, __offset);");
             w.WriteLine();
             w.WriteLine("/// <summary>A read-only view of the same record.</summary>");
             w.WriteLine("/// <param name=\"view\">The view.</param>");
@@ -317,7 +332,7 @@ internal static class LayoutEmitter
 
     private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
     {
-        string at = $"_offset + {Int(field.Offset)}";
+        string at = $"__offset + {Int(field.Offset)}";
         string order = Bool(field.IsBigEndian);
         w.WriteLine($"/// <summary>The field <c>{field.Name}</c>: {Int(field.SizeInBytes)} bytes at offset {Int(field.Offset)}{(field.IsBigEndian ? ", big-endian" : string.Empty)}.</summary>");
         switch (field.Kind)
@@ -326,30 +341,30 @@ internal static class LayoutEmitter
             case FieldKind.Enum:
                 Property(
                     $"public {field.TypeName} {field.Identifier}",
-                    $"global::Overlay.ValueAccess.Read<{field.TypeName}>(_map, {at}, {order})",
-                    $"global::Overlay.ValueAccess.Write<{field.TypeName}>(_map, {at}, value, {order})");
+                    $"global::Overlay.ValueAccess.Read<{field.TypeName}>(__map, {at}, {order})",
+                    $"global::Overlay.ValueAccess.Write<{field.TypeName}>(__map, {at}, value, {order})");
                 break;
             case FieldKind.Guid:
                 Property(
                     $"public global::System.Guid {field.Identifier}",
-                    $"global::Overlay.GuidAccess.Read(_map, {at}, {order})",
-                    $"global::Overlay.GuidAccess.Write(_map, {at}, value, {order})");
+                    $"global::Overlay.GuidAccess.Read(__map, {at}, {order})",
+                    $"global::Overlay.GuidAccess.Write(__map, {at}, value, {order})");
                 break;
             case FieldKind.Utf8String:
             case FieldKind.AsciiString:
                 Property(
                     $"public string {field.Identifier}",
-                    $"global::Overlay.FixedStrings.Read(_map, {at}, {Int(field.Length)}, {Encoding(field)})",
-                    $"global::Overlay.FixedStrings.Write(_map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
+                    $"global::Overlay.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)})",
+                    $"global::Overlay.FixedStrings.Write(__map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
                 break;
             case FieldKind.Layout:
-                w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")} {field.Identifier} => new(_map, {at});");
+                w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")} {field.Identifier} => new(__map, {at});");
                 break;
             case FieldKind.ValueArray:
-                w.WriteLine($"public global::Overlay.{(readOnly ? "ReadOnlyMappedValueArray" : "MappedValueArray")}<{field.TypeName}> {field.Identifier} => new(_map, {at}, {Int(field.Length)}, {order});");
+                w.WriteLine($"public global::Overlay.{(readOnly ? "ReadOnlyMappedValueArray" : "MappedValueArray")}<{field.TypeName}> {field.Identifier} => new(__map, {at}, {Int(field.Length)}, {order});");
                 break;
             case FieldKind.LayoutArray:
-                w.WriteLine($"public global::Overlay.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(_map, {at}, {Int(field.Length)});");
+                w.WriteLine($"public global::Overlay.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, {Int(field.Length)});");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");

@@ -28,7 +28,7 @@ internal static class RefEmitter
         w.WriteLine("/// it cannot outlive the memory it was made from.");
         w.WriteLine("/// </summary>");
         w.OpenBlock($"public readonly ref struct {name} : {contract}");
-        w.WriteLine("private readonly ref byte _start;");
+        w.WriteLine("private readonly ref byte __start;");
         w.WriteLine();
         w.WriteLine("/// <summary>The record over the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"bytes\"/>.</summary>");
         w.WriteLine("/// <param name=\"bytes\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
@@ -36,8 +36,8 @@ internal static class RefEmitter
         w.OpenBlock($"public {name}({span} bytes)");
         w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));");
         w.WriteLine(readOnly
-            ? $"_start = ref {Marshal}.GetReference(bytes); // only read through: a ReadOnlyRef has no setters"
-            : $"_start = ref {Marshal}.GetReference(bytes);");
+            ? $"__start = ref {Marshal}.GetReference(bytes); // only read through: a ReadOnlyRef has no setters"
+            : $"__start = ref {Marshal}.GetReference(bytes);");
         w.CloseBlock();
 
         foreach (FieldSpec field in layout.Fields)
@@ -67,7 +67,7 @@ internal static class RefEmitter
             w.WriteLine();
             w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
             w.WriteLine("/// <returns>The read-only ref.</returns>");
-            w.WriteLine($"public ReadOnlyRef AsReadOnly() => new({Marshal}.CreateReadOnlySpan(ref _start, SizeInBytes));");
+            w.WriteLine($"public ReadOnlyRef AsReadOnly() => new({Marshal}.CreateReadOnlySpan(ref __start, SizeInBytes));");
             w.WriteLine();
             w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
             w.WriteLine("/// <param name=\"record\">The ref.</param>");
@@ -83,7 +83,7 @@ internal static class RefEmitter
 
     private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
     {
-        string at = $"{Unsafe}.Add(ref _start, {Int(field.Offset)})";
+        string at = $"{Unsafe}.Add(ref __start, {Int(field.Offset)})";
         string order = Bool(field.IsBigEndian);
         string bytes = readOnly
             ? $"{Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.SizeInBytes)})"

@@ -36,9 +36,13 @@ internal sealed partial class LayoutParser
     /// </summary>
     public const int MaxRecordSize = int.MaxValue / 2;
 
-    /// <summary>The names of the members the generator adds to a layout and its views (OVL109).</summary>
+    /// <summary>
+    /// The names of the members the generator adds to a layout, its views and refs (OVL109),
+    /// including the private fields of views and refs (a field's accessor would clash with them).
+    /// </summary>
     public static readonly ImmutableArray<string> ReservedNames = ImmutableArray.Create(
-        "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets", "View", "ReadOnlyView");
+        "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets",
+        "View", "ReadOnlyView", "Ref", "ReadOnlyRef", "__map", "__offset", "__start");
 
     private readonly CancellationToken _cancellationToken;
 

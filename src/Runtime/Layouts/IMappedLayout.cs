@@ -28,6 +28,23 @@ public interface IMappedLayout<TSelf>
     /// <param name="offset">Where the record starts.</param>
     /// <param name="value">The record.</param>
     static abstract void Store(MemoryMap map, long offset, in TSelf value);
+
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes in the layout's format.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="source"/> is shorter than the record.</exception>
+    static abstract TSelf Load(System.ReadOnlySpan<byte> source);
+
+    /// <summary>
+    /// Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of
+    /// <paramref name="destination"/>, in the layout's format; checked first, so a value that cannot
+    /// be stored writes nothing.
+    /// </summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="destination"/> is shorter than the record.</exception>
+    /// <exception cref="System.ArgumentException">A field cannot be stored (a string too long, an array of the wrong length, ...).</exception>
+    static abstract void Store(System.Span<byte> destination, in TSelf value);
 }
 
 /// <summary>

@@ -335,7 +335,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         // count to this same index, so nothing changes). Not a try/catch: a method with one is
         // never inlined, and this one is called once per record.
         _zeroFrom = Math.Max(_zeroFrom, _count + 1);
-        TRecord.Store(_map, offset, value);
+        TRecord.Store(_map.WritableRange(offset, RecordSize), value); // one range check, not one per field
         Commit(_count + 1);
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
@@ -359,7 +359,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         {
             for (; stored < values.Length; stored++)
             {
-                TRecord.Store(_map, offset + ((long)stored * RecordSize), values[stored]);
+                TRecord.Store(_map.WritableRange(offset + ((long)stored * RecordSize), RecordSize), values[stored]);
             }
         }
         catch

@@ -107,11 +107,21 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         view.Visible.CopyFrom(value.Visible);
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.Mesh Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.Mesh value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -125,53 +135,53 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count
         {
-            get => global::Overlay.ValueAccess.Read<int>(_map, _offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<int>(_map, _offset + 0, value, false);
+            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
+            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedArray<global::Game.Vec3.View> Corners => new(_map, _offset + 4, 3);
+        public global::Overlay.MappedArray<global::Game.Vec3.View> Corners => new(__map, __offset + 4, 3);
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.MappedValueArray<global::Game.Kind> Kinds => new(_map, _offset + 40, 4, false);
+        public global::Overlay.MappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.MappedValueArray<double> Weights => new(_map, _offset + 44, 2, true);
+        public global::Overlay.MappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.MappedValueArray<bool> Visible => new(_map, _offset + 60, 8, false);
+        public global::Overlay.MappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Mesh Load() => global::Game.Mesh.Load(_map, _offset);
+        public global::Game.Mesh Load() => global::Game.Mesh.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.Mesh value) => global::Game.Mesh.Store(_map, _offset, value);
+        public void Store(in global::Game.Mesh value) => global::Game.Mesh.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -187,8 +197,8 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -202,41 +212,41 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
-        public int Count => global::Overlay.ValueAccess.Read<int>(_map, _offset + 0, false);
+        public int Count => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedArray<global::Game.Vec3.ReadOnlyView> Corners => new(_map, _offset + 4, 3);
+        public global::Overlay.MappedArray<global::Game.Vec3.ReadOnlyView> Corners => new(__map, __offset + 4, 3);
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<global::Game.Kind> Kinds => new(_map, _offset + 40, 4, false);
+        public global::Overlay.ReadOnlyMappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<double> Weights => new(_map, _offset + 44, 2, true);
+        public global::Overlay.ReadOnlyMappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<bool> Visible => new(_map, _offset + 60, 8, false);
+        public global::Overlay.ReadOnlyMappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Mesh Load() => global::Game.Mesh.Load(_map, _offset);
+        public global::Game.Mesh Load() => global::Game.Mesh.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -252,7 +262,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -260,27 +270,27 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedSpan<global::Game.Vec3.Ref> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), 36));
+        public global::Overlay.MappedSpan<global::Game.Vec3.Ref> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.MappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 40), 4), 4, false);
+        public global::Overlay.MappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.MappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), 16), 2, true);
+        public global::Overlay.MappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 60), 8), 8, false);
+        public global::Overlay.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -317,7 +327,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -335,7 +345,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -343,23 +353,23 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
-        public int Count => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+        public int Count => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.ReadOnlyMappedSpan<global::Game.Vec3.ReadOnlyRef> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), 36));
+        public global::Overlay.ReadOnlyMappedSpan<global::Game.Vec3.ReadOnlyRef> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 40), 4), 4, false);
+        public global::Overlay.ReadOnlyMappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), 16), 2, true);
+        public global::Overlay.ReadOnlyMappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 60), 8), 8, false);
+        public global::Overlay.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

@@ -93,11 +93,21 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         view.Ports.CopyFrom(value.Ports);
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Net.PacketHeader Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Net.PacketHeader value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -111,65 +121,65 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic
         {
-            get => global::Overlay.ValueAccess.Read<ushort>(_map, _offset + 0, true);
-            set => global::Overlay.ValueAccess.Write<ushort>(_map, _offset + 0, value, true);
+            get => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 0, true);
+            set => global::Overlay.ValueAccess.Write<ushort>(__map, __offset + 0, value, true);
         }
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
         public uint Length
         {
-            get => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 2, true);
-            set => global::Overlay.ValueAccess.Write<uint>(_map, _offset + 2, value, true);
+            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 2, true);
+            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 2, value, true);
         }
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
         public uint HostOrder
         {
-            get => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 6, false);
-            set => global::Overlay.ValueAccess.Write<uint>(_map, _offset + 6, value, false);
+            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 6, false);
+            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 6, value, false);
         }
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
         public global::System.Guid Session
         {
-            get => global::Overlay.GuidAccess.Read(_map, _offset + 10, true);
-            set => global::Overlay.GuidAccess.Write(_map, _offset + 10, value, true);
+            get => global::Overlay.GuidAccess.Read(__map, __offset + 10, true);
+            set => global::Overlay.GuidAccess.Write(__map, __offset + 10, value, true);
         }
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.MappedValueArray<short> Ports => new(_map, _offset + 26, 2, true);
+        public global::Overlay.MappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(_map, _offset);
+        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Net.PacketHeader value) => global::Net.PacketHeader.Store(_map, _offset, value);
+        public void Store(in global::Net.PacketHeader value) => global::Net.PacketHeader.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -185,8 +195,8 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -200,41 +210,41 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
-        public ushort Magic => global::Overlay.ValueAccess.Read<ushort>(_map, _offset + 0, true);
+        public ushort Magic => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 0, true);
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
-        public uint Length => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 2, true);
+        public uint Length => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 2, true);
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
-        public uint HostOrder => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 6, false);
+        public uint HostOrder => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 6, false);
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
-        public global::System.Guid Session => global::Overlay.GuidAccess.Read(_map, _offset + 10, true);
+        public global::System.Guid Session => global::Overlay.GuidAccess.Read(__map, __offset + 10, true);
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<short> Ports => new(_map, _offset + 26, 2, true);
+        public global::Overlay.ReadOnlyMappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(_map, _offset);
+        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -250,7 +260,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -258,39 +268,39 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
         public uint Length
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
         public uint HostOrder
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 6)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 6), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
         public global::System.Guid Session
         {
-            get => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 10), 16), true);
-            set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 10), 16), true, out _);
+            get => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 10), 16), true);
+            set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 10), 16), true, out _);
         }
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.MappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 26), 4), 2, true);
+        public global::Overlay.MappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -320,7 +330,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -338,7 +348,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -346,23 +356,23 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
-        public ushort Magic => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), true);
+        public ushort Magic => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
-        public uint Length => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), true);
+        public uint Length => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
-        public uint HostOrder => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 6)), false);
+        public uint HostOrder => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
-        public global::System.Guid Session => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 10), 16), true);
+        public global::System.Guid Session => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 10), 16), true);
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 26), 4), 2, true);
+        public global::Overlay.ReadOnlyMappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

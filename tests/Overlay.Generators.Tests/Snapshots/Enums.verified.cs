@@ -87,11 +87,21 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         view.L = value.L;
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.States Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.States value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -105,62 +115,62 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Small>(_map, _offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Small>(_map, _offset + 0, value, false);
+            get => global::Overlay.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
+            set => global::Overlay.ValueAccess.Write<global::Game.Small>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
         public global::Game.Medium M
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Medium>(_map, _offset + 1, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Medium>(_map, _offset + 1, value, false);
+            get => global::Overlay.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
+            set => global::Overlay.ValueAccess.Write<global::Game.Medium>(__map, __offset + 1, value, false);
         }
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
         public global::Game.Normal N
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Normal>(_map, _offset + 3, true);
-            set => global::Overlay.ValueAccess.Write<global::Game.Normal>(_map, _offset + 3, value, true);
+            get => global::Overlay.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
+            set => global::Overlay.ValueAccess.Write<global::Game.Normal>(__map, __offset + 3, value, true);
         }
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
         public global::Game.Large L
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Large>(_map, _offset + 7, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Large>(_map, _offset + 7, value, false);
+            get => global::Overlay.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
+            set => global::Overlay.ValueAccess.Write<global::Game.Large>(__map, __offset + 7, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.States Load() => global::Game.States.Load(_map, _offset);
+        public global::Game.States Load() => global::Game.States.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.States value) => global::Game.States.Store(_map, _offset, value);
+        public void Store(in global::Game.States value) => global::Game.States.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -176,8 +186,8 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -191,38 +201,38 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
-        public global::Game.Small S => global::Overlay.ValueAccess.Read<global::Game.Small>(_map, _offset + 0, false);
+        public global::Game.Small S => global::Overlay.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
-        public global::Game.Medium M => global::Overlay.ValueAccess.Read<global::Game.Medium>(_map, _offset + 1, false);
+        public global::Game.Medium M => global::Overlay.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
-        public global::Game.Normal N => global::Overlay.ValueAccess.Read<global::Game.Normal>(_map, _offset + 3, true);
+        public global::Game.Normal N => global::Overlay.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
-        public global::Game.Large L => global::Overlay.ValueAccess.Read<global::Game.Large>(_map, _offset + 7, false);
+        public global::Game.Large L => global::Overlay.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.States Load() => global::Game.States.Load(_map, _offset);
+        public global::Game.States Load() => global::Game.States.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -238,7 +248,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -246,35 +256,35 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
         public global::Game.Medium M
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
         public global::Game.Normal N
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
         public global::Game.Large L
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -303,7 +313,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -321,7 +331,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -329,20 +339,20 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
-        public global::Game.Small S => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+        public global::Game.Small S => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
-        public global::Game.Medium M => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
+        public global::Game.Medium M => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
-        public global::Game.Normal N => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), true);
+        public global::Game.Normal N => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
-        public global::Game.Large L => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
+        public global::Game.Large L => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

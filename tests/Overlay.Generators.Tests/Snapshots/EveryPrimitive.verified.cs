@@ -137,11 +137,21 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         view.Id = value.Id;
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.EveryPrimitive Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.EveryPrimitive value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -155,132 +165,132 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
         public bool Flag
         {
-            get => global::Overlay.ValueAccess.Read<bool>(_map, _offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<bool>(_map, _offset + 0, value, false);
+            get => global::Overlay.ValueAccess.Read<bool>(__map, __offset + 0, false);
+            set => global::Overlay.ValueAccess.Write<bool>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
         public byte U8
         {
-            get => global::Overlay.ValueAccess.Read<byte>(_map, _offset + 1, false);
-            set => global::Overlay.ValueAccess.Write<byte>(_map, _offset + 1, value, false);
+            get => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 1, false);
+            set => global::Overlay.ValueAccess.Write<byte>(__map, __offset + 1, value, false);
         }
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
         public sbyte I8
         {
-            get => global::Overlay.ValueAccess.Read<sbyte>(_map, _offset + 2, false);
-            set => global::Overlay.ValueAccess.Write<sbyte>(_map, _offset + 2, value, false);
+            get => global::Overlay.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
+            set => global::Overlay.ValueAccess.Write<sbyte>(__map, __offset + 2, value, false);
         }
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
         public short I16
         {
-            get => global::Overlay.ValueAccess.Read<short>(_map, _offset + 3, false);
-            set => global::Overlay.ValueAccess.Write<short>(_map, _offset + 3, value, false);
+            get => global::Overlay.ValueAccess.Read<short>(__map, __offset + 3, false);
+            set => global::Overlay.ValueAccess.Write<short>(__map, __offset + 3, value, false);
         }
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
         public ushort U16
         {
-            get => global::Overlay.ValueAccess.Read<ushort>(_map, _offset + 5, false);
-            set => global::Overlay.ValueAccess.Write<ushort>(_map, _offset + 5, value, false);
+            get => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 5, false);
+            set => global::Overlay.ValueAccess.Write<ushort>(__map, __offset + 5, value, false);
         }
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
         public char Letter
         {
-            get => global::Overlay.ValueAccess.Read<char>(_map, _offset + 7, false);
-            set => global::Overlay.ValueAccess.Write<char>(_map, _offset + 7, value, false);
+            get => global::Overlay.ValueAccess.Read<char>(__map, __offset + 7, false);
+            set => global::Overlay.ValueAccess.Write<char>(__map, __offset + 7, value, false);
         }
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
         public global::System.Half F16
         {
-            get => global::Overlay.ValueAccess.Read<global::System.Half>(_map, _offset + 9, false);
-            set => global::Overlay.ValueAccess.Write<global::System.Half>(_map, _offset + 9, value, false);
+            get => global::Overlay.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
+            set => global::Overlay.ValueAccess.Write<global::System.Half>(__map, __offset + 9, value, false);
         }
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
         public int I32
         {
-            get => global::Overlay.ValueAccess.Read<int>(_map, _offset + 11, false);
-            set => global::Overlay.ValueAccess.Write<int>(_map, _offset + 11, value, false);
+            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 11, false);
+            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 11, value, false);
         }
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
         public uint U32
         {
-            get => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 15, false);
-            set => global::Overlay.ValueAccess.Write<uint>(_map, _offset + 15, value, false);
+            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 15, false);
+            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 15, value, false);
         }
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
         public float F32
         {
-            get => global::Overlay.ValueAccess.Read<float>(_map, _offset + 19, false);
-            set => global::Overlay.ValueAccess.Write<float>(_map, _offset + 19, value, false);
+            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 19, false);
+            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 19, value, false);
         }
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
         public long I64
         {
-            get => global::Overlay.ValueAccess.Read<long>(_map, _offset + 23, false);
-            set => global::Overlay.ValueAccess.Write<long>(_map, _offset + 23, value, false);
+            get => global::Overlay.ValueAccess.Read<long>(__map, __offset + 23, false);
+            set => global::Overlay.ValueAccess.Write<long>(__map, __offset + 23, value, false);
         }
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
         public ulong U64
         {
-            get => global::Overlay.ValueAccess.Read<ulong>(_map, _offset + 31, false);
-            set => global::Overlay.ValueAccess.Write<ulong>(_map, _offset + 31, value, false);
+            get => global::Overlay.ValueAccess.Read<ulong>(__map, __offset + 31, false);
+            set => global::Overlay.ValueAccess.Write<ulong>(__map, __offset + 31, value, false);
         }
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
         public double F64
         {
-            get => global::Overlay.ValueAccess.Read<double>(_map, _offset + 39, false);
-            set => global::Overlay.ValueAccess.Write<double>(_map, _offset + 39, value, false);
+            get => global::Overlay.ValueAccess.Read<double>(__map, __offset + 39, false);
+            set => global::Overlay.ValueAccess.Write<double>(__map, __offset + 39, value, false);
         }
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
         public global::System.Guid Id
         {
-            get => global::Overlay.GuidAccess.Read(_map, _offset + 47, false);
-            set => global::Overlay.GuidAccess.Write(_map, _offset + 47, value, false);
+            get => global::Overlay.GuidAccess.Read(__map, __offset + 47, false);
+            set => global::Overlay.GuidAccess.Write(__map, __offset + 47, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(_map, _offset);
+        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.EveryPrimitive value) => global::Game.EveryPrimitive.Store(_map, _offset, value);
+        public void Store(in global::Game.EveryPrimitive value) => global::Game.EveryPrimitive.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -296,8 +306,8 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -311,68 +321,68 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
-        public bool Flag => global::Overlay.ValueAccess.Read<bool>(_map, _offset + 0, false);
+        public bool Flag => global::Overlay.ValueAccess.Read<bool>(__map, __offset + 0, false);
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
-        public byte U8 => global::Overlay.ValueAccess.Read<byte>(_map, _offset + 1, false);
+        public byte U8 => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 1, false);
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
-        public sbyte I8 => global::Overlay.ValueAccess.Read<sbyte>(_map, _offset + 2, false);
+        public sbyte I8 => global::Overlay.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
-        public short I16 => global::Overlay.ValueAccess.Read<short>(_map, _offset + 3, false);
+        public short I16 => global::Overlay.ValueAccess.Read<short>(__map, __offset + 3, false);
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
-        public ushort U16 => global::Overlay.ValueAccess.Read<ushort>(_map, _offset + 5, false);
+        public ushort U16 => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 5, false);
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
-        public char Letter => global::Overlay.ValueAccess.Read<char>(_map, _offset + 7, false);
+        public char Letter => global::Overlay.ValueAccess.Read<char>(__map, __offset + 7, false);
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
-        public global::System.Half F16 => global::Overlay.ValueAccess.Read<global::System.Half>(_map, _offset + 9, false);
+        public global::System.Half F16 => global::Overlay.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
-        public int I32 => global::Overlay.ValueAccess.Read<int>(_map, _offset + 11, false);
+        public int I32 => global::Overlay.ValueAccess.Read<int>(__map, __offset + 11, false);
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
-        public uint U32 => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 15, false);
+        public uint U32 => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 15, false);
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
-        public float F32 => global::Overlay.ValueAccess.Read<float>(_map, _offset + 19, false);
+        public float F32 => global::Overlay.ValueAccess.Read<float>(__map, __offset + 19, false);
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
-        public long I64 => global::Overlay.ValueAccess.Read<long>(_map, _offset + 23, false);
+        public long I64 => global::Overlay.ValueAccess.Read<long>(__map, __offset + 23, false);
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
-        public ulong U64 => global::Overlay.ValueAccess.Read<ulong>(_map, _offset + 31, false);
+        public ulong U64 => global::Overlay.ValueAccess.Read<ulong>(__map, __offset + 31, false);
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
-        public double F64 => global::Overlay.ValueAccess.Read<double>(_map, _offset + 39, false);
+        public double F64 => global::Overlay.ValueAccess.Read<double>(__map, __offset + 39, false);
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
-        public global::System.Guid Id => global::Overlay.GuidAccess.Read(_map, _offset + 47, false);
+        public global::System.Guid Id => global::Overlay.GuidAccess.Read(__map, __offset + 47, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(_map, _offset);
+        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -388,7 +398,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -396,105 +406,105 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
         public bool Flag
         {
-            get => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) != 0;
-            set => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) = value ? (byte)1 : (byte)0;
+            get => global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0) != 0;
+            set => global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0) = value ? (byte)1 : (byte)0;
         }
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
         public byte U8
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
         public sbyte I8
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
         public short I16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
         public ushort U16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
         public char Letter
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
         public global::System.Half F16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
         public int I32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
         public uint U32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
         public float F32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
         public long I64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
         public ulong U64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
         public double F64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
         public global::System.Guid Id
         {
-            get => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false);
-            set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false, out _);
+            get => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false);
+            set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false, out _);
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -543,7 +553,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -561,7 +571,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -569,50 +579,50 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
-        public bool Flag => global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0) != 0;
+        public bool Flag => global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0) != 0;
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
-        public byte U8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 1)), false);
+        public byte U8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
-        public sbyte I8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 2)), false);
+        public sbyte I8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
-        public short I16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 3)), false);
+        public short I16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
-        public ushort U16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 5)), false);
+        public ushort U16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
-        public char Letter => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 7)), false);
+        public char Letter => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
-        public global::System.Half F16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 9)), false);
+        public global::System.Half F16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
-        public int I32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 11)), false);
+        public int I32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
-        public uint U32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 15)), false);
+        public uint U32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
-        public float F32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 19)), false);
+        public float F32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
-        public long I64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 23)), false);
+        public long I64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
-        public ulong U64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 31)), false);
+        public ulong U64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
-        public double F64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 39)), false);
+        public double F64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
-        public global::System.Guid Id => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 47), 16), false);
+        public global::System.Guid Id => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

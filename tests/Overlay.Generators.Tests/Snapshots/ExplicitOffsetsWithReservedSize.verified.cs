@@ -100,11 +100,21 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         view.Slots.CopyFrom(value.Slots);
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.PlayerRecord Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.PlayerRecord value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -118,68 +128,68 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id
         {
-            get => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<uint>(_map, _offset + 0, value, false);
+            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 0, false);
+            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
         public float Health
         {
-            get => global::Overlay.ValueAccess.Read<float>(_map, _offset + 4, false);
-            set => global::Overlay.ValueAccess.Write<float>(_map, _offset + 4, value, false);
+            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
+            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 4, value, false);
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.FixedStrings.Read(_map, _offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(_map, _offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
+            set => global::Overlay.FixedStrings.Write(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
-        public global::Game.Vec3.View Position => new(_map, _offset + 32);
+        public global::Game.Vec3.View Position => new(__map, __offset + 32);
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
         public int NetScore
         {
-            get => global::Overlay.ValueAccess.Read<int>(_map, _offset + 44, true);
-            set => global::Overlay.ValueAccess.Write<int>(_map, _offset + 44, value, true);
+            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 44, true);
+            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 44, value, true);
         }
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.MappedValueArray<ushort> Slots => new(_map, _offset + 48, 4, false);
+        public global::Overlay.MappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(_map, _offset);
+        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.PlayerRecord value) => global::Game.PlayerRecord.Store(_map, _offset, value);
+        public void Store(in global::Game.PlayerRecord value) => global::Game.PlayerRecord.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -195,8 +205,8 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -210,44 +220,44 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
-        public uint Id => global::Overlay.ValueAccess.Read<uint>(_map, _offset + 0, false);
+        public uint Id => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
-        public float Health => global::Overlay.ValueAccess.Read<float>(_map, _offset + 4, false);
+        public float Health => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.FixedStrings.Read(_map, _offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
-        public global::Game.Vec3.ReadOnlyView Position => new(_map, _offset + 32);
+        public global::Game.Vec3.ReadOnlyView Position => new(__map, __offset + 32);
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
-        public int NetScore => global::Overlay.ValueAccess.Read<int>(_map, _offset + 44, true);
+        public int NetScore => global::Overlay.ValueAccess.Read<int>(__map, __offset + 44, true);
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<ushort> Slots => new(_map, _offset + 48, 4, false);
+        public global::Overlay.ReadOnlyMappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(_map, _offset);
+        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -263,7 +273,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -271,42 +281,42 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
         public float Health
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
+            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
-        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 32), 12));
+        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 32), 12));
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
         public int NetScore
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), global::Overlay.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 48), 8), 4, false);
+        public global::Overlay.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -338,7 +348,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -356,7 +366,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -364,26 +374,26 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
-        public uint Id => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+        public uint Id => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
-        public float Health => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
+        public float Health => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
-        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 32), 12));
+        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 32), 12));
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
-        public int NetScore => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 44)), true);
+        public int NetScore => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 48), 8), 4, false);
+        public global::Overlay.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

@@ -84,11 +84,21 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         view.Flags = value.Flags;
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.Transform Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.Transform value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -102,47 +112,47 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
-        public global::Game.Vec3.View Position => new(_map, _offset + 0);
+        public global::Game.Vec3.View Position => new(__map, __offset + 0);
 
         /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
-        public global::Game.Vec3.View Scale => new(_map, _offset + 12);
+        public global::Game.Vec3.View Scale => new(__map, __offset + 12);
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
         public byte Flags
         {
-            get => global::Overlay.ValueAccess.Read<byte>(_map, _offset + 24, false);
-            set => global::Overlay.ValueAccess.Write<byte>(_map, _offset + 24, value, false);
+            get => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 24, false);
+            set => global::Overlay.ValueAccess.Write<byte>(__map, __offset + 24, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Transform Load() => global::Game.Transform.Load(_map, _offset);
+        public global::Game.Transform Load() => global::Game.Transform.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.Transform value) => global::Game.Transform.Store(_map, _offset, value);
+        public void Store(in global::Game.Transform value) => global::Game.Transform.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -158,8 +168,8 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -173,35 +183,35 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
-        public global::Game.Vec3.ReadOnlyView Position => new(_map, _offset + 0);
+        public global::Game.Vec3.ReadOnlyView Position => new(__map, __offset + 0);
 
         /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
-        public global::Game.Vec3.ReadOnlyView Scale => new(_map, _offset + 12);
+        public global::Game.Vec3.ReadOnlyView Scale => new(__map, __offset + 12);
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
-        public byte Flags => global::Overlay.ValueAccess.Read<byte>(_map, _offset + 24, false);
+        public byte Flags => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 24, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Transform Load() => global::Game.Transform.Load(_map, _offset);
+        public global::Game.Transform Load() => global::Game.Transform.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -217,7 +227,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -225,20 +235,20 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
-        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), 12));
+        public global::Game.Vec3.Ref Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 12));
 
         /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
-        public global::Game.Vec3.Ref Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 12), 12));
+        public global::Game.Vec3.Ref Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 12), 12));
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
         public byte Flags
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -265,7 +275,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -283,7 +293,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -291,17 +301,17 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
-        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), 12));
+        public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 12));
 
         /// <summary>The field <c>Scale</c>: 12 bytes at offset 12.</summary>
-        public global::Game.Vec3.ReadOnlyRef Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 12), 12));
+        public global::Game.Vec3.ReadOnlyRef Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 12), 12));
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
-        public byte Flags => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 24)), false);
+        public byte Flags => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>

@@ -82,11 +82,21 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         view.Z = value.Z;
     }
 
+    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <returns>The record.</returns>
+    public static global::Game.Vec3 Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+
+    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    public static void Store(global::System.Span<byte> destination, in global::Game.Vec3 value) => new Ref(destination).Store(in value);
+
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.IMappedView<View>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -100,55 +110,55 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private View(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X
         {
-            get => global::Overlay.ValueAccess.Read<float>(_map, _offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<float>(_map, _offset + 0, value, false);
+            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 0, false);
+            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
         public float Y
         {
-            get => global::Overlay.ValueAccess.Read<float>(_map, _offset + 4, false);
-            set => global::Overlay.ValueAccess.Write<float>(_map, _offset + 4, value, false);
+            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
+            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 4, value, false);
         }
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
         public float Z
         {
-            get => global::Overlay.ValueAccess.Read<float>(_map, _offset + 8, false);
-            set => global::Overlay.ValueAccess.Write<float>(_map, _offset + 8, value, false);
+            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 8, false);
+            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 8, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Vec3 Load() => global::Game.Vec3.Load(_map, _offset);
+        public global::Game.Vec3 Load() => global::Game.Vec3.Load(__map, __offset);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored writes nothing.</summary>
         /// <param name="value">The record.</param>
-        public void Store(in global::Game.Vec3 value) => global::Game.Vec3.Store(_map, _offset, value);
+        public void Store(in global::Game.Vec3 value) => global::Game.Vec3.Store(__map, __offset, value);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <returns>The read-only view.</returns>
-        public ReadOnlyView AsReadOnly() => new(_map, _offset);
+        public ReadOnlyView AsReadOnly() => new(__map, __offset);
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
@@ -164,8 +174,8 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     /// <summary>A record in a map, read in place: getters only.</summary>
     public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
     {
-        private readonly global::Overlay.MemoryMap _map;
-        private readonly long _offset;
+        private readonly global::Overlay.MemoryMap __map;
+        private readonly long __offset;
 
         /// <summary>
         /// A view of the record at <paramref name="offset"/>. Every access checks the record against the
@@ -179,35 +189,35 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
             global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            _map = map;
-            _offset = offset;
+            __map = map;
+            __offset = offset;
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
         private ReadOnlyView(global::Overlay.CheckedOffset position)
         {
-            _map = position.Map;
-            _offset = position.Offset;
+            __map = position.Map;
+            __offset = position.Offset;
         }
 
         /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => _map;
+        public global::Overlay.MemoryMap Map => __map;
 
         /// <summary>Where the record starts in the map.</summary>
-        public long Offset => _offset;
+        public long Offset => __offset;
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
-        public float X => global::Overlay.ValueAccess.Read<float>(_map, _offset + 0, false);
+        public float X => global::Overlay.ValueAccess.Read<float>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
-        public float Y => global::Overlay.ValueAccess.Read<float>(_map, _offset + 4, false);
+        public float Y => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
-        public float Z => global::Overlay.ValueAccess.Read<float>(_map, _offset + 8, false);
+        public float Z => global::Overlay.ValueAccess.Read<float>(__map, __offset + 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Vec3 Load() => global::Game.Vec3.Load(_map, _offset);
+        public global::Game.Vec3 Load() => global::Game.Vec3.Load(__map, __offset);
 
         static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
         static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
@@ -223,7 +233,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     /// </summary>
     public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -231,28 +241,28 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         public Ref(global::System.Span<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
         public float Y
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
         public float Z
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), global::Overlay.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -279,7 +289,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
@@ -297,7 +307,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     /// </summary>
     public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
     {
-        private readonly ref byte _start;
+        private readonly ref byte __start;
 
         /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
         /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
@@ -305,17 +315,17 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
             global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
-            _start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
+            __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
-        public float X => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 0)), false);
+        public float X => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
-        public float Y => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 4)), false);
+        public float Y => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
-        public float Z => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _start, 8)), false);
+        public float Z => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
