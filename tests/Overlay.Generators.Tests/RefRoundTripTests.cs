@@ -1032,6 +1032,24 @@ public class RefRoundTripTests
         byte[] fromReadOnly = new byte[size];
         probe.StoreRef(probe.MakeRef(fromReadOnly), probe.LoadReadOnlyRef(probe.MakeReadOnlyRef(written)));
         Assert.Equal(written, fromReadOnly);
+
+        // The layout's static Load/Store over spans (what RecordFile.Append(in T) stores through):
+        // the same bytes, only the record's bytes of a longer span, and a short span refused.
+        // (The record's own bytes start zeroed, as written's did: Store leaves bytes between fields alone.)
+        byte[] longer = Pattern(size + 6);
+        longer.AsSpan(3, size).Clear();
+        byte[] untouched = (byte[])longer.Clone();
+        TLayout.Store(longer.AsSpan(3), value);
+        Assert.Equal(written, longer[3..(size + 3)]);
+        Assert.Equal(untouched[..3], longer[..3]);
+        Assert.Equal(untouched[(size + 3)..], longer[(size + 3)..]);
+        byte[] reloaded = new byte[size];
+        probe.StoreRef(probe.MakeRef(reloaded), TLayout.Load(longer.AsSpan(3)));
+        Assert.Equal(written, reloaded);
+        byte[] tooShort = Pattern(size - 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TLayout.Store(tooShort, value));
+        Assert.Equal(Pattern(size - 1), tooShort);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TLayout.Load(tooShort));
     }
 
     private static void AssertStringsRefused(Entry.Ref r)
