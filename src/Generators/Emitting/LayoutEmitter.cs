@@ -370,20 +370,23 @@ internal static class LayoutEmitter
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
         }
 
-        void Property(string declaration, string getter, string setter)
-        {
-            if (readOnly)
-            {
-                w.WriteLine($"{declaration} => {getter};");
-                return;
-            }
+        void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
+    }
 
-            w.WriteLine(declaration);
-            w.OpenBlock();
-            w.WriteLine($"get => {getter};");
-            w.WriteLine($"set => {setter};");
-            w.CloseBlock();
+    /// <summary>A field's property: getter only on the read-only twin (ReadOnlyView, ReadOnlyRef), getter and setter otherwise.</summary>
+    internal static void WriteProperty(SourceWriter w, bool readOnly, string declaration, string getter, string setter)
+    {
+        if (readOnly)
+        {
+            w.WriteLine($"{declaration} => {getter};");
+            return;
         }
+
+        w.WriteLine(declaration);
+        w.OpenBlock();
+        w.WriteLine($"get => {getter};");
+        w.WriteLine($"set => {setter};");
+        w.CloseBlock();
     }
 
     internal static string Encoding(FieldSpec field) =>

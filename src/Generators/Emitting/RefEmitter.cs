@@ -130,19 +130,6 @@ internal static class RefEmitter
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
         }
 
-        void Property(string declaration, string getter, string setter)
-        {
-            if (readOnly)
-            {
-                w.WriteLine($"{declaration} => {getter};");
-                return;
-            }
-
-            w.WriteLine(declaration);
-            w.OpenBlock();
-            w.WriteLine($"get => {getter};");
-            w.WriteLine($"set => {setter};");
-            w.CloseBlock();
-        }
+        void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
     }
 }

@@ -53,7 +53,7 @@ public readonly ref struct MappedSpan<TRef>
         {
             if ((uint)index >= (uint)_length)
             {
-                ThrowIndex(index, _length);
+                MappedSpanErrors.Index(index, _length);
             }
 
             // The Ref's constructor compares the span's length with its own size: both constants
@@ -83,7 +83,7 @@ public readonly ref struct MappedSpan<TRef>
     {
         if ((uint)start > (uint)_length || (uint)length > (uint)(_length - start))
         {
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {length}) are not inside the span of {_length}.");
+            MappedSpanErrors.Slice(start, length, _length);
         }
 
         return new MappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * TRef.SizeInBytes), length);
@@ -92,9 +92,6 @@ public readonly ref struct MappedSpan<TRef>
     /// <summary>Enumerates the records without allocating.</summary>
     /// <returns>The enumerator.</returns>
     public Enumerator GetEnumerator() => new(this);
-
-    internal static void ThrowIndex(int index, int length) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the span of {length} records.");
 
     /// <summary>Enumerates a <see cref="MappedSpan{TRef}"/>.</summary>
     public ref struct Enumerator

@@ -48,7 +48,7 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
         {
             if ((uint)index >= (uint)_length)
             {
-                ThrowIndex(index, _length);
+                MappedSpanErrors.Index(index, _length);
             }
 
             // The Ref's constructor compares the span's length with its own size: both constants
@@ -67,7 +67,7 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
     {
         if ((uint)start > (uint)_length || (uint)length > (uint)(_length - start))
         {
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {length}) are not inside the span of {_length}.");
+            MappedSpanErrors.Slice(start, length, _length);
         }
 
         return new ReadOnlyMappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * TRef.SizeInBytes), length);
@@ -76,9 +76,6 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
     /// <summary>Enumerates the records without allocating.</summary>
     /// <returns>The enumerator.</returns>
     public Enumerator GetEnumerator() => new(this);
-
-    internal static void ThrowIndex(int index, int length) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the span of {length} records.");
 
     /// <summary>Enumerates a <see cref="ReadOnlyMappedSpan{TRef}"/>.</summary>
     public ref struct Enumerator
