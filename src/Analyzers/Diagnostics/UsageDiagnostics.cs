@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace Overlay.Analyzers.Diagnostics;
 
-/// <summary>The descriptors of the map-usage rules OVL001–OVL004, in one place.</summary>
+/// <summary>The descriptors of the usage rules OVL001–OVL006, in one place.</summary>
 internal static class UsageDiagnostics
 {
     public const string Category = "Overlay.Usage";
@@ -11,6 +11,8 @@ internal static class UsageDiagnostics
     public const string ResizeReadOnlyOrCopyId = "OVL002";
     public const string AccessWithFlagsId = "OVL003";
     public const string UnalignedOffsetId = "OVL004";
+    public const string PinRefOfAnotherLayoutId = "OVL005";
+    public const string PinOnReadOnlyViewsId = "OVL006";
 
     /// <summary>Where the help page of a rule lives.</summary>
     public static string HelpLink(string id) => $"https://github.com/overlay/overlay/blob/main/docs/diagnostics/{id}.md";
@@ -60,6 +62,26 @@ internal static class UsageDiagnostics
         isEnabledByDefault: true,
         description: "A file offset must be a non-negative multiple of MemoryMap.AllocationGranularity: 4096 on Linux and macOS, 64 KiB on Windows. Round it down and skip the difference inside the map.",
         helpLinkUri: HelpLink(UnalignedOffsetId));
+
+    public static readonly DiagnosticDescriptor PinRefOfAnotherLayout = new(
+        PinRefOfAnotherLayoutId,
+        title: "Pin with a Ref of another layout than the array's views",
+        messageFormat: "'{0}' is a Ref of layout '{1}' but the array's views are of layout '{2}' (fingerprint 0x{3}, {4} bytes against 0x{5}, {6} bytes): '{7}' throws ArgumentException at run time",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views.",
+        helpLinkUri: HelpLink(PinRefOfAnotherLayoutId));
+
+    public static readonly DiagnosticDescriptor PinOnReadOnlyViews = new(
+        PinOnReadOnlyViewsId,
+        title: "Pin on an array of read-only views",
+        messageFormat: "'Pin' hands out writable Refs but the array's views are read-only ('{0}'): it throws NotSupportedException at run time; use PinReadOnly",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "An array of ReadOnlyView can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array of the layout's View (from a writable map).",
+        helpLinkUri: HelpLink(PinOnReadOnlyViewsId));
 
     private static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor rule) => new(
         rule.Id,
