@@ -86,18 +86,6 @@ public sealed unsafe partial class MemoryMap
         return ref *(_data + offset);
     }
 
-    /// <summary>
-    /// <c>[offset, offset + size)</c> as a span, checked against the live mapping and the access,
-    /// for runtime code that writes a whole record at once and runs no user code while it holds
-    /// the span (so nothing can resize or close the map under it).
-    /// </summary>
-    internal Span<byte> WritableRange(long offset, int size)
-    {
-        ThrowIfNotWritable();
-        EnsureRange(offset, size);
-        return new Span<byte>(_data + offset, size);
-    }
-
     /// <summary>Ends a pin started by <see cref="BeginPin"/>.</summary>
     internal void EndPin() => _exports--;
 

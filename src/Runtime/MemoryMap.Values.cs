@@ -92,6 +92,18 @@ public sealed unsafe partial class MemoryMap
         _ => _writeStarts16,
     };
 
+    /// <summary>
+    /// <c>[offset, offset + size)</c> as a span, checked against the live mapping and the access,
+    /// for runtime code that writes a whole record at once. Not an export: the caller holds one
+    /// (<see cref="AddExport"/>) while code it does not control runs on the span.
+    /// </summary>
+    internal Span<byte> WritableRange(long offset, int size)
+    {
+        ThrowIfNotWritable();
+        EnsureRange(offset, size);
+        return new Span<byte>(_data + offset, size);
+    }
+
     /// <summary>Copies <c>destination.Length</c> bytes from <paramref name="offset"/> into <paramref name="destination"/>, without moving the cursor.</summary>
     /// <param name="offset">Where the bytes start.</param>
     /// <param name="destination">Where they go; its length is how many are read.</param>

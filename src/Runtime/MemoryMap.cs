@@ -345,7 +345,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <summary>
     /// Unmaps the memory and closes the map's file descriptor. A second call does nothing.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Memory exported by <see cref="AcquireMemory"/>, <see cref="AcquireReadOnlyMemory"/> or a line enumerator is still in use; the map stays open.</exception>
+    /// <exception cref="InvalidOperationException">Memory exported by <see cref="AcquireMemory"/>, <see cref="AcquireReadOnlyMemory"/> or a line enumerator is still in use, or a <c>MappedArray.Pin</c> callback runs; the map stays open.</exception>
     public void Close()
     {
         if (_closed)
@@ -366,7 +366,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <exception cref="InvalidOperationException">Exported memory is still in use; the map stays open.</exception>
     public void Dispose() => Close();
 
-    /// <summary>Unmaps a map that was never closed. Exports keep the map reachable, so none is alive here.</summary>
+    /// <summary>Unmaps a map that was never closed. Exports keep the map reachable (and a pin reads its map again when the callback returns), so none is alive here.</summary>
     ~MemoryMap() => Release();
 
     /// <summary>Describes the map as Python's <c>repr</c> does.</summary>

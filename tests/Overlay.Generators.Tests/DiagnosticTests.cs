@@ -132,6 +132,7 @@ public class DiagnosticTests
     [InlineData("__map")]
     [InlineData("__offset")]
     [InlineData("__start")]
+    [InlineData("__far")]
     public void OVL109_NamesOfGeneratedTypesAndFields(string name) => Check("OVL109", "Game.Clashing", $$"""
         using Overlay;
         namespace Game;

@@ -15,6 +15,14 @@ internal static class RefEmitter
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
+    /// <summary>
+    /// Bytes of a record a <c>default</c> Ref (a null <c>__start</c>) may reach without a check: the
+    /// first page is never mapped, so such an access faults as a <c>NullReferenceException</c>.
+    /// A field that ends further out goes through <c>__far</c>, which tests for null first;
+    /// otherwise its address would be a small absolute one that may be mapped.
+    /// </summary>
+    private const int UncheckedReach = 4096;
+
     public static void WriteRef(SourceWriter w, LayoutSpec layout, bool readOnly)
     {
         string name = readOnly ? "ReadOnlyRef" : "Ref";
@@ -40,10 +48,26 @@ internal static class RefEmitter
             : $"__start = ref {Marshal}.GetReference(bytes);");
         w.CloseBlock();
 
+        bool far = false;
         foreach (FieldSpec field in layout.Fields)
         {
             w.WriteLine();
             WriteAccessor(w, field, readOnly);
+            far |= IsFar(field);
+        }
+
+        if (far)
+        {
+            w.WriteLine();
+            w.WriteLine($"// Fields ending past the first {Int(UncheckedReach)} bytes: a default Ref's null start plus their offset");
+            w.WriteLine("// would be a real address, so they test for null first.");
+            w.OpenBlock("private ref byte __far(int offset)");
+            w.OpenBlock($"if ({Unsafe}.IsNullRef(ref __start))");
+            w.WriteLine("throw new global::System.NullReferenceException(\"The Ref is default: it refers to no record.\");");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine($"return ref {Unsafe}.Add(ref __start, offset);");
+            w.CloseBlock();
         }
 
         w.WriteLine();
@@ -83,7 +107,7 @@ internal static class RefEmitter
 
     private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
     {
-        string at = $"{Unsafe}.Add(ref __start, {Int(field.Offset)})";
+        string at = IsFar(field) ? $"__far({Int(field.Offset)})" : $"{Unsafe}.Add(ref __start, {Int(field.Offset)})";
         string order = Bool(field.IsBigEndian);
         string bytes = readOnly
             ? $"{Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.SizeInBytes)})"
@@ -132,4 +156,6 @@ internal static class RefEmitter
 
         void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
     }
+
+    private static bool IsFar(FieldSpec field) => (long)field.Offset + field.SizeInBytes > UncheckedReach;
 }

@@ -115,7 +115,11 @@ internal sealed partial class LayoutParser
     {
         IFieldSymbol? size = type.GetMembers("SizeInBytes").OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst);
         IFieldSymbol? fingerprint = type.GetMembers("LayoutFingerprint").OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst);
+
+        // The Ref types too: a layout compiled by a generator from before them has none, and the
+        // Ref of a layout nesting it would name a type that does not exist (CS0426).
         return size?.ConstantValue is int sizeValue && fingerprint?.ConstantValue is ulong fingerprintValue
+            && type.GetTypeMembers("Ref").Length == 1 && type.GetTypeMembers("ReadOnlyRef").Length == 1
             ? (sizeValue, fingerprintValue)
             : null;
     }

@@ -42,7 +42,7 @@ internal sealed partial class LayoutParser
     /// </summary>
     public static readonly ImmutableArray<string> ReservedNames = ImmutableArray.Create(
         "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets",
-        "View", "ReadOnlyView", "Ref", "ReadOnlyRef", "__map", "__offset", "__start");
+        "View", "ReadOnlyView", "Ref", "ReadOnlyRef", "__map", "__offset", "__start", "__far");
 
     private readonly CancellationToken _cancellationToken;
 

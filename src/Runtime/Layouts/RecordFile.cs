@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Overlay;
@@ -308,7 +309,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <returns>A view of the new record, valid for as long as the file is open.</returns>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
-    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
     /// <exception cref="MapIOException">The file could not grow.</exception>
     public TRecordView Append()
     {
@@ -324,6 +325,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout than <typeparamref name="TRecordView"/>'s, or the layout's <c>Store</c> refused the value (a string too long, ...): nothing is appended.</exception>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
     public TRecordView Append<TRecord>(in TRecord value)
         where TRecord : struct, IMappedLayout<TRecord>
     {
@@ -335,7 +337,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         // count to this same index, so nothing changes). Not a try/catch: a method with one is
         // never inlined, and this one is called once per record.
         _zeroFrom = Math.Max(_zeroFrom, _count + 1);
-        TRecord.Store(_map.WritableRange(offset, RecordSize), value); // one range check, not one per field
+        StoreHeld(_map, offset, value);
         Commit(_count + 1);
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
@@ -349,12 +351,14 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout than <typeparamref name="TRecordView"/>'s, or the layout's <c>Store</c> refused a value.</exception>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
     public void AppendRange<TRecord>(ReadOnlySpan<TRecord> values)
         where TRecord : struct, IMappedLayout<TRecord>
     {
         CheckRecordLayout<TRecord>();
         long offset = Reserve(values.Length);
         int stored = 0;
+        _map.AddExport(); // held while TRecord.Store runs on spans of the map: see StoreHeld
         try
         {
             for (; stored < values.Length; stored++)
@@ -367,6 +371,10 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
             _zeroFrom = Math.Max(_zeroFrom, _count + stored + 1);
             throw;
         }
+        finally
+        {
+            _map.ReleaseExport();
+        }
 
         Commit(_count + values.Length);
     }
@@ -376,6 +384,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative or too large for a file.</exception>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
     public void EnsureCapacity(long capacity)
     {
         ThrowIfNotAppendable();
@@ -453,6 +462,28 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         }
 
         return offset;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="value"/> into the slot at <paramref name="offset"/> through the
+    /// layout's span <c>Store</c> (one range check for the record, not one per field), holding the
+    /// map as an export meanwhile: <c>Store</c> is user code for a hand-written layout, and without
+    /// the hold it could close or resize the map under the span it was given.
+    /// </summary>
+    /// <remarks>Out of line because of its try/finally, so that <see cref="Append{TRecord}(in TRecord)"/> still inlines.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreHeld<TRecord>(MemoryMap map, long offset, in TRecord value)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        map.AddExport();
+        try
+        {
+            TRecord.Store(map.WritableRange(offset, RecordSize), value);
+        }
+        finally
+        {
+            map.ReleaseExport();
+        }
     }
 
     private void Commit(long count)

@@ -71,8 +71,10 @@ public readonly partial struct MappedArray<TView>
         where TRef : IMappedRef<TRef>, allows ref struct
     {
         ArgumentNullException.ThrowIfNull(body);
-        CheckPin(TRef.SizeInBytes, TRef.LayoutFingerprint, typeof(TRef), write: true);
-        ref byte start = ref _map.BeginPin(_offset, _count * TView.SizeInBytes, write: true);
+        // One reading of the record size for the check, the pinned range and the span (see CheckPin).
+        int size = MappedSpan<TRef>.RecordSize;
+        CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: true);
+        ref byte start = ref _map.BeginPin(_offset, _count * size, write: true);
         try
         {
             return body(new MappedSpan<TRef>(ref start, (int)_count), state);
@@ -145,8 +147,9 @@ public readonly partial struct MappedArray<TView>
         where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
     {
         ArgumentNullException.ThrowIfNull(body);
-        CheckPin(TRef.SizeInBytes, TRef.LayoutFingerprint, typeof(TRef), write: false);
-        ref byte start = ref _map.BeginPin(_offset, _count * TView.SizeInBytes, write: false);
+        int size = ReadOnlyMappedSpan<TRef>.RecordSize;
+        CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: false);
+        ref byte start = ref _map.BeginPin(_offset, _count * size, write: false);
         try
         {
             return body(new ReadOnlyMappedSpan<TRef>(ref start, (int)_count), state);
@@ -158,12 +161,17 @@ public readonly partial struct MappedArray<TView>
     }
 
     // Everything about the array and the Ref type, before the map is asked to pin (which checks
-    // closed, access and range against the live mapping).
+    // closed, access and range against the live mapping). The view's size and fingerprint are read
+    // once here and only compared: the range pinned and the span use refSize, the span's own single
+    // reading, so a hand-written view or Ref that answers differently each time cannot make the
+    // pinned range and the span disagree.
     private void CheckPin(int refSize, ulong refFingerprint, Type refType, bool write)
     {
-        if (refFingerprint != TView.LayoutFingerprint || refSize != TView.SizeInBytes)
+        int viewSize = TView.SizeInBytes;
+        ulong viewFingerprint = TView.LayoutFingerprint;
+        if (refFingerprint != viewFingerprint || refSize != viewSize)
         {
-            throw new ArgumentException($"{refType.FullName} is not of the layout of {typeof(TView).FullName} (fingerprint 0x{refFingerprint:X16}, {refSize} bytes; the array's: 0x{TView.LayoutFingerprint:X16}, {TView.SizeInBytes} bytes).", "TRef");
+            throw new ArgumentException($"{refType.FullName} is not of the layout of {typeof(TView).FullName} (fingerprint 0x{refFingerprint:X16}, {refSize} bytes; the array's: 0x{viewFingerprint:X16}, {viewSize} bytes).", "TRef");
         }
 
         if (_map is null)

@@ -14,15 +14,23 @@ namespace Overlay;
 public readonly ref struct ReadOnlyMappedSpan<TRef>
     where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
 {
+    // TRef.SizeInBytes read once per TRef: a generated Ref's is a constant, but a hand-written
+    // one could answer differently on each call, and the span must use one size for its length,
+    // its indexing and the bytes each record is made from. A static readonly of a type
+    // specialised per value type is a constant to the tier-1 JIT, so the indexer still folds it.
+    private static readonly int s_size = TRef.SizeInBytes;
+
     private readonly ref byte _start;
     private readonly int _length;
 
     /// <summary>The records in <paramref name="bytes"/>: as many whole records as fit.</summary>
     /// <param name="bytes">The bytes; a partial record at the end is left out.</param>
+    /// <exception cref="ArgumentException"><typeparamref name="TRef"/> says its records have no bytes or a negative number.</exception>
     public ReadOnlyMappedSpan(ReadOnlySpan<byte> bytes)
     {
+        int size = RecordSize;
         _start = ref MemoryMarshal.GetReference(bytes); // a ReadOnlyRef only reads through it
-        _length = bytes.Length / TRef.SizeInBytes;
+        _length = bytes.Length / size;
     }
 
     // From a pin: the caller checked that length records lie inside a mapping it holds in place.
@@ -37,6 +45,24 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
 
     /// <summary>True when there are no records.</summary>
     public bool IsEmpty => _length == 0;
+
+    /// <summary>
+    /// The size of one record: <typeparamref name="TRef"/>'s <c>SizeInBytes</c>, read once.
+    /// </summary>
+    /// <exception cref="ArgumentException"><typeparamref name="TRef"/> says its records have no bytes or a negative number.</exception>
+    internal static int RecordSize
+    {
+        get
+        {
+            int size = s_size;
+            if (size <= 0)
+            {
+                MappedSpanErrors.BadRecordSize(typeof(TRef), size);
+            }
+
+            return size;
+        }
+    }
 
     /// <summary>The record at <paramref name="index"/>.</summary>
     /// <param name="index">From 0 to <see cref="Length"/> - 1.</param>
@@ -54,7 +80,7 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
             // The Ref's constructor compares the span's length with its own size: both constants
             // here, so the JIT folds that check away. (uint): the index is known non-negative, and
             // zero-extending it is free where sign-extending costs an instruction per access.
-            return TRef.Create(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _start, (nint)(uint)index * TRef.SizeInBytes), TRef.SizeInBytes));
+            return TRef.Create(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _start, (nint)(uint)index * s_size), s_size));
         }
     }
 
@@ -70,7 +96,7 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
             MappedSpanErrors.Slice(start, length, _length);
         }
 
-        return new ReadOnlyMappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * TRef.SizeInBytes), length);
+        return new ReadOnlyMappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * s_size), length);
     }
 
     /// <summary>Enumerates the records without allocating.</summary>
