@@ -21,6 +21,7 @@ public readonly partial struct MappedArray<TView>
     /// <exception cref="ArgumentNullException"><paramref name="map"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The records do not lie inside the map, or the count is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="TView"/> is writable but the map is read-only.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TView"/> says its records have no bytes or a negative number.</exception>
     public MappedArray(MemoryMap map, long offset, long count)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -30,12 +31,18 @@ public readonly partial struct MappedArray<TView>
             throw new NotSupportedException($"The map is read-only: use the layout's ReadOnlyView, not {typeof(TView).Name}.");
         }
 
-        if (count > long.MaxValue / TView.SizeInBytes)
+        int size = TView.SizeInBytes; // read once: a hand-written view could answer differently each time
+        if (size <= 0)
+        {
+            throw new ArgumentException($"{typeof(TView).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TView));
+        }
+
+        if (count > long.MaxValue / size)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "The records' total size overflows.");
         }
 
-        map.EnsureRange(offset, count * TView.SizeInBytes);
+        map.EnsureRange(offset, count * size);
         _map = map;
         _offset = offset;
         _count = count;
