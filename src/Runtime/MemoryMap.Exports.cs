@@ -65,7 +65,8 @@ public sealed unsafe partial class MemoryMap
     internal void ReleaseExport() => _exports--;
 
     /// <summary>
-    /// Starts a pin of <c>[offset, offset + size)</c> for <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>:
+    /// Starts a pin of <c>[offset, offset + size)</c> for <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>
+    /// and for record files storing through a layout's span <c>Store</c>:
     /// checks the range and the access against the live mapping, then counts as an export, so
     /// <see cref="Close"/>, <see cref="Resize"/> and <see cref="Protect"/> refuse until <see cref="EndPin"/>.
     /// </summary>

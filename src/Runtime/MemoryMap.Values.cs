@@ -92,18 +92,6 @@ public sealed unsafe partial class MemoryMap
         _ => _writeStarts16,
     };
 
-    /// <summary>
-    /// <c>[offset, offset + size)</c> as a span, checked against the live mapping and the access,
-    /// for runtime code that writes a whole record at once. Not an export: the caller holds one
-    /// (<see cref="AddExport"/>) while code it does not control runs on the span.
-    /// </summary>
-    internal Span<byte> WritableRange(long offset, int size)
-    {
-        ThrowIfNotWritable();
-        EnsureRange(offset, size);
-        return new Span<byte>(_data + offset, size);
-    }
-
     /// <summary>Copies <c>destination.Length</c> bytes from <paramref name="offset"/> into <paramref name="destination"/>, without moving the cursor.</summary>
     /// <param name="offset">Where the bytes start.</param>
     /// <param name="destination">Where they go; its length is how many are read.</param>
@@ -162,8 +150,8 @@ public sealed unsafe partial class MemoryMap
     }
 
     /// <summary>
-    /// Checks that <c>[offset, offset + size)</c> lies inside the map now, for a view that is about
-    /// to be handed out; every later access is checked again.
+    /// Checks that <c>[offset, offset + size)</c> lies inside the map now, for an array, a record
+    /// copied in or out, or a pin about to be made; every later access of a view is checked again.
     /// </summary>
     /// <param name="offset">Where the range starts.</param>
     /// <param name="size">How many bytes.</param>
@@ -172,7 +160,7 @@ public sealed unsafe partial class MemoryMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnsureRange(long offset, long size)
     {
-        // Inlined into every view constructor: a sign test and one compare for a positive size.
+        // Inlined where it is called: a sign test and one compare for a positive size.
         // A closed map has length 0, so a positive size fails here; a size of 0 or less (and
         // every failure) takes the slow path, which checks in the original order.
         if (offset > _length - size || offset < 0 || size <= 0)

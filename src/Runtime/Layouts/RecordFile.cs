@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Overlay;
@@ -358,12 +359,15 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         CheckRecordLayout<TRecord>();
         long offset = Reserve(values.Length);
         int stored = 0;
-        _map.AddExport(); // held while TRecord.Store runs on spans of the map: see StoreHeld
+        int size = RecordSize;
+
+        // The whole range pinned once, held while TRecord.Store runs on its spans: see StoreHeld.
+        ref byte first = ref _map.BeginPin(offset, (long)values.Length * size, write: true);
         try
         {
             for (; stored < values.Length; stored++)
             {
-                TRecord.Store(_map.WritableRange(offset + ((long)stored * RecordSize), RecordSize), values[stored]);
+                TRecord.Store(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, (nint)stored * size), size), values[stored]);
             }
         }
         catch
@@ -373,7 +377,7 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
         }
         finally
         {
-            _map.ReleaseExport();
+            _map.EndPin();
         }
 
         Commit(_count + values.Length);
@@ -466,23 +470,24 @@ public sealed class RecordFile<THeaderView, TRecordView> : IDisposable
 
     /// <summary>
     /// Stores <paramref name="value"/> into the slot at <paramref name="offset"/> through the
-    /// layout's span <c>Store</c> (one range check for the record, not one per field), holding the
-    /// map as an export meanwhile: <c>Store</c> is user code for a hand-written layout, and without
-    /// the hold it could close or resize the map under the span it was given.
+    /// layout's span <c>Store</c> (one range check for the record, not one per field), with the slot
+    /// pinned meanwhile: <c>Store</c> is user code for a hand-written layout, and without the pin it
+    /// could close or resize the map under the span it was given.
     /// </summary>
     /// <remarks>Out of line because of its try/finally, so that <see cref="Append{TRecord}(in TRecord)"/> still inlines.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreHeld<TRecord>(MemoryMap map, long offset, in TRecord value)
         where TRecord : struct, IMappedLayout<TRecord>
     {
-        map.AddExport();
+        int size = RecordSize;
+        ref byte slot = ref map.BeginPin(offset, size, write: true);
         try
         {
-            TRecord.Store(map.WritableRange(offset, RecordSize), value);
+            TRecord.Store(MemoryMarshal.CreateSpan(ref slot, size), value);
         }
         finally
         {
-            map.ReleaseExport();
+            map.EndPin();
         }
     }
 
