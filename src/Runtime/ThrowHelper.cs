@@ -23,6 +23,11 @@ internal static class ThrowHelper
     public static void IndexOutOfRange(long index, long length) =>
         throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the map (length {length}).");
 
+    /// <summary>A view or Ref type whose <c>SizeInBytes</c> is not positive, named by its type parameter.</summary>
+    [DoesNotReturn]
+    public static void BadRecordSize(Type type, int size, string typeParameter) =>
+        throw new ArgumentException($"{type.FullName}.SizeInBytes is {size}: a record has at least one byte.", typeParameter);
+
     [DoesNotReturn]
     public static void Exported(string operation) =>
         throw new InvalidOperationException($"Cannot {operation} the memory map while memory or spans exported from it are still in use or a Pin callback runs; dispose them, or let the callback return, first.");

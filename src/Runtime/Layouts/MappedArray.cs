@@ -34,7 +34,7 @@ public readonly partial struct MappedArray<TView>
         int size = TView.SizeInBytes; // read once: a hand-written view could answer differently each time
         if (size <= 0)
         {
-            throw new ArgumentException($"{typeof(TView).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TView));
+            ThrowHelper.BadRecordSize(typeof(TView), size, nameof(TView));
         }
 
         if (count > long.MaxValue / size)

@@ -14,10 +14,6 @@ internal static class MappedSpanErrors
         throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the span of {length} records.");
 
     [DoesNotReturn]
-    public static void BadRecordSize(Type refType, int size) =>
-        throw new ArgumentException($"{refType.FullName}.SizeInBytes is {size}: a record has at least one byte.", "TRef");
-
-    [DoesNotReturn]
     public static void Slice(int start, int length, int spanLength) =>
         throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {length}) are not inside the span of {spanLength}.");
 }

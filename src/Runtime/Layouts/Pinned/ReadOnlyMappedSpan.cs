@@ -57,7 +57,7 @@ public readonly ref struct ReadOnlyMappedSpan<TRef>
             int size = s_size;
             if (size <= 0)
             {
-                MappedSpanErrors.BadRecordSize(typeof(TRef), size);
+                ThrowHelper.BadRecordSize(typeof(TRef), size, nameof(TRef));
             }
 
             return size;
