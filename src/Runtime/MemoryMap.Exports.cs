@@ -1,5 +1,7 @@
 using System;
+using System.Diagnostics;
 using System.IO;
+using System.Threading;
 
 namespace Overlay;
 
@@ -18,9 +20,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map, or longer than <see cref="int.MaxValue"/>.</exception>
     public MappedMemory AcquireMemory(long start = 0, int? length = null)
     {
-        ThrowIfNotWritable();
-        int count = CheckExportRange(start, length);
-        return new MappedMemory(this, _data + start, count);
+        return Export(start, length, write: true);
     }
 
     /// <summary>
@@ -35,9 +35,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map, or longer than <see cref="int.MaxValue"/>.</exception>
     public ReadOnlyMappedMemory AcquireReadOnlyMemory(long start = 0, int? length = null)
     {
-        ThrowIfNotReadable();
-        int count = CheckExportRange(start, length);
-        return new ReadOnlyMappedMemory(new MappedMemory(this, _data + start, count));
+        return new ReadOnlyMappedMemory(Export(start, length, write: false));
     }
 
     /// <summary>
@@ -54,41 +52,128 @@ public sealed unsafe partial class MemoryMap
     }
 
     /// <summary>The number of live exports; tests and the stream read it.</summary>
-    internal int ExportCount => _exports;
+    internal int ExportCount => Math.Max(Volatile.Read(ref _exports), 0);
 
+    /// <summary>
+    /// Counts a new export. Atomic, so exports taken and ended on several threads at once are all
+    /// counted, and refused once <see cref="Close"/>, <see cref="Resize"/> or <see cref="Protect"/>
+    /// has started (see <see cref="BeginMaintenance"/>).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is closing, resizing or re-protecting the map.</exception>
     internal void AddExport()
     {
-        ThrowIfClosed();
-        _exports++;
+        while (true)
+        {
+            int count = Volatile.Read(ref _exports);
+            if (count < 0)
+            {
+                ThrowIfClosed();
+                ThrowHelper.Busy();
+            }
+
+            if (count == int.MaxValue)
+            {
+                throw new InvalidOperationException("The map has int.MaxValue live exports; dispose some first.");
+            }
+
+            if (Interlocked.CompareExchange(ref _exports, count + 1, count) == count)
+            {
+                return;
+            }
+        }
     }
 
-    internal void ReleaseExport() => _exports--;
+    /// <summary>Ends one export. Callers end each export exactly once (<see cref="ExportLease"/>, or a pin's <c>finally</c>).</summary>
+    internal void ReleaseExport()
+    {
+        int remaining = Interlocked.Decrement(ref _exports);
+        Debug.Assert(remaining >= 0, "An export was ended twice.");
+    }
+
+    /// <summary>
+    /// Starts an operation that moves, unmaps or re-protects the pages: succeeds only when no export
+    /// is live, and holds new exports off until <see cref="EndMaintenance"/> (or for ever, after a close).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An export is live, or another thread is in such an operation.</exception>
+    private void BeginMaintenance(string operation)
+    {
+        int found = Interlocked.CompareExchange(ref _exports, Maintenance, 0);
+        if (found > 0)
+        {
+            ThrowHelper.Exported(operation);
+        }
+        else if (found < 0)
+        {
+            ThrowHelper.Busy();
+        }
+    }
+
+    /// <summary>Ends what <see cref="BeginMaintenance"/> started; exports may be taken again.</summary>
+    private void EndMaintenance() => Volatile.Write(ref _exports, 0);
 
     /// <summary>
     /// Starts a pin of <c>[offset, offset + size)</c> for <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>
-    /// and for record files storing through a layout's span <c>Store</c>:
-    /// checks the range and the access against the live mapping, then counts as an export, so
-    /// <see cref="Close"/>, <see cref="Resize"/> and <see cref="Protect"/> refuse until <see cref="EndPin"/>.
+    /// and for record files storing through a layout's span <c>Store</c>: counts as an export, then
+    /// checks the range and the access against the live mapping, so <see cref="Close"/>,
+    /// <see cref="Resize"/> and <see cref="Protect"/> refuse until <see cref="EndPin"/>. A pin is an
+    /// export scoped by the caller's <c>try</c>/<c>finally</c>, so it needs no <see cref="ExportLease"/>.
     /// </summary>
     /// <returns>The first byte of the range.</returns>
     internal ref byte BeginPin(long offset, long size, bool write)
     {
-        if (write)
+        AddExport();
+        try
         {
-            ThrowIfNotWritable();
+            if (write)
+            {
+                ThrowIfNotWritable();
+            }
+            else
+            {
+                ThrowIfNotReadable();
+            }
+
+            // Checked after the export is counted: from here the mapping cannot move or shrink.
+            EnsureRange(offset, size);
         }
-        else
+        catch
         {
-            ThrowIfNotReadable();
+            ReleaseExport();
+            throw;
         }
 
-        EnsureRange(offset, size);
-        _exports++;
         return ref *(_data + offset);
     }
 
     /// <summary>Ends a pin started by <see cref="BeginPin"/>.</summary>
-    internal void EndPin() => _exports--;
+    internal void EndPin() => ReleaseExport();
+
+    private MappedMemory Export(long start, int? length, bool write)
+    {
+        // Counted before the range is checked and the address taken: from then on the mapping
+        // cannot move, shrink or close, even from another thread.
+        var lease = new ExportLease(this);
+        try
+        {
+            if (write)
+            {
+                ThrowIfNotWritable();
+            }
+            else
+            {
+                ThrowIfNotReadable();
+            }
+
+            int count = CheckExportRange(start, length);
+            return new MappedMemory(lease, _data + start, count);
+        }
+        catch
+        {
+            lease.End();
+            throw;
+        }
+    }
 
     private int CheckExportRange(long start, int? length)
     {

@@ -1,4 +1,5 @@
 using System;
+using Overlay.Platform;
 
 namespace Overlay;
 
@@ -52,6 +53,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is outside the map, or the length is negative or overflows.</exception>
     /// <exception cref="ArgumentException"><paramref name="start"/> is not page-aligned.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="advice"/> is not a named <see cref="MapAdvice"/> value (checked after the range).</exception>
     /// <exception cref="NotSupportedException"><see cref="MapAdvice.HardwarePoison"/> or <see cref="MapAdvice.SoftOffline"/>, which would make the pages fault.</exception>
     /// <exception cref="MapIOException">The kernel refused the advice (EINVAL for advice it does not know).</exception>
     public void Advise(MapAdvice advice, long start = 0, long? length = null)
@@ -74,13 +76,20 @@ public sealed unsafe partial class MemoryMap
         }
 
         RequirePageAligned(start, nameof(start));
+        if (!IsDefined(advice))
+        {
+            // Only the values this enum names reach the kernel: newer kernels give other numbers
+            // meanings that make the pages fault (102 is MADV_GUARD_INSTALL since Linux 6.13).
+            throw new ArgumentOutOfRangeException(nameof(advice), advice, "Not a MapAdvice value: only the advice MapAdvice names is passed to the kernel.");
+        }
+
         if (advice is MapAdvice.HardwarePoison or MapAdvice.SoftOffline)
         {
             throw new NotSupportedException($"MapAdvice.{advice} is refused: it takes the pages away from the process, so the next access would fault.");
         }
 
         count = Math.Min(count, _length - start);
-        s_platform.Advise(_data + start, count, advice);
+        _platform.Advise(_data + start, count, advice);
     }
 
     /// <summary>
@@ -120,57 +129,19 @@ public sealed unsafe partial class MemoryMap
     public void Resize(long newSize)
     {
         ThrowIfClosed();
-        if (_exports > 0)
+        BeginMaintenance("resize");
+        try
         {
-            ThrowHelper.Exported("resize");
-        }
-
-        if (!_anonymous && !_trackFile)
-        {
-            throw new NotSupportedException("Cannot resize: the map was created with trackFile: false and holds no file descriptor.");
-        }
-
-        if (_access is not (MapAccess.Default or MapAccess.Write))
-        {
-            throw new NotSupportedException($"Cannot resize a map opened with MapAccess.{_access}: only writable shared maps can change size.");
-        }
-
-        if (newSize <= 0)
-        {
-            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The new size must be positive: a map cannot be empty.");
-        }
-
-        if (newSize > long.MaxValue - _offset)
-        {
-            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The offset plus the new size overflows.");
-        }
-
-        if (newSize == _length)
-        {
-            // Python calls ftruncate(fd, offset + newSize) even when the length stays: a map of
-            // the first bytes of a longer file cuts the file to the map.
-            if (!_anonymous)
-            {
-                s_platform.Truncate(_fd, _offset + newSize);
-            }
-
-            return;
-        }
-
-        if (_anonymous)
-        {
-            // MAP_SHARED_VALIDATE (0x03) shares the Private bit, so compare the whole mapping type.
-            if ((_flags & MapFlags.SharedValidate) != MapFlags.Private && newSize > _length)
-            {
-                throw new NotSupportedException("Cannot grow shared anonymous memory: Linux does not extend its backing object, so the new pages would fault. Create a larger map instead.");
-            }
-
-            _data = s_platform.Remap(_data, _length, newSize);
+            CheckResize(newSize);
+            _data = _anonymous
+                ? _platform.ResizeAnonymous(_data, _length, newSize, _protection, _flags | MapFlags.Anonymous)
+                : _platform.ResizeFile(_data, _length, newSize, new FileMapping(_fd, _offset, _protection, _flags));
             SetLength(newSize);
-            return;
         }
-
-        ResizeFile(newSize);
+        finally
+        {
+            EndMaintenance();
+        }
     }
 
     /// <summary>
@@ -190,7 +161,7 @@ public sealed unsafe partial class MemoryMap
     public void Lock(long start, long length)
     {
         long count = CheckRange(start, length);
-        s_platform.Lock(_data + start, count);
+        _platform.Lock(_data + start, count);
     }
 
     /// <summary>Unlocks the whole map (<c>munlock</c>).</summary>
@@ -207,7 +178,7 @@ public sealed unsafe partial class MemoryMap
     public void Unlock(long start, long length)
     {
         long count = CheckRange(start, length);
-        s_platform.Unlock(_data + start, count);
+        _platform.Unlock(_data + start, count);
     }
 
     /// <summary>
@@ -218,22 +189,62 @@ public sealed unsafe partial class MemoryMap
     /// <param name="protection">The new protection.</param>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     /// <exception cref="InvalidOperationException">Exported memory is still in use: its spans were handed out under the old protection.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="protection"/> has bits <see cref="MapProtection"/> does not name.</exception>
     /// <exception cref="NotSupportedException">Adding write access to a map opened with <see cref="MapAccess.Read"/>.</exception>
-    /// <exception cref="UnauthorizedAccessException">The file's open mode forbids the protection (EACCES).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file's open mode forbids the protection (EACCES); the pages keep their old protection.</exception>
     public void Protect(MapProtection protection)
     {
         ThrowIfClosed();
-        if (_exports > 0)
+        BeginMaintenance("change the protection of");
+        try
         {
-            ThrowHelper.Exported("change the protection of");
+            const MapProtection known = MapProtection.Read | MapProtection.Write | MapProtection.Execute | MapProtection.GrowsDown | MapProtection.GrowsUp;
+            if ((protection & ~known) != 0)
+            {
+                // As for Advise: bits this enum does not name are not passed to the kernel.
+                throw new ArgumentOutOfRangeException(nameof(protection), protection, "Not a combination of MapProtection values.");
+            }
+
+            if (_access == MapAccess.Read && (protection & MapProtection.Write) != 0)
+            {
+                throw new NotSupportedException("A map opened read-only cannot be made writable; open it with MapAccess.Write.");
+            }
+
+            ProtectPages(protection);
+        }
+        finally
+        {
+            EndMaintenance();
+        }
+    }
+
+    /// <summary>
+    /// <c>mprotect</c> works VMA by VMA and may fail after changing some of them: on failure the old
+    /// protection is put back on every page; if even that fails, which pages allow what is unknown,
+    /// so the map allows nothing (<see cref="MapProtection.None"/>) until a later
+    /// <see cref="Protect"/> succeeds. The limits the accessors check never allow more than the pages do.
+    /// </summary>
+    private void ProtectPages(MapProtection protection)
+    {
+        try
+        {
+            _platform.Protect(_data, _length, protection);
+        }
+        catch
+        {
+            try
+            {
+                _platform.Protect(_data, _length, _protection);
+            }
+            catch (Exception)
+            {
+                _protection = MapProtection.None;
+                SetLength(_length);
+            }
+
+            throw;
         }
 
-        if (_access == MapAccess.Read && (protection & MapProtection.Write) != 0)
-        {
-            throw new NotSupportedException("A map opened read-only cannot be made writable; open it with MapAccess.Write.");
-        }
-
-        s_platform.Protect(_data, _length, protection);
         _protection = protection;
         SetLength(_length);
     }
@@ -262,45 +273,49 @@ public sealed unsafe partial class MemoryMap
             return;
         }
 
-        s_platform.Sync(_data + offset, size, wait);
+        _platform.Sync(_data + offset, size, wait);
     }
 
-    private void ResizeFile(long newSize)
+    /// <summary>Every argument and state check of <see cref="Resize"/>, in CPython's order, before any system call.</summary>
+    private void CheckResize(long newSize)
     {
-        long oldLength = _length;
-        long oldFileSize = s_platform.GetStatus(_fd).Size;
-        if (newSize > oldLength)
+        if (!_anonymous && !_trackFile)
         {
-            // Grow the file first so the new pages have backing; undo it if the mapping cannot follow.
-            s_platform.Truncate(_fd, _offset + newSize);
-            try
-            {
-                _data = s_platform.Remap(_data, oldLength, newSize);
-            }
-            catch
-            {
-                s_platform.Truncate(_fd, oldFileSize);
-                throw;
-            }
-        }
-        else
-        {
-            // Shrink the mapping first (in place, never fails in practice); the file keeps the
-            // bytes until the truncate succeeds, so a failure loses nothing.
-            _data = s_platform.Remap(_data, oldLength, newSize);
-            try
-            {
-                s_platform.Truncate(_fd, _offset + newSize);
-            }
-            catch
-            {
-                _data = s_platform.Remap(_data, newSize, oldLength);
-                throw;
-            }
+            throw new NotSupportedException("Cannot resize: the map was created with trackFile: false and holds no file descriptor.");
         }
 
-        SetLength(newSize);
+        if (_access is not (MapAccess.Default or MapAccess.Write))
+        {
+            throw new NotSupportedException($"Cannot resize a map opened with MapAccess.{_access}: only writable shared maps can change size.");
+        }
+
+        if (newSize <= 0)
+        {
+            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The new size must be positive: a map cannot be empty.");
+        }
+
+        if (newSize > long.MaxValue - _offset)
+        {
+            ThrowHelper.OutOfRange(nameof(newSize), newSize, "The offset plus the new size overflows.");
+        }
+
+        // MAP_SHARED_VALIDATE (0x03) shares the Private bit, so compare the whole mapping type.
+        if (_anonymous && (_flags & MapFlags.SharedValidate) != MapFlags.Private && newSize > _length)
+        {
+            throw new NotSupportedException("Cannot grow shared anonymous memory: Linux does not extend its backing object, so the new pages would fault. Create a larger map instead.");
+        }
     }
+
+    // A closed set written out, not Enum.IsDefined: no reflection, and a value added to the enum
+    // must be added here on purpose.
+    private static bool IsDefined(MapAdvice advice) => advice is
+        MapAdvice.Normal or MapAdvice.Random or MapAdvice.Sequential or MapAdvice.WillNeed or
+        MapAdvice.DontNeed or MapAdvice.Free or MapAdvice.Remove or MapAdvice.DontFork or
+        MapAdvice.DoFork or MapAdvice.Mergeable or MapAdvice.Unmergeable or MapAdvice.HugePage or
+        MapAdvice.NoHugePage or MapAdvice.DontDump or MapAdvice.DoDump or MapAdvice.WipeOnFork or
+        MapAdvice.KeepOnFork or MapAdvice.Cold or MapAdvice.PageOut or MapAdvice.PopulateRead or
+        MapAdvice.PopulateWrite or MapAdvice.DontNeedLocked or MapAdvice.Collapse or
+        MapAdvice.HardwarePoison or MapAdvice.SoftOffline;
 
     private long CheckRange(long start, long length)
     {

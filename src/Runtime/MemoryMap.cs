@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Diagnostics;
 using Overlay.Platform;
@@ -16,15 +17,26 @@ namespace Overlay;
 /// the mapped memory; with <see cref="MapAccess.Write"/> they reach the file without a flush.
 /// </para>
 /// <para>
-/// A map is not thread-safe. On one thread, no sequence of calls can touch memory outside a
-/// live mapping: every access is checked against the current length, and every member but
-/// <see cref="IsClosed"/>, <see cref="Close"/> and <see cref="Dispose"/> throws
-/// <see cref="ObjectDisposedException"/> once the map is closed.
+/// No sequence of calls on one thread can touch memory outside a live mapping: every access is
+/// checked against the current length, and every member but <see cref="IsClosed"/>,
+/// <see cref="Close"/> and <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/> once
+/// the map is closed.
+/// </para>
+/// <para>
+/// Threads: reads and writes of the bytes (indexer, slices, <c>ReadAt</c>/<c>WriteAt</c>, views,
+/// searches) may run on several threads at once, with the races of plain memory; exports
+/// (<see cref="AcquireMemory"/>, <see cref="AcquireReadOnlyMemory"/>, <see cref="EnumerateLines"/>,
+/// <c>MappedArray.Pin</c>) may be taken and disposed on any thread, and are counted atomically.
+/// The cursor members (<see cref="Read(long)"/>, <see cref="Write"/>, <see cref="Seek"/>, ...)
+/// and the members that move or unmap the pages (<see cref="Close"/>, <see cref="Resize"/>,
+/// <see cref="Protect"/>) must not overlap with any other call. The rules, and why a span never
+/// outlives its mapping, are in <c>docs/lifetimes.md</c>.
 /// </para>
 /// </remarks>
 public sealed unsafe partial class MemoryMap : IDisposable
 {
-    private static readonly IMapPlatform s_platform = MapPlatform.Current;
+    // Per map, so that tests can put a map on a platform that fails on purpose (MapPlatform.ForNewMaps).
+    private readonly IMapPlatform _platform = MapPlatform.ForNewMaps;
 
     private byte* _data;
     private long _length;
@@ -50,7 +62,11 @@ public sealed unsafe partial class MemoryMap : IDisposable
 
     private long _position;
     private int _fd = -1;
+
+    // The live exports (MappedMemory, line enumerators, pins), or Maintenance while Close, Resize
+    // or Protect runs (and for ever after Close): changed only atomically, see MemoryMap.Exports.cs.
     private int _exports;
+    private const int Maintenance = int.MinValue;
     private MapProtection _protection;
     private bool _closed;
 
@@ -61,13 +77,13 @@ public sealed unsafe partial class MemoryMap : IDisposable
     private readonly bool _trackFile;
 
     /// <summary>The size of a memory page in bytes (Python's <c>mmap.PAGESIZE</c>).</summary>
-    public static long PageSize => s_platform.PageSize;
+    public static long PageSize => MapPlatform.Current.PageSize;
 
     /// <summary>
     /// The alignment a file offset must have (Python's <c>mmap.ALLOCATIONGRANULARITY</c>):
     /// the page size on Linux and macOS, 64 KiB on Windows.
     /// </summary>
-    public static long AllocationGranularity => s_platform.AllocationGranularity;
+    public static long AllocationGranularity => MapPlatform.Current.AllocationGranularity;
 
     /// <summary>
     /// Maps <paramref name="length"/> bytes of an open file, starting at <paramref name="offset"/>
@@ -170,7 +186,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         _flags = flags;
         _protection = protection;
         _anonymous = true;
-        _data = s_platform.Map(length, protection, flags | MapFlags.Anonymous, -1, 0);
+        _data = _platform.Map(length, protection, flags | MapFlags.Anonymous, -1, 0);
         SetLength(length);
         if (OverlayEventSource.Log.IsEnabled())
         {
@@ -195,7 +211,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         MapOptions.Validate(length, offset, access);
         bool writable = access is MapAccess.Write or MapAccess.Default;
-        int fd = s_platform.OpenFile(path, writable);
+        int fd = MapPlatform.Current.OpenFile(path, writable);
         return new MemoryMap(fd, access, length, offset);
     }
 
@@ -339,7 +355,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
             throw new NotSupportedException("Cannot get the file's size: the map was created with trackFile: false and holds no file descriptor.");
         }
 
-        return s_platform.GetStatus(_fd).Size;
+        return _platform.GetStatus(_fd).Size;
     }
 
     /// <summary>
@@ -353,11 +369,8 @@ public sealed unsafe partial class MemoryMap : IDisposable
             return;
         }
 
-        if (_exports > 0)
-        {
-            ThrowHelper.Exported("close");
-        }
-
+        // Never undone: a closed map refuses every export for good.
+        BeginMaintenance("close");
         Release();
         GC.SuppressFinalize(this);
     }
@@ -366,8 +379,21 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <exception cref="InvalidOperationException">Exported memory is still in use; the map stays open.</exception>
     public void Dispose() => Close();
 
-    /// <summary>Unmaps a map that was never closed. Exports keep the map reachable (and a pin reads its map again when the callback returns), so none is alive here.</summary>
-    ~MemoryMap() => Release();
+    /// <summary>
+    /// Unmaps a map that was never closed, unless an export is still live: a span taken from a
+    /// <see cref="MappedMemory"/> keeps nothing reachable, so the map and the export can both be
+    /// garbage while the span is in use. The pages are then leaked (only the descriptor is
+    /// closed): a leak, where unmapping would turn the next access through the span into a fault.
+    /// </summary>
+    ~MemoryMap()
+    {
+        if (Volatile.Read(ref _exports) > 0)
+        {
+            _data = null;
+        }
+
+        Release();
+    }
 
     /// <summary>Describes the map as Python's <c>repr</c> does.</summary>
     /// <returns>For example <c>MemoryMap(closed=False, access=Default, length=11, pos=0, offset=0)</c>.</returns>
@@ -389,25 +415,25 @@ public sealed unsafe partial class MemoryMap : IDisposable
                 throw new ArgumentException("MapFlags.Anonymous maps no file: use MemoryMap.Anonymous.", "flags");
             }
 
-            FileStatus status = s_platform.GetStatus(fd);
+            FileStatus status = _platform.GetStatus(fd);
             length = MapOptions.ResolveFileLength(status, length, _offset);
 
             int mapFd = fd;
             if (!ownsDescriptor && _trackFile)
             {
-                mapFd = s_platform.Duplicate(fd);
+                mapFd = _platform.Duplicate(fd);
                 ownsDescriptor = true;
             }
 
             try
             {
-                _data = s_platform.Map(length, _protection, _flags, mapFd, _offset);
+                _data = _platform.Map(length, _protection, _flags, mapFd, _offset);
             }
             catch
             {
                 if (ownsDescriptor)
                 {
-                    s_platform.CloseFile(mapFd);
+                    _platform.CloseFile(mapFd);
                     ownsDescriptor = false;
                 }
 
@@ -419,14 +445,14 @@ public sealed unsafe partial class MemoryMap : IDisposable
             SetLength(length);
             if (OverlayEventSource.Log.IsEnabled())
             {
-                OverlayEventSource.Log.MapCreated(s_platform.DescribeFile(fd), fd, length, _access.ToString(), _offset);
+                OverlayEventSource.Log.MapCreated(_platform.DescribeFile(fd), fd, length, _access.ToString(), _offset);
             }
         }
         catch
         {
             if (ownsDescriptor)
             {
-                s_platform.CloseFile(fd);
+                _platform.CloseFile(fd);
             }
 
             GC.SuppressFinalize(this);
@@ -466,12 +492,12 @@ public sealed unsafe partial class MemoryMap : IDisposable
         _closed = true;
         if (_data != null)
         {
-            s_platform.Unmap(_data, _length);
+            _platform.Unmap(_data, _length);
         }
 
         if (_fd >= 0)
         {
-            s_platform.CloseFile(_fd);
+            _platform.CloseFile(_fd);
         }
 
         _data = null;

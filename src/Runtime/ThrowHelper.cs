@@ -33,6 +33,10 @@ internal static class ThrowHelper
         throw new InvalidOperationException($"Cannot {operation} the memory map while memory or spans exported from it are still in use or a Pin callback runs; dispose them, or let the callback return, first.");
 
     [DoesNotReturn]
+    public static void Busy() =>
+        throw new InvalidOperationException("Another thread is closing, resizing or re-protecting the memory map; those calls must not overlap with others on the same map.");
+
+    [DoesNotReturn]
     public static void EndOfMap(string operation) =>
         throw new EndOfStreamException($"Cannot {operation}: the position is at or past the end of the map.");
 

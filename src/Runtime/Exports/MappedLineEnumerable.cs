@@ -13,15 +13,24 @@ public readonly ref struct MappedLineEnumerable
 
     internal MappedLineEnumerable(MemoryMap map) => _map = map;
 
-    /// <summary>Starts the walk; the map is held open until the enumerator is disposed.</summary>
+    /// <summary>Starts the walk; the map is held open until the enumerator (or any copy of it) is disposed.</summary>
     /// <returns>The enumerator.</returns>
-    public MappedLineEnumerator GetEnumerator() => new(_map);
+    /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The enumerable is <c>default</c>, or another thread is closing, resizing or re-protecting the map.</exception>
+    public MappedLineEnumerator GetEnumerator() =>
+        new(_map ?? throw new InvalidOperationException("A default MappedLineEnumerable has no map; use MemoryMap.EnumerateLines."));
 }
 
 /// <summary>
 /// Walks lines as spans over the mapped bytes. Holds an export on the map from creation to
 /// <see cref="Dispose"/> (which <c>foreach</c> calls), so no line span can outlive the mapping.
 /// </summary>
+/// <remarks>
+/// Copies of the enumerator share one export (an <see cref="ExportLease"/>): disposing any copy
+/// ends it for all: from then on every copy's <see cref="MoveNext"/> throws
+/// <see cref="ObjectDisposedException"/> and its <see cref="Current"/> is empty, so no copy reads
+/// memory after the map is closed.
+/// </remarks>
 /// <remarks>
 /// Lines are short, so the walk keeps a bit mask of the newlines in the current 64-byte block
 /// and hands out the next line with a trailing-zero count instead of a new search per line. The
@@ -33,32 +42,30 @@ public ref struct MappedLineEnumerator
 {
     private const int BlockSize = NewlineSearch.BlockSize;
 
-    private readonly MemoryMap _map;
+    private readonly ExportLease _lease;
     private ReadOnlySpan<byte> _current;
     private ReadOnlySpan<byte> _window;
     private long _base;
     private int _next;
     private int _blockStart;
     private ulong _mask;
-    private bool _released;
 
     internal MappedLineEnumerator(MemoryMap map)
     {
-        map.AddExport();
-        _map = map;
+        _lease = new ExportLease(map);
         _base = -1;
     }
 
-    /// <summary>The current line, its <c>\n</c> included (the last line may lack one).</summary>
-    public readonly ReadOnlySpan<byte> Current => _current;
+    /// <summary>The current line, its <c>\n</c> included (the last line may lack one); empty once the enumerator, or a copy of it, was disposed.</summary>
+    public readonly ReadOnlySpan<byte> Current => _lease is { IsLive: true } ? _current : default;
 
     /// <summary>Moves the map's cursor past the next line.</summary>
     /// <returns>False at the end of the map.</returns>
-    /// <exception cref="ObjectDisposedException">The enumerator was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The enumerator, or a copy of it, was disposed.</exception>
     public bool MoveNext()
     {
-        ObjectDisposedException.ThrowIf(_released, typeof(MappedLineEnumerator));
-        if (_map.CursorPosition != _base + _next)
+        ThrowIfEnded();
+        if (_lease.Map.CursorPosition != _base + _next)
         {
             Restart();
         }
@@ -82,26 +89,31 @@ public ref struct MappedLineEnumerator
         _mask &= _mask - 1;
         _current = _window.Slice(_next, newline + 1 - _next);
         _next = newline + 1;
-        _map.CursorPosition = _base + _next;
+        _lease.Map.CursorPosition = _base + _next;
         return true;
     }
 
-    /// <summary>Ends the walk and its hold on the map.</summary>
+    /// <summary>Ends the walk and its hold on the map, for this enumerator and every copy of it.</summary>
     public void Dispose()
     {
-        if (!_released)
+        _current = default;
+        _window = default;
+        _lease?.End();
+    }
+
+    // A default enumerator has no lease: it is as good as disposed.
+    private readonly void ThrowIfEnded()
+    {
+        if (_lease is null || !_lease.IsLive)
         {
-            _released = true;
-            _current = default;
-            _window = default;
-            _map.ReleaseExport();
+            throw new ObjectDisposedException(nameof(MappedLineEnumerator), "The line enumerator, or a copy of it, was disposed.");
         }
     }
 
     private void Restart()
     {
-        _base = _map.CursorPosition;
-        _window = _map.WindowFrom(_base);
+        _base = _lease.Map.CursorPosition;
+        _window = _lease.Map.WindowFrom(_base);
         _next = 0;
         _mask = 0;
 
@@ -112,16 +124,16 @@ public ref struct MappedLineEnumerator
     /// <summary>No newline before the end of the window: the rest is the last line, or the walk restarts past a 2 GiB window.</summary>
     private bool TakeRest()
     {
-        if (_next >= _window.Length && _base + _window.Length >= _map.Length)
+        if (_next >= _window.Length && _base + _window.Length >= _lease.Map.Length)
         {
             _current = default;
             return false;
         }
 
-        if (_base + _window.Length < _map.Length)
+        if (_base + _window.Length < _lease.Map.Length)
         {
             // A line crosses the window's end (maps over 2 GiB): let the map find it, then start a new window.
-            bool found = _map.TryTakeLine(out _current);
+            bool found = _lease.Map.TryTakeLine(out _current);
             _base = -1;
             _next = 0;
             return found;
@@ -129,7 +141,7 @@ public ref struct MappedLineEnumerator
 
         _current = _window.Slice(_next);
         _next = _window.Length;
-        _map.CursorPosition = _base + _next;
+        _lease.Map.CursorPosition = _base + _next;
         return true;
     }
 

@@ -9,17 +9,22 @@ namespace Overlay;
 /// <see cref="MemoryManager{T}.Memory"/> and its spans always point into a live mapping; after
 /// disposal they throw <see cref="ObjectDisposedException"/>.
 /// </summary>
+/// <remarks>
+/// A span taken from it is valid until the export is disposed, as with any
+/// <see cref="MemoryManager{T}"/>; an export that is never disposed keeps the mapping for the life
+/// of the process, even if the map itself becomes unreachable (its finalizer then leaks the pages
+/// rather than unmap them under the span). Disposing from several threads at once ends the export
+/// once. See <c>docs/lifetimes.md</c>.
+/// </remarks>
 public sealed unsafe class MappedMemory : MemoryManager<byte>
 {
-    private readonly MemoryMap _map;
+    private readonly ExportLease _lease;
     private readonly byte* _pointer;
     private readonly int _length;
-    private bool _released;
 
-    internal MappedMemory(MemoryMap map, byte* pointer, int length)
+    internal MappedMemory(ExportLease lease, byte* pointer, int length)
     {
-        map.AddExport();
-        _map = map;
+        _lease = lease;
         _pointer = pointer;
         _length = length;
     }
@@ -29,7 +34,7 @@ public sealed unsafe class MappedMemory : MemoryManager<byte>
     /// <exception cref="ObjectDisposedException">The export was disposed.</exception>
     public override Span<byte> GetSpan()
     {
-        ObjectDisposedException.ThrowIf(_released, this);
+        ThrowIfEnded();
         return new Span<byte>(_pointer, _length);
     }
 
@@ -40,7 +45,7 @@ public sealed unsafe class MappedMemory : MemoryManager<byte>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the exported range.</exception>
     public override MemoryHandle Pin(int elementIndex = 0)
     {
-        ObjectDisposedException.ThrowIf(_released, this);
+        ThrowIfEnded();
         ArgumentOutOfRangeException.ThrowIfNegative(elementIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(elementIndex, _length);
         return new MemoryHandle(_pointer + elementIndex);
@@ -53,12 +58,7 @@ public sealed unsafe class MappedMemory : MemoryManager<byte>
 
     /// <summary>Ends the export; the map can be closed again once every export has ended.</summary>
     /// <param name="disposing">True from <see cref="IDisposable.Dispose"/>.</param>
-    protected override void Dispose(bool disposing)
-    {
-        if (!_released)
-        {
-            _released = true;
-            _map.ReleaseExport();
-        }
-    }
+    protected override void Dispose(bool disposing) => _lease.End();
+
+    private void ThrowIfEnded() => ObjectDisposedException.ThrowIf(!_lease.IsLive, this);
 }

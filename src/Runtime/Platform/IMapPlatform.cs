@@ -33,8 +33,22 @@ internal interface IMapPlatform
     /// <summary>Unmaps a mapping. Never throws: called from dispose paths.</summary>
     unsafe void Unmap(byte* address, long length);
 
-    /// <summary>Grows or shrinks a mapping, moving it if needed; returns its new address.</summary>
-    unsafe byte* Remap(byte* address, long oldLength, long newLength);
+    /// <summary>
+    /// Resizes a shared file mapping and its file to <c>file.Offset + newLength</c> together, in an
+    /// order that never leaves a page the caller may touch without backing: returns the mapping's
+    /// address, which may have moved. On failure the mapping is as it was (the file too, unless
+    /// undoing its growth failed as well). <paramref name="newLength"/> may equal <paramref name="oldLength"/>:
+    /// the file is still cut to the map's end, as Python does.
+    /// </summary>
+    /// <remarks>The caller holds every export off (nothing points into the mapping); the pages may be split into several VMAs by <c>madvise</c> or <c>mlock</c> of a sub-range.</remarks>
+    unsafe byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file);
+
+    /// <summary>
+    /// Resizes private anonymous memory, keeping its first <c>min(oldLength, newLength)</c> bytes;
+    /// the new bytes are zero. Returns the mapping's address, which may have moved. On failure
+    /// the mapping is as it was.
+    /// </summary>
+    unsafe byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags);
 
     /// <summary>Writes dirty pages back; waits for the write when <paramref name="wait"/>.</summary>
     unsafe void Sync(byte* address, long length, bool wait);
@@ -57,3 +71,6 @@ internal interface IMapPlatform
 
 /// <summary>What <see cref="IMapPlatform.GetStatus"/> reports of a file.</summary>
 internal readonly record struct FileStatus(long Size, bool IsRegularFile);
+
+/// <summary>What <see cref="IMapPlatform.ResizeFile"/> needs to map a file again.</summary>
+internal readonly record struct FileMapping(int Fd, long Offset, MapProtection Protection, MapFlags Flags);

@@ -32,7 +32,8 @@ internal class UnsupportedMapPlatform : IMapPlatform
     public void Truncate(int fd, long size) => throw NotSupported("ftruncate");
     public unsafe byte* Map(long length, MapProtection protection, MapFlags flags, int fd, long offset) => throw NotSupported("mapping memory");
     public unsafe void Unmap(byte* address, long length) { }
-    public unsafe byte* Remap(byte* address, long oldLength, long newLength) => throw NotSupported("resizing a mapping");
+    public unsafe byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file) => throw NotSupported("resizing a mapping");
+    public unsafe byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags) => throw NotSupported("resizing a mapping");
     public unsafe void Sync(byte* address, long length, bool wait) => throw NotSupported("flushing");
     public unsafe void Advise(byte* address, long length, MapAdvice advice) => throw NotSupported("madvise");
     public unsafe void Protect(byte* address, long length, MapProtection protection) => throw NotSupported("mprotect");

@@ -21,12 +21,16 @@ Error categories are the names of the .NET exception types of the convention tab
 3.13.0 are all in one place: deliberate() below.
 """
 
+import errno
 import json
 import mmap
 import os
 import sys
 
 PAGE = mmap.PAGESIZE
+
+# The values of Overlay's MapAdvice (src/Runtime/MapAdvice.cs): the only advice passed to madvise (D21).
+NAMED_ADVICE = frozenset([0, 1, 2, 3, 4, *range(8, 26), 100, 101])
 PY313 = sys.version_info >= (3, 13)
 FILL_LIMIT = 4 * PAGE + 64
 
@@ -117,6 +121,24 @@ class Ctx:
         self.last_len = len(self.m)
         self.last_pos = 0
         self.hit = None
+
+    def remap_afresh(self, length):
+        """What Overlay's resize does where mremap cannot move the mapping: a new mapping of the new
+        length (of the file, already extended by CPython; or of zeros with the old bytes copied in),
+        the cursor kept."""
+        old, pos = self.m, self.m.tell()
+        if self.anonymous:
+            new = mmap.mmap(-1, length, flags=mmap.MAP_PRIVATE)
+            new[:len(old)] = old[:]
+        elif self.private:
+            new = mmap.mmap(self.file.fileno(), length, flags=mmap.MAP_PRIVATE, offset=self.seq.get("offset", 0))
+            new[:len(old)] = old[:]
+        else:
+            new = mmap.mmap(self.file.fileno(), length, access=self.access, offset=self.seq.get("offset", 0))
+        new.seek(pos)
+        old.close()
+        self.m = new
+        return None
 
     @property
     def shared_anonymous(self):
@@ -264,17 +286,24 @@ def deliberate(ctx, name, args):
 
     # (§1 and D11) docs/errors.md, madvise: an unaligned start is ArgumentException (CPython: EINVAL from
     # madvise(2)); a None length means "to the end" (CPython 3.15; 3.13 raises TypeError).
+    # (D21) docs/errors.md, madvise: advice that MapAdvice does not name is ArgumentOutOfRangeException
+    # after the range and alignment checks, so those are made with a harmless advice in its place.
     if name == "madvise":
         if len(args) == 3 and args[2] is None:
             args = args[:2]
             ctx.hit = "D11 madvise length None"
+        named = args[0] in NAMED_ADVICE
         try:
-            return m.madvise(*args)
+            result = m.madvise(*args) if named else m.madvise(mmap.MADV_NORMAL, *args[1:])
         except OSError as e:
             if e.errno == 22 and len(args) > 1 and args[1] % PAGE:
                 ctx.hit = "§1 unaligned madvise start -> ArgumentException"
                 raise Deliberate("ArgumentException", "unaligned madvise start")
             raise
+        if not named:
+            ctx.hit = "D21 unnamed madvise advice -> ArgumentOutOfRangeException"
+            raise Deliberate("ArgumentOutOfRangeException", "advice MapAdvice does not name")
+        return result
 
     # (D11) docs/errors.md, find/rfind: None start/end mean the default (the cursor / the end),
     # independently (CPython 3.15; 3.13 raises TypeError).
@@ -324,15 +353,19 @@ def deliberate(ctx, name, args):
         if resizable and ctx.shared_anonymous and args[0] > length:
             ctx.hit = "D16 growing shared anonymous memory"
             raise Deliberate("NotSupportedException", "growing shared anonymous memory")
-        # (D17) docs/errors.md, resize: when the system refuses (for example mremap's EFAULT once
-        # madvise split the mapping into several VMAs), the file is left as it was. CPython calls
-        # ftruncate first and leaves the file at the new size when mremap then fails.
-        if resizable and not ctx.anonymous and args[0] > 0:
-            file_size = os.fstat(ctx.file.fileno()).st_size
+        # (D17) docs/errors.md, resize: where mremap cannot grow the mapping (EFAULT once madvise
+        # split it into several VMAs) Overlay maps afresh and succeeds; CPython raises, its file
+        # already extended. Emulated by mapping the file again (copying anonymous memory). When
+        # the system refuses otherwise, the file is left as it was (CPython leaves it at the new size).
+        if resizable and args[0] > 0 and not (ctx.anonymous and not ctx.private):
+            file_size = None if ctx.anonymous else os.fstat(ctx.file.fileno()).st_size
             try:
                 return m.resize(args[0])
-            except OSError:
-                if os.fstat(ctx.file.fileno()).st_size != file_size:
+            except OSError as e:
+                if e.errno == errno.EFAULT and args[0] > length:
+                    ctx.hit = "D17 resize of a split mapping maps afresh"
+                    return ctx.remap_afresh(args[0])
+                if file_size is not None and os.fstat(ctx.file.fileno()).st_size != file_size:
                     os.ftruncate(ctx.file.fileno(), file_size)
                     ctx.hit = "D17 failed resize leaves the file as it was"
                 raise

@@ -5,8 +5,14 @@ using System.Text;
 namespace Overlay.Platform.Linux;
 
 /// <summary>Linux: <c>mmap</c>, <c>mremap</c> and friends from libc.</summary>
-internal sealed unsafe class LinuxMapPlatform : IMapPlatform
+internal sealed unsafe partial class LinuxMapPlatform : IMapPlatform
 {
+    /// <param name="useRemap">
+    /// False to resize by mapping again instead of <c>mremap</c>, as a system without it must
+    /// (macOS); tests use it so that path runs on Linux too.
+    /// </param>
+    public LinuxMapPlatform(bool useRemap = true) => _useRemap = useRemap;
+
     // struct stat differs by architecture; these are the offsets of st_mode and st_size.
     private static readonly (int Mode, int Size) s_statLayout = RuntimeInformation.ProcessArchitecture switch
     {
@@ -86,12 +92,6 @@ internal sealed unsafe class LinuxMapPlatform : IMapPlatform
     }
 
     public void Unmap(byte* address, long length) => LinuxInterop.MUnmap((nint)address, (nuint)length);
-
-    public byte* Remap(byte* address, long oldLength, long newLength)
-    {
-        nint result = LinuxInterop.MRemap((nint)address, (nuint)oldLength, (nuint)newLength, LinuxInterop.MREMAP_MAYMOVE, 0);
-        return result != LinuxInterop.MapFailed ? (byte*)result : throw Errno.ToException(Marshal.GetLastPInvokeError(), "mremap");
-    }
 
     public void Sync(byte* address, long length, bool wait) =>
         Check(LinuxInterop.MSync((nint)address, (nuint)length, wait ? LinuxInterop.MS_SYNC : LinuxInterop.MS_ASYNC), "msync");
