@@ -1,0 +1,32 @@
+using System;
+using System.Collections.Generic;
+
+namespace Overlay.Probes;
+
+/// <summary>
+/// Runs one scenario, named by the first argument, and prints "ok" when it ends as it should.
+/// A scenario that the runtime gets wrong ends in a fault (the process dies by a signal) or in
+/// an exception (exit code 1 and its text on standard error); the tests tell them apart.
+/// </summary>
+internal static class Program
+{
+    private static readonly Dictionary<string, Action> s_scenarios = new(StringComparer.Ordinal)
+    {
+        ["finalizer-keeps-exported-span"] = LifetimeProbes.FinalizerKeepsExportedSpan,
+        ["enumerator-copy-after-close"] = LifetimeProbes.EnumeratorCopyAfterClose,
+        ["refused-shrink-keeps-mapping"] = ResizeProbes.RefusedShrinkKeepsMapping,
+    };
+
+    private static int Main(string[] args)
+    {
+        if (args.Length != 1 || !s_scenarios.TryGetValue(args[0], out Action? scenario))
+        {
+            Console.Error.WriteLine($"usage: Overlay.Probes <scenario>; scenarios: {string.Join(", ", s_scenarios.Keys)}");
+            return 2;
+        }
+
+        scenario();
+        Console.WriteLine("ok");
+        return 0;
+    }
+}
