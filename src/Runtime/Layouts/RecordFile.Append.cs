@@ -1,0 +1,149 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Overlay;
+
+// Appending: the hot paths (Append, Append(in T)) and the range append.
+public sealed partial class RecordFile<THeaderView, TRecordView>
+{
+    /// <summary>Appends a zeroed record and returns a view of it.</summary>
+    /// <returns>A view of the new record, valid for as long as the file is open.</returns>
+    /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    /// <exception cref="MapIOException">The file could not grow.</exception>
+    public TRecordView Append()
+    {
+        long offset = Reserve(1);
+        Commit(_count + 1);
+        return TRecordView.Create(new CheckedOffset(_map, offset));
+    }
+
+    /// <summary>Appends a copy of <paramref name="value"/> and returns a view of it.</summary>
+    /// <typeparam name="TRecord">The record layout: its size and fingerprint must be <typeparamref name="TRecordView"/>'s.</typeparam>
+    /// <param name="value">The record.</param>
+    /// <returns>A view of the new record.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout than <typeparamref name="TRecordView"/>'s, or the layout's <c>Store</c> refused the value (a string too long, ...): nothing is appended.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    public TRecordView Append<TRecord>(in TRecord value)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        CheckRecordLayout<TRecord>();
+        long offset = Reserve(1);
+
+        // Store validates before it writes, but if it throws, the slot it may have touched is no
+        // longer known zero: say so before storing (after a successful Store, Commit moves the
+        // count to this same index, so nothing changes). Not a try/catch: a method with one is
+        // never inlined, and this one is called once per record.
+        _zeroFrom = Math.Max(_zeroFrom, _count + 1);
+        StoreHeld(_map, offset, value);
+        Commit(_count + 1);
+        return TRecordView.Create(new CheckedOffset(_map, offset));
+    }
+
+    /// <summary>
+    /// Appends a copy of every record in <paramref name="values"/>, growing the file at most once.
+    /// All or nothing: if a value is refused, none is appended.
+    /// </summary>
+    /// <typeparam name="TRecord">The record layout: its size and fingerprint must be <typeparamref name="TRecordView"/>'s.</typeparam>
+    /// <param name="values">The records.</param>
+    /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout than <typeparamref name="TRecordView"/>'s, or the layout's <c>Store</c> refused a value.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    public void AppendRange<TRecord>(ReadOnlySpan<TRecord> values)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        CheckRecordLayout<TRecord>();
+        long offset = Reserve(values.Length);
+        int stored = 0;
+        int size = RecordSize;
+
+        // The whole range pinned once, held while TRecord.Store runs on its spans: see StoreHeld.
+        ref byte first = ref _map.BeginPin(offset, (long)values.Length * size, write: true);
+        try
+        {
+            for (; stored < values.Length; stored++)
+            {
+                TRecord.Store(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, (nint)stored * size), size), values[stored]);
+            }
+        }
+        catch
+        {
+            _zeroFrom = Math.Max(_zeroFrom, _count + stored + 1);
+            throw;
+        }
+        finally
+        {
+            _map.EndPin();
+        }
+
+        Commit(_count + values.Length);
+    }
+
+    private long Reserve(int count)
+    {
+        ThrowIfNotAppendable();
+        long first = _count;
+        if (count > _capacity - first)
+        {
+            Grow(first + count);
+        }
+
+        long offset = _recordsOffset + (first * RecordSize);
+        if (first < _zeroFrom)
+        {
+            long dirty = Math.Min(count, _zeroFrom - first);
+            _map.Fill(offset, dirty * RecordSize, 0);
+        }
+
+        return offset;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="value"/> into the slot at <paramref name="offset"/> through the
+    /// layout's span <c>Store</c> (one range check for the record, not one per field), with the slot
+    /// pinned meanwhile: <c>Store</c> is user code for a hand-written layout, and without the pin it
+    /// could close or resize the map under the span it was given.
+    /// </summary>
+    /// <remarks>Out of line because of its try/finally, so that <see cref="Append{TRecord}(in TRecord)"/> still inlines.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreHeld<TRecord>(MemoryMap map, long offset, in TRecord value)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        int size = RecordSize;
+        ref byte slot = ref map.BeginPin(offset, size, write: true);
+        try
+        {
+            TRecord.Store(MemoryMarshal.CreateSpan(ref slot, size), value);
+        }
+        finally
+        {
+            map.EndPin();
+        }
+    }
+
+    // The test compares constants and folds away once inlined; the message is built in a method
+    // of its own so that this one stays small enough to inline (it was a call per Append).
+    private static void CheckRecordLayout<TRecord>()
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        if (TRecord.SizeInBytes != TRecordView.SizeInBytes || TRecord.LayoutFingerprint != TRecordView.LayoutFingerprint)
+        {
+            ThrowOtherLayout<TRecord>();
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowOtherLayout<TRecord>()
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        throw new ArgumentException(
+            $"{typeof(TRecord).FullName} ({TRecord.SizeInBytes} bytes, fingerprint 0x{TRecord.LayoutFingerprint:X16}) is not the layout of {typeof(TRecordView).FullName} ({TRecordView.SizeInBytes} bytes, fingerprint 0x{TRecordView.LayoutFingerprint:X16}).",
+            nameof(TRecord));
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+
+namespace Overlay;
+
+// Growth: the only place the map grows, and the policy for how much.
+public sealed partial class RecordFile<THeaderView, TRecordView>
+{
+    /// <summary>
+    /// The least number of bytes by which <see cref="Append()"/> grows the file when it is full;
+    /// 64 MiB unless set. Each step grows by the records' current size (doubling), at least this
+    /// and at most <see cref="MaximumGrowthBytes"/> (or this, if larger).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive.</exception>
+    /// <remarks>
+    /// Why large steps: every growth is an <c>ftruncate</c> plus an <c>mremap</c> (which may move
+    /// the page tables of the whole mapping), so small steps turn a long append run quadratic,
+    /// while the slack costs nothing: the file grows sparse, and <see cref="Dispose"/> trims it.
+    /// Doubling keeps the number of remaps logarithmic; the 1 GiB cap bounds the sparse slack a
+    /// crashed writer leaves behind.
+    /// </remarks>
+    public long MinimumGrowthBytes
+    {
+        get => _minimumGrowthBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _minimumGrowthBytes = value;
+        }
+    }
+
+    /// <summary>Makes room for at least <paramref name="capacity"/> records, growing the file to exactly that if it holds fewer.</summary>
+    /// <param name="capacity">The number of records.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative or too large for a file.</exception>
+    /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    public void EnsureCapacity(long capacity)
+    {
+        ThrowIfNotAppendable();
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        if (capacity > _capacity)
+        {
+            GrowTo(capacity);
+        }
+    }
+
+    private void Grow(long required)
+    {
+        long currentBytes = _capacity * RecordSize;
+        long step = Math.Clamp(currentBytes, _minimumGrowthBytes, Math.Max(_minimumGrowthBytes, MaximumGrowthBytes));
+        long maximum = (long.MaxValue - _recordsOffset) / RecordSize;
+        long wanted = _capacity + Math.Max(1, step / RecordSize);
+        if (wanted < 0 || wanted > maximum)
+        {
+            wanted = maximum;
+        }
+
+        if (required > maximum)
+        {
+            throw new IOException($"{_path}: {required} records of {RecordSize} bytes do not fit in a file.");
+        }
+
+        GrowTo(Math.Max(required, wanted));
+    }
+
+    private void GrowTo(long capacity)
+    {
+        if (capacity > (long.MaxValue - _recordsOffset) / RecordSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The file would be larger than a file can be.");
+        }
+
+        // Resize only remaps (MREMAP_MAYMOVE) and extends the file with zeros: it never flushes.
+        _map.Resize(_recordsOffset + (capacity * RecordSize));
+        _capacity = capacity;
+    }
+}

@@ -1,0 +1,210 @@
+using System;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace Overlay;
+
+// Opening and validating: Create makes a new file, Open checks an existing one before anything is handed out.
+public sealed partial class RecordFile<THeaderView, TRecordView>
+{
+    /// <summary>
+    /// Creates a record file at <paramref name="path"/> with a zeroed header and no records, and
+    /// maps it for writing.
+    /// </summary>
+    /// <param name="path">The file to create; it must not exist.</param>
+    /// <param name="magic">The application's magic number, checked by <see cref="Open"/>.</param>
+    /// <param name="initialCapacity">How many records to make room for now (the file grows past it as needed; <see cref="Dispose"/> trims the rest).</param>
+    /// <returns>The open file.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialCapacity"/> is negative or too large for a file.</exception>
+    /// <exception cref="NotSupportedException">A layout is empty or larger than a file format field can describe.</exception>
+    /// <exception cref="IOException">The file already exists, or cannot be created.</exception>
+    public static RecordFile<THeaderView, TRecordView> Create(string path, ulong magic, long initialCapacity = 0)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        CheckLayoutSizes();
+        ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
+        long recordsOffset = RecordsOffset;
+        if (initialCapacity > (long.MaxValue - recordsOffset) / RecordSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The file would be larger than a file can be.");
+        }
+
+        long length = recordsOffset + (initialCapacity * RecordSize);
+
+        // CreateNew: an existing file is an IOException here, before anything is created, and is
+        // left alone; from here on, a failure removes the half-made file.
+        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        MemoryMap? map = null;
+        try
+        {
+            using (file)
+            {
+                RandomAccess.SetLength(file, length);
+                map = new MemoryMap(file, 0, access: MapAccess.Write);
+            }
+
+            Span<byte> prefix = stackalloc byte[RecordFileFormat.PrefixSize];
+            ExpectedPrefix(magic, count: 0).Write(prefix);
+            map.WriteAt(0, prefix);
+            return new RecordFile<THeaderView, TRecordView>(map, path, count: 0, created: true);
+        }
+        catch
+        {
+            map?.Dispose();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens and validates an existing record file. Checked in this order, each failure an
+    /// <see cref="InvalidDataException"/> naming what was expected and what was found: the file
+    /// holds a whole prefix; the magic number; the format version; the prefix, header and record
+    /// sizes; the header and record fingerprints; the file holds the header; the file holds every
+    /// record the count claims.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="magic">The magic number the file must carry.</param>
+    /// <param name="access">
+    /// <see cref="MapAccess.Write"/> (or <see cref="MapAccess.Default"/>) to read, write and append;
+    /// <see cref="MapAccess.Read"/> to read only (both view types must then be <c>ReadOnlyView</c>s);
+    /// <see cref="MapAccess.Copy"/> for private, copy-on-write changes that never reach the file (no appending).
+    /// </param>
+    /// <returns>The open file.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="access"/> is not a <see cref="MapAccess"/>.</exception>
+    /// <exception cref="NotSupportedException"><see cref="MapAccess.Read"/> with a writable view type, or a layout a record file cannot describe.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid record file of these layouts and this magic number.</exception>
+    public static RecordFile<THeaderView, TRecordView> Open(string path, ulong magic, MapAccess access = MapAccess.Write)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        CheckLayoutSizes();
+        if (access is not (MapAccess.Default or MapAccess.Read or MapAccess.Write or MapAccess.Copy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown access.");
+        }
+
+        if (access == MapAccess.Read && (!THeaderView.IsReadOnly || !TRecordView.IsReadOnly))
+        {
+            string writable = THeaderView.IsReadOnly ? typeof(TRecordView).FullName! : typeof(THeaderView).FullName!;
+            throw new NotSupportedException($"A record file opened with MapAccess.Read hands out read-only views only, but {writable} is writable: use the layout's ReadOnlyView.");
+        }
+
+        if (access == MapAccess.Default)
+        {
+            access = MapAccess.Write;
+        }
+
+        MemoryMap map;
+        FileAccess fileAccess = access == MapAccess.Write ? FileAccess.ReadWrite : FileAccess.Read;
+        using (SafeFileHandle file = File.OpenHandle(path, FileMode.Open, fileAccess, FileShare.ReadWrite))
+        {
+            long fileLength = RandomAccess.GetLength(file);
+            if (fileLength < RecordFileFormat.PrefixSize)
+            {
+                throw Invalid(path, $"it is {fileLength} bytes long, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
+            }
+
+            map = new MemoryMap(file, 0, access: access);
+        }
+
+        try
+        {
+            long count = Validate(map, path, magic);
+            return new RecordFile<THeaderView, TRecordView>(map, path, count, created: false);
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+
+    private static long Validate(MemoryMap map, string path, ulong magic)
+    {
+        Span<byte> bytes = stackalloc byte[RecordFileFormat.PrefixSize];
+        map.ReadAt(0, bytes);
+        RecordFilePrefix found = RecordFilePrefix.Read(bytes);
+        RecordFilePrefix expected = ExpectedPrefix(magic, 0);
+
+        if (found.Magic != expected.Magic)
+        {
+            throw Invalid(path, $"its magic number is 0x{found.Magic:X16}, expected 0x{expected.Magic:X16}");
+        }
+
+        if (found.FormatVersion != expected.FormatVersion)
+        {
+            throw Invalid(path, $"its format version is {found.FormatVersion}, expected {expected.FormatVersion}");
+        }
+
+        if (found.PrefixSize != expected.PrefixSize)
+        {
+            throw Invalid(path, $"its prefix size is {found.PrefixSize} bytes, expected {expected.PrefixSize}");
+        }
+
+        if (found.HeaderSize != expected.HeaderSize)
+        {
+            throw Invalid(path, $"its header size is {found.HeaderSize} bytes, expected {expected.HeaderSize} ({typeof(THeaderView).FullName})");
+        }
+
+        if (found.RecordSize != expected.RecordSize)
+        {
+            throw Invalid(path, $"its record size is {found.RecordSize} bytes, expected {expected.RecordSize} ({typeof(TRecordView).FullName})");
+        }
+
+        if (found.HeaderFingerprint != expected.HeaderFingerprint)
+        {
+            throw Invalid(path, $"its header fingerprint is 0x{found.HeaderFingerprint:X16}, expected 0x{expected.HeaderFingerprint:X16} ({typeof(THeaderView).FullName}): the header layout differs");
+        }
+
+        if (found.RecordFingerprint != expected.RecordFingerprint)
+        {
+            throw Invalid(path, $"its record fingerprint is 0x{found.RecordFingerprint:X16}, expected 0x{expected.RecordFingerprint:X16} ({typeof(TRecordView).FullName}): the record layout differs");
+        }
+
+        long length = map.Length;
+        long recordsOffset = RecordsOffset;
+        if (length < recordsOffset)
+        {
+            throw Invalid(path, $"it is {length} bytes long, shorter than its prefix and {THeaderView.SizeInBytes}-byte header ({recordsOffset} bytes)");
+        }
+
+        long fits = (length - recordsOffset) / RecordSize;
+        if (found.RecordCount > (ulong)fits)
+        {
+            throw Invalid(path, $"it claims {found.RecordCount} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+        }
+
+        return (long)found.RecordCount;
+    }
+
+    private static RecordFilePrefix ExpectedPrefix(ulong magic, long count) => new(
+        magic,
+        RecordFileFormat.Version,
+        RecordFileFormat.PrefixSize,
+        (uint)THeaderView.SizeInBytes,
+        (uint)TRecordView.SizeInBytes,
+        THeaderView.LayoutFingerprint,
+        TRecordView.LayoutFingerprint,
+        (ulong)count);
+
+    private static InvalidDataException Invalid(string path, string difference) =>
+        new($"{path} is not a valid record file of {typeof(THeaderView).FullName} and {typeof(TRecordView).FullName}: {difference}.");
+
+    private static void CheckLayoutSizes()
+    {
+        // The format stores sizes as u32; generated layouts are far smaller, but a hand-written
+        // view could claim anything.
+        if (THeaderView.SizeInBytes < 0)
+        {
+            throw new NotSupportedException($"{typeof(THeaderView).FullName} claims a negative size.");
+        }
+
+        if (TRecordView.SizeInBytes <= 0)
+        {
+            throw new NotSupportedException($"{typeof(TRecordView).FullName} is {TRecordView.SizeInBytes} bytes: a record needs at least one byte.");
+        }
+    }
+}
