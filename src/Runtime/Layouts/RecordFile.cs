@@ -47,8 +47,11 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     private long _count;
     private long _capacity;
 
-    // Records at index >= _zeroFrom are known to hold zeros (the file grew there through
-    // ftruncate); below it, slack left by a crashed writer may hold anything, so Append clears it.
+    // Records at index >= _zeroFrom lie wholly past the end the file had when it was opened: the
+    // file grew there through ftruncate, which fills with zeros. Below it, slack left by a crashed
+    // writer may hold anything (a reserved but uncounted record, the start of one cut short), so
+    // Append clears it first. Issue 14 (hole 7): this once started at the capacity, which rounds
+    // down, so the slot over a partial last record kept its old bytes.
     private long _zeroFrom;
     private long _minimumGrowthBytes = DefaultMinimumGrowthBytes;
     private bool _disposed;
@@ -65,8 +68,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         _recordsOffset = RecordsOffset;
         _appendable = map.Access is MapAccess.Write or MapAccess.Default;
         _count = count;
-        _capacity = (map.Length - _recordsOffset) / RecordSize;
-        _zeroFrom = created ? 0 : _capacity;
+        long recordBytes = map.Length - _recordsOffset;
+        _capacity = recordBytes / RecordSize;
+        _zeroFrom = created ? 0 : _capacity + (recordBytes % RecordSize == 0 ? 0 : 1);
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;
