@@ -30,7 +30,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void Exported(string operation) =>
-        throw new InvalidOperationException($"Cannot {operation} the memory map while memory or spans exported from it are still in use or a Pin callback runs; dispose them, or let the callback return, first.");
+        throw new InvalidOperationException($"Cannot {operation} the memory map while memory or spans exported from it are still in use, a Pin callback runs, or a RecordFile owns it; dispose them (the record file closes its map), or let the callback return, first.");
 
     [DoesNotReturn]
     public static void Busy() =>

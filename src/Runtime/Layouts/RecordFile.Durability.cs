@@ -33,13 +33,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             return;
         }
 
-        if (_appendable && !_map.IsClosed && _map.Length != UsedLength)
+        if (_appendable && _map.Length != UsedLength)
         {
-            _map.Resize(UsedLength);
-            _capacity = _count;
+            ResizeMap(UsedLength);
         }
 
-        _map.Dispose();
+        _map.CloseAsOwner();
         _disposed = true;
 
         // Unobservable through Count (which throws now), but the indexer compares with it alone:

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace Overlay;
 
@@ -72,7 +73,19 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         // Resize only remaps (MREMAP_MAYMOVE) and extends the file with zeros: it never flushes.
-        _map.Resize(_recordsOffset + (capacity * RecordSize));
-        _capacity = capacity;
+        ResizeMap(_recordsOffset + (capacity * RecordSize));
+    }
+
+    /// <summary>
+    /// The only place the map's length changes (growth here, the trim in <see cref="Dispose"/>): the
+    /// map refuses everyone else (<see cref="MemoryMap.TakeOwnership"/>), and the capacity is read
+    /// back from the live map, so it cannot go stale (issue 14, hole 10).
+    /// </summary>
+    /// <remarks>Never inlined: growth is rare, and its try/finally must stay out of the append paths.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ResizeMap(long length)
+    {
+        _map.ResizeAsOwner(length);
+        _capacity = (_map.Length - _recordsOffset) / RecordSize;
     }
 }

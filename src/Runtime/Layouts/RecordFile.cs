@@ -71,6 +71,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         long recordBytes = map.Length - _recordsOffset;
         _capacity = recordBytes / RecordSize;
         _zeroFrom = created ? 0 : _capacity + (recordBytes % RecordSize == 0 ? 0 : 1);
+
+        // Last: nothing after it may throw, or the caller could no longer close the map it made.
+        map.TakeOwnership();
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;
@@ -81,8 +84,11 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     public string Path => _path;
 
     /// <summary>
-    /// The map over the whole file, for <see cref="MemoryMap.Advise"/>, <see cref="MemoryMap.Lock()"/>
-    /// and the like. Do not resize or close it: the record file owns it.
+    /// The map over the whole file, for <see cref="MemoryMap.Advise"/>, <see cref="MemoryMap.Lock()"/>,
+    /// <see cref="MemoryMap.Flush()"/>, exports and the like. The record file owns it: its
+    /// <see cref="MemoryMap.Resize"/>, <see cref="MemoryMap.Close"/> and <see cref="MemoryMap.Protect"/>
+    /// throw <see cref="InvalidOperationException"/> (the file's capacity, count and lock follow the
+    /// map's length, so only the record file changes it); <see cref="Dispose"/> closes it.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
     public MemoryMap Map

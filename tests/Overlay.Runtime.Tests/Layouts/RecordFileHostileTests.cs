@@ -199,17 +199,23 @@ public class RecordFileHostileTests
     public void ViewsOfAFileShrunkWhileOpenThrowInsteadOfReadingOutside()
     {
         using TempPath temp = ValidFile(10);
-        using WritableFile file = WritableFile.Open(temp.Path, Magic);
-        TestRecord.View last = file[9];
-        MappedArray<TestRecord.View> records = file.Records;
+        using (WritableFile file = WritableFile.Open(temp.Path, Magic))
+        {
+            // The record file's own map cannot be shrunk under it (issue 14, hole 10; see
+            // RecordFileMapOwnershipTests): its views keep reading every record.
+            TestRecord.View last = file[9];
+            Assert.Throws<InvalidOperationException>(() => file.Map.Resize(RecordsOffset + (5 * 32)));
+            Assert.Equal(9, last.Id);
+        }
 
-        // Someone shrinks the map under the file (the map is reachable through every view).
-        file.Map.Resize(RecordsOffset + (5 * 32));
-        Assert.Throws<ArgumentOutOfRangeException>(() => last.Id);
-        Assert.Throws<ArgumentOutOfRangeException>(() => last.Tag = "x");
+        // A plain map of the same file can be: views made over it are checked against the live map.
+        using MemoryMap map = MemoryMap.Open(temp.Path);
+        var records = new MappedArray<TestRecord.View>(map, RecordsOffset, 10);
+        TestRecord.View tenth = records[9];
+        map.Resize(RecordsOffset + (5 * 32));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tenth.Id);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tenth.Tag = "x");
         Assert.Throws<ArgumentOutOfRangeException>(() => records[9].Id);
-        Assert.Throws<ArgumentOutOfRangeException>(() => file[9].Tag);
-        Assert.Throws<ArgumentOutOfRangeException>(() => file.Records);
-        Assert.Equal(4, file[4].Id);
+        Assert.Equal(4, records[4].Id);
     }
 }
