@@ -2,7 +2,14 @@ using System;
 
 namespace Overlay;
 
-// What reaches the file and in which order: the count after the records, Flush, and Dispose.
+// What reaches the file, and in which order. The one place that orders writes, flushes, the trim,
+// the unmap and the unlock (a later reliability issue builds its crash-safety promises on it):
+//
+//   Append:  records are stored (Reserve clears stale slack first), then the count is committed
+//            (Commit). Both are plain stores into the shared mapping; nothing waits for the disk.
+//   Flush:   msync(MS_SYNC) of the prefix, header and counted records, in one call.
+//   Dispose: trim the slack (only while no reader is present, see RecordFileLock), unmap, then
+//            release the lock: the next writer can only open once this one's map is gone.
 public sealed partial class RecordFile<THeaderView, TRecordView>
 {
     /// <summary>
@@ -22,10 +29,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
     /// <summary>
     /// Trims a writable file to exactly its prefix, header, padding and records (the slack of the
-    /// last growth never reaches the disk), then unmaps and closes it. Does not flush. A second
-    /// call does nothing.
+    /// last growth never reaches the disk), unless a reader has the file open: then the slack stays
+    /// (the file is valid either way; its count says how many records it holds), and the next
+    /// writer to close it without readers trims it. Then unmaps the file and releases its lock.
+    /// Does not flush. A second call does nothing.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Memory exported from <see cref="Map"/> is still in use; the file stays open.</exception>
+    /// <exception cref="InvalidOperationException">Memory exported from <see cref="Map"/> is still in use; the file stays open, its lock held.</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -35,7 +44,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         if (_appendable && _map.Length != UsedLength)
         {
-            ResizeMap(UsedLength);
+            TrimUnlessReadersArePresent();
         }
 
         _map.CloseAsOwner();
@@ -44,12 +53,34 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // Unobservable through Count (which throws now), but the indexer compares with it alone:
         // every index then takes its slow path, which throws ObjectDisposedException.
         _count = 0;
+        _lock.Dispose();
+    }
+
+    private void TrimUnlessReadersArePresent()
+    {
+        // A reader maps the file as long as it was when the reader opened, slack included: cut
+        // under it, its next touch of those pages would raise SIGBUS.
+        if (!_lock.TryBeginShrink())
+        {
+            return;
+        }
+
+        try
+        {
+            ResizeMap(UsedLength);
+        }
+        finally
+        {
+            _lock.EndShrink();
+        }
     }
 
     private void Commit(long count)
     {
-        // A plain store into the map: the count reaches the file with the records, when the
-        // kernel writes the pages back or Flush is called.
+        // A plain store into the map, after the records': the count reaches the file with them,
+        // when the kernel writes the pages back or Flush is called. No check against the map's
+        // length here (this runs once per record): only ResizeMap changes that length, and never
+        // below the counted records.
         ValueAccess.Write(_map, RecordFileFormat.RecordCountOffset, (ulong)count, bigEndian: false);
         _count = count;
     }

@@ -4,12 +4,12 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Overlay;
 
-// Opening and validating: Create makes a new file, Open checks an existing one before anything is handed out.
+// Opening: Create makes a new file, Open takes the lock and checks an existing one, before anything is handed out.
 public sealed partial class RecordFile<THeaderView, TRecordView>
 {
     /// <summary>
     /// Creates a record file at <paramref name="path"/> with a zeroed header and no records, and
-    /// maps it for writing.
+    /// maps it for writing, holding the file's writer lock until <see cref="Dispose"/>.
     /// </summary>
     /// <param name="path">The file to create; it must not exist.</param>
     /// <param name="magic">The application's magic number, checked by <see cref="Open"/>.</param>
@@ -19,6 +19,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialCapacity"/> is negative or too large for a file.</exception>
     /// <exception cref="NotSupportedException">A layout is empty or larger than a file format field can describe.</exception>
     /// <exception cref="IOException">The file already exists, or cannot be created.</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
     public static RecordFile<THeaderView, TRecordView> Create(string path, ulong magic, long initialCapacity = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -35,30 +36,32 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // CreateNew: an existing file is an IOException here, before anything is created, and is
         // left alone; from here on, a failure removes the half-made file.
         SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
         {
-            using (file)
-            {
-                RandomAccess.SetLength(file, length);
-                map = new MemoryMap(file, 0, access: MapAccess.Write);
-            }
-
+            // The writer lock first: an Open racing this Create must not write the new file.
+            fileLock = RecordFileLock.ForWriter(file, path);
+            RandomAccess.SetLength(file, length);
+            map = new MemoryMap(file, 0, access: MapAccess.Write);
             Span<byte> prefix = stackalloc byte[RecordFileFormat.PrefixSize];
             ExpectedPrefix(magic, count: 0).Write(prefix);
             map.WriteAt(0, prefix);
-            return new RecordFile<THeaderView, TRecordView>(map, path, count: 0, created: true);
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, created: true);
         }
         catch
         {
             map?.Dispose();
             File.Delete(path);
+            DisposeLockOrFile(fileLock, file);
             throw;
         }
     }
 
     /// <summary>
-    /// Opens and validates an existing record file. Checked in this order, each failure an
+    /// Opens and validates an existing record file. A writer first takes the file's writer lock
+    /// (another writer: <see cref="IOException"/>), a reader registers its presence (see the
+    /// type's remarks for what readers see beside a writer). Then checked in this order, each failure an
     /// <see cref="InvalidDataException"/> naming what was expected and what was found: the file
     /// holds a whole prefix; the magic number; the format version; the prefix, header and record
     /// sizes; the header and record fingerprints; the file holds the header; the file holds every
@@ -77,6 +80,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="NotSupportedException"><see cref="MapAccess.Read"/> with a writable view type, or a layout a record file cannot describe.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid record file of these layouts and this magic number.</exception>
+    /// <exception cref="IOException">For writing: another record file, in this process or another, has the file open for writing (checked before anything is read, mapped or changed).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
     public static RecordFile<THeaderView, TRecordView> Open(string path, ulong magic, MapAccess access = MapAccess.Write)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -97,36 +102,59 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             access = MapAccess.Write;
         }
 
-        MemoryMap map;
-        FileAccess fileAccess = access == MapAccess.Write ? FileAccess.ReadWrite : FileAccess.Read;
-        using (SafeFileHandle file = File.OpenHandle(path, FileMode.Open, fileAccess, FileShare.ReadWrite))
+        bool writer = access == MapAccess.Write;
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
+        RecordFileLock? fileLock = null;
+        MemoryMap? map = null;
+        try
         {
+            // The lock before anything is read, mapped or changed (RecordFileLock has the protocol).
+            fileLock = writer ? RecordFileLock.ForWriter(file, path) : RecordFileLock.ForReader(file);
             long fileLength = RandomAccess.GetLength(file);
             if (fileLength < RecordFileFormat.PrefixSize)
             {
                 throw Invalid(path, $"it is {fileLength} bytes long, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
             }
 
-            map = new MemoryMap(file, 0, access: access);
-        }
+            // The prefix is read before the map is made, and checked against the map's length: a
+            // writer beside a reader grows the file before it counts records there, and never
+            // shrinks it, so the mapping made after the count was read holds every record counted.
+            // Read from the map instead, a count a writer committed after the mapping was made
+            // could claim records past its end.
+            Span<byte> bytes = stackalloc byte[RecordFileFormat.PrefixSize];
+            int read = RandomAccess.Read(file, bytes, 0);
+            if (read < RecordFileFormat.PrefixSize)
+            {
+                throw Invalid(path, $"it was cut to {read} bytes while it was being opened, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
+            }
 
-        try
-        {
-            long count = Validate(map, path, magic);
-            return new RecordFile<THeaderView, TRecordView>(map, path, count, created: false);
+            RecordFilePrefix found = RecordFilePrefix.Read(bytes);
+            map = new MemoryMap(file, 0, access: access);
+            long count = Validate(found, map.Length, path, magic);
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, created: false);
         }
         catch
         {
-            map.Dispose();
+            map?.Dispose();
+            DisposeLockOrFile(fileLock, file);
             throw;
         }
     }
 
-    private static long Validate(MemoryMap map, string path, ulong magic)
+    private static void DisposeLockOrFile(RecordFileLock? fileLock, SafeFileHandle file)
     {
-        Span<byte> bytes = stackalloc byte[RecordFileFormat.PrefixSize];
-        map.ReadAt(0, bytes);
-        RecordFilePrefix found = RecordFilePrefix.Read(bytes);
+        if (fileLock is null)
+        {
+            file.Dispose();
+        }
+        else
+        {
+            fileLock.Dispose();
+        }
+    }
+
+    private static long Validate(RecordFilePrefix found, long length, string path, ulong magic)
+    {
         RecordFilePrefix expected = ExpectedPrefix(magic, 0);
 
         if (found.Magic != expected.Magic)
@@ -164,7 +192,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             throw Invalid(path, $"its record fingerprint is 0x{found.RecordFingerprint:X16}, expected 0x{expected.RecordFingerprint:X16} ({typeof(TRecordView).FullName}): the record layout differs");
         }
 
-        long length = map.Length;
         long recordsOffset = RecordsOffset;
         if (length < recordsOffset)
         {

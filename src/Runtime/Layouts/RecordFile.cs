@@ -41,6 +41,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     public const long MaximumGrowthBytes = 1L << 30;
 
     private readonly MemoryMap _map;
+    private readonly RecordFileLock _lock;
     private readonly string _path;
     private readonly long _recordsOffset;
     private readonly bool _appendable;
@@ -57,13 +58,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     private bool _disposed;
 
     /// <param name="map">The map over the whole file.</param>
+    /// <param name="fileLock">The writer lock or reader presence, held on the file's open until <see cref="Dispose"/>.</param>
     /// <param name="path">The file's path.</param>
     /// <param name="count">The records in use.</param>
     /// <param name="created">True for a file just created (every record slot holds zeros); false
     /// for an opened one, whose slack up to its capacity may hold what a crashed writer left.</param>
-    private RecordFile(MemoryMap map, string path, long count, bool created)
+    private RecordFile(MemoryMap map, RecordFileLock fileLock, string path, long count, bool created)
     {
         _map = map;
+        _lock = fileLock;
         _path = path;
         _recordsOffset = RecordsOffset;
         _appendable = map.Access is MapAccess.Write or MapAccess.Default;
