@@ -17,18 +17,34 @@ namespace Overlay;
 /// fingerprints, and that the file holds every record its count claims; any mismatch is an
 /// <see cref="InvalidDataException"/> that says what differs. Every access through a view is
 /// checked against the live mapping, so no file, however damaged, makes a view read or write
-/// outside it. (As with any memory map, another process truncating the file while it is mapped
-/// makes the kernel raise SIGBUS; lock the file if that can happen.)
+/// outside it.
 /// </para>
 /// <para>
-/// <see cref="Append()"/> grows the file in large chunks through <see cref="MemoryMap.Resize"/> and
-/// never flushes: durability is <see cref="Flush"/>'s job. Views stay valid across growth, as
-/// they hold the map and an offset, not an address. <see cref="Dispose"/> trims a writable file to
-/// exactly its prefix, header, padding and <see cref="Count"/> records, so no slack reaches the
-/// disk; it does not flush either (the pages reach the file through the page cache; call
-/// <see cref="Flush"/> first to survive a power loss).
+/// <see cref="Append()"/> grows the file in large chunks and never flushes: durability is
+/// <see cref="Flush"/>'s job. Views stay valid across growth, as they hold the map and an offset,
+/// not an address. <see cref="Dispose"/> trims a writable file to exactly its prefix, header,
+/// padding and <see cref="Count"/> records, so no slack reaches the disk (unless a reader is
+/// present, below); it does not flush either (the pages reach the file through the page cache;
+/// call <see cref="Flush"/> first to survive a power loss). The record file owns its
+/// <see cref="Map"/>: resizing, closing or re-protecting it is refused.
 /// </para>
-/// <para>Not thread-safe: one writer, and no readers while it appends.</para>
+/// <para>
+/// One writer, any number of readers. A writer (<see cref="Create"/>, or <see cref="Open"/> with
+/// <see cref="MapAccess.Write"/>) holds the file's writer lock until <see cref="Dispose"/>: a
+/// second writer, in this process or another, gets an <see cref="IOException"/> before anything is
+/// mapped or changed. A reader (<see cref="Open"/> with <see cref="MapAccess.Read"/> or
+/// <see cref="MapAccess.Copy"/>) may stay open beside a writer, and sees:
+/// the records counted when it opened (its <see cref="Count"/> never changes; records appended
+/// later are not in it), through a mapping that keeps its length; the writer's later edits of those
+/// records, in place and without ordering (a record being written may be seen torn, and a record
+/// that <see cref="Append()"/> returned is counted before its fields are set); and no fault: the
+/// writer only grows the file while a reader is open, and its <see cref="Dispose"/> leaves the slack
+/// rather than cut pages a reader has mapped. The locks are advisory Linux open-file-description
+/// locks on bytes 2^62 and 2^62 + 1 (docs/layouts.md has the protocol): they bind record files and
+/// tools that follow the protocol; a program that truncates the file without it still makes the
+/// kernel raise SIGBUS in every process that maps the file.
+/// </para>
+/// <para>An instance is not thread-safe: use each from one thread at a time (a reader on another thread opens its own).</para>
 /// </remarks>
 public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     where THeaderView : struct, IMappedView<THeaderView>
