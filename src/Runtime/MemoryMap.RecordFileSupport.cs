@@ -13,6 +13,9 @@ public sealed unsafe partial class MemoryMap
     /// </summary>
     internal void TakeOwnership() => AddExport();
 
+    /// <summary>Ends the owner's hold without closing the map: for an owner that is being collected undisposed.</summary>
+    internal void ReleaseOwnership() => ReleaseExport();
+
     /// <summary>Resizes the map for its owner: its own hold is lifted meanwhile, any other export still refuses.</summary>
     internal void ResizeAsOwner(long newSize)
     {

@@ -49,11 +49,30 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         _map.CloseAsOwner();
         _disposed = true;
+        _mapRoot.Free();
+        GC.SuppressFinalize(this);
 
         // Unobservable through Count (which throws now), but the indexer compares with it alone:
         // every index then takes its slow path, which throws ObjectDisposedException.
         _count = 0;
         _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Ends the hold on the map of a file that was never disposed. The map's finalizer leaks the
+    /// mapping rather than unmap it under a live export, and the hold counts as one: without this,
+    /// the mapping would stay for the life of the process, and with it the file's lock (a mapping
+    /// keeps its open file description, which holds the lock). <see cref="_mapRoot"/> keeps the map
+    /// from being finalized before this runs; the map unmaps later, once no view references it,
+    /// and the lock goes with the mapping. Nothing is trimmed or flushed.
+    /// </summary>
+    ~RecordFile()
+    {
+        if (_mapRoot.IsAllocated)
+        {
+            _map.ReleaseOwnership();
+            _mapRoot.Free();
+        }
     }
 
     private void TrimUnlessReadersArePresent()

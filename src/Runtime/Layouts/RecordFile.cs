@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using System.Runtime.InteropServices;
 
 namespace Overlay;
 
@@ -58,6 +59,10 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
 
     private readonly MemoryMap _map;
     private readonly RecordFileLock _lock;
+
+    // Roots the map while this file is alive, so that if the file is never disposed its finalizer
+    // runs before the map's can (see ~RecordFile).
+    private GCHandle _mapRoot;
     private readonly string _path;
     private readonly long _recordsOffset;
     private readonly bool _appendable;
@@ -93,6 +98,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
 
         // Last: nothing after it may throw, or the caller could no longer close the map it made.
         map.TakeOwnership();
+        _mapRoot = GCHandle.Alloc(map);
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;

@@ -291,4 +291,29 @@ public class RecordFileLockTests
 
         Assert.Equal(RecordsOffset + (2 * 32), new FileInfo(temp.Path).Length);
     }
+
+    [Fact]
+    public void AWriterNeverDisposedReleasesItsLockWhenCollected()
+    {
+        using var temp = new TempPath();
+        CreateAndForget(temp.Path);
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        // The lock lives as long as the mapping (a mapping keeps its open file description, and
+        // with it the lock): the mapping must have been unmapped, not leaked under the record
+        // file's hold on it.
+        using WritableFile writer = WritableFile.Open(temp.Path, Magic);
+        Assert.Equal(1, writer.Count);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void CreateAndForget(string path)
+    {
+        WritableFile forgotten = WritableFile.Create(path, Magic, initialCapacity: 16);
+        RecordFileTests.Fill(forgotten, 1);
+    }
 }
