@@ -93,24 +93,28 @@ public sealed unsafe partial class MemoryMap
 
     /// <summary>
     /// Starts an operation that moves, unmaps or re-protects the pages: succeeds only when no export
-    /// is live, and holds new exports off until <see cref="EndMaintenance"/> (or for ever, after a close).
+    /// is live but the <paramref name="heldByCaller"/> the caller itself holds (an owner's hold, see
+    /// <c>MemoryMap.RecordFileSupport.cs</c>), and holds new exports off until
+    /// <see cref="EndMaintenance"/> (or for ever, after a close). One compare-and-swap, so no
+    /// export can slip in between the check and the operation.
     /// </summary>
     /// <exception cref="InvalidOperationException">An export is live, or another thread is in such an operation.</exception>
-    private void BeginMaintenance(string operation)
+    private void BeginMaintenance(string operation, int heldByCaller = 0)
     {
-        int found = Interlocked.CompareExchange(ref _exports, Maintenance, 0);
-        if (found > 0)
+        int found = Interlocked.CompareExchange(ref _exports, Maintenance, heldByCaller);
+        if (found > heldByCaller)
         {
             ThrowHelper.Exported(operation);
         }
-        else if (found < 0)
+        else if (found != heldByCaller)
         {
+            ThrowIfClosed();
             ThrowHelper.Busy();
         }
     }
 
-    /// <summary>Ends what <see cref="BeginMaintenance"/> started; exports may be taken again.</summary>
-    private void EndMaintenance() => Volatile.Write(ref _exports, 0);
+    /// <summary>Ends what <see cref="BeginMaintenance"/> started; exports may be taken again, the caller's hold is back.</summary>
+    private void EndMaintenance(int heldByCaller = 0) => Volatile.Write(ref _exports, heldByCaller);
 
     /// <summary>
     /// Starts a pin of <c>[offset, offset + size)</c> for <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>

@@ -132,16 +132,22 @@ public sealed unsafe partial class MemoryMap
         BeginMaintenance("resize");
         try
         {
-            CheckResize(newSize);
-            _data = _anonymous
-                ? _platform.ResizeAnonymous(_data, _length, newSize, _protection, _flags | MapFlags.Anonymous)
-                : _platform.ResizeFile(_data, _length, newSize, new FileMapping(_fd, _offset, _protection, _flags));
-            SetLength(newSize);
+            ResizeHeld(newSize);
         }
         finally
         {
             EndMaintenance();
         }
+    }
+
+    /// <summary>The resize itself, once the caller made sure no export points into the pages.</summary>
+    private void ResizeHeld(long newSize)
+    {
+        CheckResize(newSize);
+        _data = _anonymous
+            ? _platform.ResizeAnonymous(_data, _length, newSize, _protection, _flags | MapFlags.Anonymous)
+            : _platform.ResizeFile(_data, _length, newSize, new FileMapping(_fd, _offset, _protection, _flags));
+        SetLength(newSize);
     }
 
     /// <summary>

@@ -16,32 +16,45 @@ public sealed unsafe partial class MemoryMap
     /// <summary>Ends the owner's hold without closing the map: for an owner that is being collected undisposed.</summary>
     internal void ReleaseOwnership() => ReleaseExport();
 
-    /// <summary>Resizes the map for its owner: its own hold is lifted meanwhile, any other export still refuses.</summary>
+    /// <summary>
+    /// Resizes the map for its owner: allowed when the owner's hold is the only export, in one
+    /// compare-and-swap with the check (no export can slip in while the hold is lifted).
+    /// </summary>
     internal void ResizeAsOwner(long newSize)
     {
-        ReleaseExport();
+        ThrowIfClosed();
+        BeginMaintenance("resize", heldByCaller: 1);
         try
         {
-            Resize(newSize);
+            ResizeHeld(newSize);
         }
         finally
         {
-            AddExport();
+            EndMaintenance(heldByCaller: 1);
         }
     }
 
     /// <summary>Closes the map for its owner; if another export refuses the close, the owner's hold stays.</summary>
     internal void CloseAsOwner()
     {
-        ReleaseExport();
-        try
+        if (_closed)
         {
-            Close();
+            return;
         }
-        catch
-        {
-            AddExport();
-            throw;
-        }
+
+        BeginMaintenance("close", heldByCaller: 1);
+        ReleaseClosed();
+    }
+
+    /// <summary>
+    /// The first byte of <c>[offset, offset + size)</c>, writable, for the owner, whose hold already
+    /// keeps the pages in place against everyone else: checked as <see cref="BeginPin"/> checks,
+    /// without counting another export (two atomic operations a record, on the append path).
+    /// </summary>
+    internal ref byte OwnerRange(long offset, long size)
+    {
+        ThrowIfNotWritable();
+        EnsureRange(offset, size);
+        return ref *(_data + offset);
     }
 }

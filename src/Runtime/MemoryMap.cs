@@ -371,6 +371,11 @@ public sealed unsafe partial class MemoryMap : IDisposable
 
         // Never undone: a closed map refuses every export for good.
         BeginMaintenance("close");
+        ReleaseClosed();
+    }
+
+    private void ReleaseClosed()
+    {
         Release();
         GC.SuppressFinalize(this);
     }

@@ -40,7 +40,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // count to this same index, so nothing changes). Not a try/catch: a method with one is
         // never inlined, and this one is called once per record.
         _zeroFrom = Math.Max(_zeroFrom, _count + 1);
-        StoreHeld(_map, offset, value);
+        StoreHeld(offset, value);
         Commit(_count + 1);
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
@@ -63,8 +63,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         int stored = 0;
         int size = RecordSize;
 
-        // The whole range pinned once, held while TRecord.Store runs on its spans: see StoreHeld.
-        ref byte first = ref _map.BeginPin(offset, (long)values.Length * size, write: true);
+        // The whole range checked once, and held while TRecord.Store runs on its spans: see StoreHeld.
+        ref byte first = ref _map.OwnerRange(offset, (long)values.Length * size);
+        _storing = true;
         try
         {
             for (; stored < values.Length; stored++)
@@ -79,7 +80,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
         finally
         {
-            _map.EndPin();
+            _storing = false;
         }
 
         Commit(_count + values.Length);
@@ -106,24 +107,27 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
     /// <summary>
     /// Stores <paramref name="value"/> into the slot at <paramref name="offset"/> through the
-    /// layout's span <c>Store</c> (one range check for the record, not one per field), with the slot
-    /// pinned meanwhile: <c>Store</c> is user code for a hand-written layout, and without the pin it
-    /// could close or resize the map under the span it was given.
+    /// layout's span <c>Store</c> (one range check for the record, not one per field). The span
+    /// stays valid while <c>Store</c> runs: the file's hold on its map refuses everyone else's
+    /// <c>Resize</c>/<c>Close</c>/<c>Protect</c>, and <see cref="_storing"/> refuses the file's own
+    /// (a hand-written <c>Store</c> is user code, and could append to this very file). A plain flag,
+    /// not a pin: appends are single-threaded, and a pin costs two atomic operations a record.
     /// </summary>
     /// <remarks>Out of line because of its try/finally, so that <see cref="Append{TRecord}(in TRecord)"/> still inlines.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreHeld<TRecord>(MemoryMap map, long offset, in TRecord value)
+    private void StoreHeld<TRecord>(long offset, in TRecord value)
         where TRecord : struct, IMappedLayout<TRecord>
     {
         int size = RecordSize;
-        ref byte slot = ref map.BeginPin(offset, size, write: true);
+        ref byte slot = ref _map.OwnerRange(offset, size);
+        _storing = true;
         try
         {
             TRecord.Store(MemoryMarshal.CreateSpan(ref slot, size), value);
         }
         finally
         {
-            map.EndPin();
+            _storing = false;
         }
     }
 

@@ -42,6 +42,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             return;
         }
 
+        ThrowIfStoring("close");
         if (_appendable && _map.Length != UsedLength)
         {
             TrimUnlessReadersArePresent();

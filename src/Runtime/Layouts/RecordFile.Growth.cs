@@ -85,6 +85,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ResizeMap(long length)
     {
+        ThrowIfStoring("grow");
         _map.ResizeAsOwner(length);
         _capacity = (_map.Length - _recordsOffset) / RecordSize;
     }

@@ -75,6 +75,11 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // Append clears it first. Issue 14 (hole 7): this once started at the capacity, which rounds
     // down, so the slot over a partial last record kept its old bytes.
     private long _zeroFrom;
+
+    // True while a layout's Store writes into a span of the map (StoreHeld, AppendRange): the file
+    // then neither appends, grows nor closes, so the span cannot move or be unmapped under it and
+    // the slot is not handed out twice.
+    private bool _storing;
     private long _minimumGrowthBytes = DefaultMinimumGrowthBytes;
     private bool _disposed;
 
@@ -211,7 +216,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // Two field tests inline on every Append; the exceptions are built out of line.
     private void ThrowIfNotAppendable()
     {
-        if (_disposed || !_appendable)
+        if (_disposed || !_appendable || _storing)
         {
             ThrowNotAppendable();
         }
@@ -221,8 +226,17 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     private void ThrowNotAppendable()
     {
         ThrowIfDisposed();
+        ThrowIfStoring("append to");
         throw new NotSupportedException($"{_path} was opened with MapAccess.{_map.Access}: records can only be appended to a file opened with MapAccess.Write.");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void ThrowIfStoring(string operation)
+    {
+        if (_storing)
+        {
+            throw new InvalidOperationException($"Cannot {operation} {_path} while a layout's Store writes a record into it: Store must not append to or dispose the file it is storing into.");
+        }
+    }
 }

@@ -248,6 +248,8 @@ public class PinHostileTypesTests
     [InlineData(Attack.Close)]
     [InlineData(Attack.Grow)]
     [InlineData(Attack.Shrink)]
+    [InlineData(Attack.AppendToFile)]
+    [InlineData(Attack.DisposeFile)]
     public void AppendHoldsTheMapWhileALayoutsStoreRuns(Attack attack)
     {
         using var temp = new TempPath();
@@ -262,10 +264,10 @@ public class PinHostileTypesTests
             // Store runs on a span of the map: closing or remapping it then would leave the span
             // pointing at memory that is gone. The map refuses, as it does during a Pin callback.
             InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => file.Append(new HostileLayout { Id = 3, Attack = attack }));
-            Assert.Contains(attack == Attack.Close ? "close" : "resize", error.Message);
+            Assert.Contains(ExpectedRefusal(attack), error.Message);
             Assert.False(file.Map.IsClosed);
             Assert.Equal(length, file.Map.Length);
-            Assert.Equal(1, file.Map.ExportCount); // the record file's own hold alone: the pin ended
+            Assert.Equal(1, file.Map.ExportCount); // the record file's own hold alone
 
             // Nothing was appended, and the file goes on as before.
             Assert.Equal(2, file.Count);
@@ -288,6 +290,8 @@ public class PinHostileTypesTests
     [InlineData(Attack.Close)]
     [InlineData(Attack.Grow)]
     [InlineData(Attack.Shrink)]
+    [InlineData(Attack.AppendToFile)]
+    [InlineData(Attack.DisposeFile)]
     public void AppendRangeHoldsTheMapWhileALayoutsStoreRuns(Attack attack)
     {
         using var temp = new TempPath();
@@ -301,7 +305,7 @@ public class PinHostileTypesTests
             // The second value attacks: the first was stored, but AppendRange is all or nothing.
             InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => file.AppendRange<HostileLayout>(
                 [new HostileLayout { Id = 2 }, new HostileLayout { Id = 3, Attack = attack }, new HostileLayout { Id = 4 }]));
-            Assert.Contains(attack == Attack.Close ? "close" : "resize", error.Message);
+            Assert.Contains(ExpectedRefusal(attack), error.Message);
             Assert.False(file.Map.IsClosed);
             Assert.Equal(length, file.Map.Length);
             Assert.Equal(1, file.Map.ExportCount); // the record file's own hold alone
@@ -333,7 +337,16 @@ public class PinHostileTypesTests
         Close,
         Grow,
         Shrink,
+        AppendToFile,
+        DisposeFile,
     }
+
+    private static string ExpectedRefusal(Attack attack) => attack switch
+    {
+        Attack.Close or Attack.DisposeFile => "close",
+        Attack.AppendToFile => "append",
+        _ => "resize",
+    };
 
     private static void AssertRecordAt(ReadOnlySpan<byte> buffer, ReadOnlySpan<byte> record, int index, int size)
     {
@@ -598,6 +611,17 @@ public class PinHostileTypesTests
                         break;
                     case Attack.Shrink:
                         map.Resize(RecordFileTests.RecordsOffset);
+                        break;
+                    case Attack.AppendToFile:
+                        // Enough appends to grow the file, which would move the map under this span.
+                        for (int i = 0; i < 100_000; i++)
+                        {
+                            File.Append();
+                        }
+
+                        break;
+                    case Attack.DisposeFile:
+                        File.Dispose();
                         break;
                 }
 
