@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using BenchmarkDotNet.Attributes;
+using Overlay.Layouts;
 
 namespace Overlay.Benchmarks;
 

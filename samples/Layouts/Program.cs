@@ -4,6 +4,7 @@
 using System;
 using System.IO;
 using Overlay;
+using Overlay.Layouts;
 
 string path = Path.Combine(Path.GetTempPath(), $"overlay-layouts-{Environment.ProcessId}.bin");
 const ulong Magic = 0x5341_5645_4741_4D45; // "EMAGEVAS" little-endian: any constant of your format

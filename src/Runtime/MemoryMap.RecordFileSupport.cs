@@ -1,3 +1,5 @@
+using Overlay.Layouts;
+
 namespace Overlay;
 
 public sealed unsafe partial class MemoryMap

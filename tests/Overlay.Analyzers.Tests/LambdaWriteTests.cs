@@ -58,6 +58,7 @@ public class LambdaWriteTests
     public Task ReadonlyFieldWrittenInLambda() => Verify.VerifyAsync("""
         using System;
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly MemoryMap _map = MemoryMap.Open("f", MapAccess.Read);
@@ -70,6 +71,7 @@ public class LambdaWriteTests
     public Task ReadonlyFieldWithWritableConstructorWrittenInLambda() => Verify.VerifyAsync("""
         using System;
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly MemoryMap _map = MemoryMap.Open("f", MapAccess.Read);
@@ -82,6 +84,7 @@ public class LambdaWriteTests
     public Task LambdaInFieldInitializer() => Verify.VerifyAsync("""
         using System;
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly Action _write = () => { var m = MemoryMap.Open("f", MapAccess.Read); {|OVL001:m.WriteByte(1)|}; };

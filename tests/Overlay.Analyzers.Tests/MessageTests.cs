@@ -32,7 +32,7 @@ public class MessageTests
             {|#0:view.Id|} = 7;
             """),
         Verify.Diagnostic("OVL001").WithLocation(0).WithLocation(1)
-            .WithArguments("Setting 'Id'", "a protection lacking MapProtection.Write at line 13"));
+            .WithArguments("Setting 'Id'", "a protection lacking MapProtection.Write at line 14"));
 
     [Fact]
     public Task SliceAndByteAreNamed() => Verify.VerifyAsync(
@@ -41,8 +41,8 @@ public class MessageTests
             {|#0:m[0]|} = 1;
             {|#1:m[1..3]|} = new byte[2];
             """),
-        Verify.Diagnostic("OVL001").WithLocation(0).WithLocation(2).WithArguments("Setting a byte", "MapAccess.Read at line 13"),
-        Verify.Diagnostic("OVL001").WithLocation(1).WithLocation(2).WithArguments("Setting a slice", "MapAccess.Read at line 13"));
+        Verify.Diagnostic("OVL001").WithLocation(0).WithLocation(2).WithArguments("Setting a byte", "MapAccess.Read at line 14"),
+        Verify.Diagnostic("OVL001").WithLocation(1).WithLocation(2).WithArguments("Setting a slice", "MapAccess.Read at line 14"));
 
     [Fact]
     public Task SeveralCreationSitesAreCounted() => Verify.VerifyAsync(
@@ -53,7 +53,7 @@ public class MessageTests
             {|#0:m.Write(new byte[1])|};
             """),
         Verify.Diagnostic("OVL001").WithLocation(0).WithLocation(1).WithLocation(2)
-            .WithArguments("'Write'", "MapAccess.Read at line 14 and 1 other place"));
+            .WithArguments("'Write'", "MapAccess.Read at line 15 and 1 other place"));
 
     [Fact]
     public Task ResizeOfCopyMap() => Verify.VerifyAsync(
@@ -62,7 +62,7 @@ public class MessageTests
             {|#0:m.Resize(8192)|};
             """),
         Verify.Diagnostic("OVL002").WithLocation(0).WithLocation(1)
-            .WithMessage("'Resize' of a memory map opened with MapAccess.Copy at line 13 throws NotSupportedException at run time; only a map opened with MapAccess.Write can change size"));
+            .WithMessage("'Resize' of a memory map opened with MapAccess.Copy at line 14 throws NotSupportedException at run time; only a map opened with MapAccess.Write can change size"));
 
     [Fact]
     public Task CreationInAnotherFileIsNamed() => Verify.VerifyFilesAsync(

@@ -59,6 +59,7 @@ public class ReadOnlyWriteReportedTests
     [Fact]
     public Task ReadonlyFieldFromInitializer() => Verify.VerifyAsync("""
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly MemoryMap _map = MemoryMap.Open("f", MapAccess.Read);
@@ -69,6 +70,7 @@ public class ReadOnlyWriteReportedTests
     [Fact]
     public Task ReadonlyFieldFromEveryConstructor() => Verify.VerifyAsync("""
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly MemoryMap _map;
@@ -82,6 +84,7 @@ public class ReadOnlyWriteReportedTests
     [Fact]
     public Task ReadonlyFieldAssignedFromLocal() => Verify.VerifyAsync("""
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             private readonly MemoryMap _map;
@@ -103,6 +106,7 @@ public class ReadOnlyWriteReportedTests
     [Fact]
     public Task StaticReadonlyField() => Verify.VerifyAsync("""
         using Overlay;
+        using Overlay.Layouts;
         static class C
         {
             private static readonly MemoryMap s_map;
@@ -116,6 +120,7 @@ public class ReadOnlyWriteReportedTests
     {
         ("A.cs", """
             using Overlay;
+            using Overlay.Layouts;
             partial class C
             {
                 private readonly MemoryMap _map = MemoryMap.Open("f", MapAccess.Read);

@@ -10,6 +10,7 @@ public class SmokeTests
     [Fact]
     public Task WriteToReadMapIsReported() => Verify.VerifyAsync("""
         using Overlay;
+        using Overlay.Layouts;
         class C
         {
             void M()

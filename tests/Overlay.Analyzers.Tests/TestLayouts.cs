@@ -11,6 +11,8 @@ internal static class TestLayouts
 
     public const string Source = """
         using Overlay;
+        using Overlay.Layouts;
+        using Overlay.Layouts.Support;
 
         namespace Game
         {
@@ -136,6 +138,7 @@ internal static class TestLayouts
         using System;
         using Microsoft.Win32.SafeHandles;
         using Overlay;
+        using Overlay.Layouts;
         using Game;
 
         class C

@@ -17,6 +17,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL101_NotPartial() => Check("OVL101", "Game.Plain", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public struct [|Plain|] { public int A; }
@@ -25,6 +26,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL102_ContainingTypeNotPartial() => Check("OVL102", "Game.Holder.Inner", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         public class Holder
         {
@@ -36,6 +38,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL103_UnsupportedFieldType() => Check("OVL103", "Game.Money", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Money { public decimal [|Amount|]; }
@@ -45,6 +48,7 @@ public class DiagnosticTests
     public void OVL103_UnsupportedArrayElement() => Check("OVL103", "Game.Ids", """
         using System;
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Ids { [FixedArray(2)] public Guid[] [|All|]; }
@@ -53,6 +57,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL104_OverlappingFields() => Check("OVL104", "Game.Clash", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Clash
@@ -65,6 +70,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL105_FieldPastSize() => Check("OVL105", "Game.Small", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout(Size = 5)]
         public partial struct Small
@@ -77,6 +83,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL106_StringWithoutFixedString() => Check("OVL106", "Game.Named", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Named { public string [|Name|]; }
@@ -85,6 +92,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL106_ArrayWithoutFixedArray() => Check("OVL106", "Game.Bag", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Bag { public int[] [|Items|]; }
@@ -93,6 +101,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL106_NonPositiveLength() => Check("OVL106", "Game.Empty", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Empty { [FixedString([|0|])] public string Name; }
@@ -101,6 +110,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL107_LayoutCycle() => Check("OVL107", "Game.Node", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Node { [FixedArray(2)] public Edge[] [|Edges|]; }
@@ -111,6 +121,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL108_GenericLayout() => Check("OVL108", "Game.Box<T>", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct [|Box|]<T> { public int A; }
@@ -119,6 +130,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL109_ReservedFieldName() => Check("OVL109", "Game.Clashing", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Clashing { public int A; public long [|Offset|]; }
@@ -135,6 +147,7 @@ public class DiagnosticTests
     [InlineData("__far")]
     public void OVL109_NamesOfGeneratedTypesAndFields(string name) => Check("OVL109", "Game.Clashing", $$"""
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Clashing { public int A; public long [|{{name}}|]; }
@@ -143,6 +156,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL110_NegativeOffset() => Check("OVL110", "Game.Before", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Before { [Offset([|-4|])] public int A; }
@@ -151,6 +165,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL111_ReadOnlyField() => Check("OVL111", "Game.Frozen", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Frozen { public readonly int [|A|]; public int B; }
@@ -159,6 +174,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL111_ReadOnlyStructIsReportedOnceOnTheStruct() => Check("OVL111", "Game.Frozen", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public readonly partial struct [|Frozen|] { public readonly int A; public readonly int B; }
@@ -167,6 +183,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL112_FixedStringOnANonString() => Check("OVL112", "Game.Coded", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Coded { [[|FixedString(4)|]] public int Code; }
@@ -175,6 +192,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL112_FixedArrayOnANonArray() => Check("OVL112", "Game.Total", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Total { [[|FixedArray(4)|]] public long Sum; }
@@ -183,6 +201,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL112_BothOnAString() => Check("OVL112", "Game.Named", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Named { [FixedString(8), [|FixedArray(2)|]] public string Name; }
@@ -191,6 +210,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL112_BothOnAnArray() => Check("OVL112", "Game.Raw", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Raw { [[|FixedString(8)|], FixedArray(2)] public byte[] Bytes; }
@@ -199,6 +219,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL112_And_OVL103_FixedStringOnAStringArray() => CheckAll("Game.Names", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Names { [[|FixedString(8)|], FixedArray(2)] public string[] [|All|]; }
@@ -209,6 +230,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL103_FixedArrayOfStrings() => Check("OVL103", "Game.Names", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Names { [FixedArray(2)] public string[] [|All|]; }
@@ -217,6 +239,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL103_FixedArrayOfArrays() => Check("OVL103", "Game.Grid", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Grid { [FixedArray(2)] public int[][] [|Rows|]; }
@@ -225,6 +248,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL103_MultiDimensionalArray() => Check("OVL103", "Game.Grid", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Grid { [FixedArray(2)] public int[,] [|Cells|]; }
@@ -233,6 +257,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL113_NoInstanceFields() => Check("OVL113", "Game.Nothing", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct [|Nothing|] { public static int Shared; public const int Answer = 42; public int Property { get; set; } }
@@ -241,6 +266,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL113_SizeZeroAndNoFields() => Check("OVL113", "Game.Zero", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout(Size = 0)]
         public partial struct [|Zero|] { }
@@ -249,6 +275,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL114_NegativeSizeIsReportedOnceOnTheArgument() => Check("OVL114", "Game.Negative", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout(Size = [|-1|])]
         public partial struct Negative { public int A; public long B; public short C; }
@@ -257,6 +284,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL114_NegativeSizeWithoutFields() => Check("OVL114", "Game.Negative", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout(Size = [|-8|])]
         public partial struct Negative { }
@@ -265,6 +293,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL114_SizeBeyondTheLargestRecord() => Check("OVL114", "Game.Huge", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout(Size = [|1073741824|])]
         public partial struct Huge { public int A; }
@@ -273,6 +302,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL115_ExplicitOffsetThatWouldOverflowInt() => Check("OVL115", "Game.Far", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Far { public int A; [Offset(2147483646)] public int [|B|]; }
@@ -281,6 +311,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL115_ArrayWhoseSizeOverflowsInt() => Check("OVL115", "Game.Wide", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Wide { public int A; [FixedArray(1073741824)] public long[] [|Values|]; }
@@ -289,6 +320,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL115_SequentialFieldOneBytePastTheBound() => Check("OVL115", "Game.Edge", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Edge { [FixedString(1073741823)] public string Text; public byte [|Tail|]; }
@@ -297,6 +329,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL116_BothByteOrdersOnAField() => Check("OVL116", "Game.Mixed", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Mixed { [BigEndian, LittleEndian] public int [|A|]; }
@@ -305,6 +338,7 @@ public class DiagnosticTests
     [Fact]
     public void OVL116_BothByteOrdersOnTheLayout() => Check("OVL116", "Game.Mixed", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout, BigEndian, LittleEndian]
         public partial struct [|Mixed|] { public int A; }
@@ -315,6 +349,7 @@ public class DiagnosticTests
     {
         CSharpCompilation compilation = Compiler.Create("""
             using Overlay;
+            using Overlay.Layouts;
             [MappedLayout(Size = 8)]
             public partial struct Reserved { }
             [MappedLayout(Size = 1073741823)]
@@ -335,6 +370,7 @@ public class DiagnosticTests
     {
         CSharpCompilation compilation = Compiler.Create("""
             using Overlay;
+            using Overlay.Layouts;
             [MappedLayout(Size = 16)]
             public partial struct Fine { public int A; [FixedString(4)] public string B; [FixedArray(2)] public short[] C; }
             """);

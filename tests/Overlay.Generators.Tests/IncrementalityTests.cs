@@ -14,6 +14,7 @@ public class IncrementalityTests
 {
     private const string LayoutA = """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct A { public int X; [FixedString(8)] public string Name; }
@@ -21,6 +22,7 @@ public class IncrementalityTests
 
     private const string LayoutB = """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct B { public long Y; [FixedArray(2)] public A[] Pair; }
@@ -28,6 +30,7 @@ public class IncrementalityTests
 
     private const string LayoutC = """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct C { public short Z; }

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using Overlay.Generators.Tests.Layouts;
+using Overlay.Layouts;
 
 namespace Overlay.Generators.Tests;
 
@@ -153,6 +154,7 @@ public class RefNullGuardTests
     {
         (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(Compiler.Create("""
             using Overlay;
+            using Overlay.Layouts;
             namespace Game;
 
             [MappedLayout]
@@ -254,6 +256,7 @@ public class RefNullGuardTests
         // its Ref and ReadOnlyRef taken out (and the two span methods that use them stubbed).
         const string Vec2Source = """
             using Overlay;
+            using Overlay.Layouts;
             namespace Geometry;
             [MappedLayout]
             public partial struct Vec2 { public float X; public float Y; }
@@ -274,6 +277,7 @@ public class RefNullGuardTests
         // Geometry.Vec2 compiled here without any generator.
         byte[] image = Emit(Compiler.Create($$"""
             using Overlay;
+            using Overlay.Layouts;
             namespace Geometry;
             [MappedLayout]
             public partial struct Vec2
@@ -290,6 +294,7 @@ public class RefNullGuardTests
     {
         const string GameSource = """
             using Overlay;
+            using Overlay.Layouts;
             namespace Game;
             [MappedLayout]
             public partial struct Body

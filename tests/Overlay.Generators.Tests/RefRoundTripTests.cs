@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Overlay.Generators.Tests.Layouts;
+using Overlay.Layouts;
 
 namespace Overlay.Generators.Tests;
 
@@ -606,6 +607,7 @@ public class RefRoundTripTests
     {
         Microsoft.CodeAnalysis.CSharp.CSharpCompilation compilation = Compiler.Create($$"""
             using Overlay;
+            using Overlay.Layouts;
             namespace Game;
             [MappedLayout]
             public partial struct Clash { public int A; public int {{name}}; }

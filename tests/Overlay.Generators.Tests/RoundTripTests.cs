@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using Overlay.Generators.Tests.Layouts;
+using Overlay.Layouts;
 
 namespace Overlay.Generators.Tests;
 

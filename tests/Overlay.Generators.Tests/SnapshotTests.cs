@@ -18,6 +18,7 @@ public class SnapshotTests
     public void EveryPrimitive() => Check("EveryPrimitive", "Game.EveryPrimitive", """
         using System;
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         [MappedLayout]
@@ -43,6 +44,7 @@ public class SnapshotTests
     [Fact]
     public void ExplicitOffsetsWithReservedSize() => Check("ExplicitOffsetsWithReservedSize", "Game.PlayerRecord", $$"""
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         [MappedLayout(Size = 64)]
@@ -62,6 +64,7 @@ public class SnapshotTests
     [Fact]
     public void SequentialPacking() => Check("SequentialPacking", "Game.Vec3", $$"""
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         {{Vec3}}
@@ -71,6 +74,7 @@ public class SnapshotTests
     public void BigEndianLayoutWithLittleEndianField() => Check("BigEndianLayout", "Net.PacketHeader", """
         using System;
         using Overlay;
+        using Overlay.Layouts;
         namespace Net;
 
         [MappedLayout, BigEndian]
@@ -87,6 +91,7 @@ public class SnapshotTests
     [Fact]
     public void NestedLayouts() => Check("NestedLayouts", "Game.Transform", $$"""
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         [MappedLayout]
@@ -103,6 +108,7 @@ public class SnapshotTests
     [Fact]
     public void ArraysOfLayoutsAndValues() => Check("Arrays", "Game.Mesh", $$"""
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         public enum Kind : byte { None, Solid, Liquid }
@@ -122,7 +128,7 @@ public class SnapshotTests
 
     [Fact]
     public void GlobalNamespace() => Check("GlobalNamespace", "Counter", """
-        [Overlay.MappedLayout]
+        [Overlay.Layouts.MappedLayout]
         internal partial struct Counter
         {
             public long Value;
@@ -135,6 +141,7 @@ public class SnapshotTests
     [Fact]
     public void NestedInPartialTypes() => Check("NestedInPartialTypes", "Outer.Inner.Entry", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Outer;
 
         public static partial class Inner
@@ -155,6 +162,7 @@ public class SnapshotTests
     [Fact]
     public void Enums() => Check("Enums", "Game.States", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         public enum Small : sbyte { A = -1, B = 1 }
@@ -175,6 +183,7 @@ public class SnapshotTests
     [Fact]
     public void Strings() => Check("Strings", "Game.Names", """
         using Overlay;
+        using Overlay.Layouts;
         namespace Game;
 
         [MappedLayout]

@@ -16,9 +16,9 @@ internal sealed class OverlayTypes
     private OverlayTypes(IAssemblySymbol runtime, INamedTypeSymbol memoryMap)
     {
         MemoryMap = memoryMap;
-        MappedView = runtime.GetTypeByMetadataName("Overlay.IMappedView`1");
-        MappedArray = runtime.GetTypeByMetadataName("Overlay.MappedArray`1");
-        MappedValueArray = runtime.GetTypeByMetadataName("Overlay.MappedValueArray`1");
+        MappedView = runtime.GetTypeByMetadataName("Overlay.Layouts.IMappedView`1");
+        MappedArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedArray`1");
+        MappedValueArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedValueArray`1");
         _implementsView = type => type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, MappedView));
     }
 

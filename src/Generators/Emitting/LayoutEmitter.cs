@@ -45,7 +45,7 @@ internal static class LayoutEmitter
     private static void WriteLayout(SourceWriter w, LayoutSpec layout)
     {
         string self = layout.FullyQualifiedName;
-        string contract = $"global::Overlay.IMappedLayout<{self}>";
+        string contract = $"global::Overlay.Layouts.IMappedLayout<{self}>";
         w.OpenBlock($"partial {layout.Keyword} {layout.TypeName} : {contract}");
 
         w.WriteLine("/// <summary>The record's size in bytes.</summary>");
@@ -67,10 +67,10 @@ internal static class LayoutEmitter
         w.WriteLine();
 
         w.WriteLine("/// <summary>The layout's description: fields, offsets, types and byte orders.</summary>");
-        w.WriteLine("public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(");
+        w.WriteLine("public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(");
         w.Indent();
         w.WriteLine($"\"{layout.DisplayName}\", {Int(layout.SizeInBytes)}, LayoutFingerprint,");
-        w.WriteLine("new global::Overlay.LayoutField[]");
+        w.WriteLine("new global::Overlay.Layouts.LayoutField[]");
         w.OpenBlock();
         foreach (FieldSpec field in layout.Fields)
         {
@@ -83,7 +83,7 @@ internal static class LayoutEmitter
 
         w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
         w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
-        w.WriteLine($"static global::Overlay.LayoutInfo {contract}.LayoutInfo => LayoutInfo;");
+        w.WriteLine($"static global::Overlay.Layouts.LayoutInfo {contract}.LayoutInfo => LayoutInfo;");
         w.WriteLine();
 
         WriteLoad(w, layout);
@@ -107,7 +107,7 @@ internal static class LayoutEmitter
 
     private static string LayoutFieldExpression(FieldSpec field)
     {
-        string expression = $"new(\"{field.Name}\", {Int(field.Offset)}, {Int(field.SizeInBytes)}, global::Overlay.LayoutFieldKind.{field.Kind}, \"{field.TypeName}\", {Bool(field.IsBigEndian)}";
+        string expression = $"new(\"{field.Name}\", {Int(field.Offset)}, {Int(field.SizeInBytes)}, global::Overlay.Layouts.LayoutFieldKind.{field.Kind}, \"{field.TypeName}\", {Bool(field.IsBigEndian)}";
         return field.Kind switch
         {
             FieldKind.Layout => expression + $", 0, {field.TypeName}.LayoutInfo)",
@@ -202,16 +202,16 @@ internal static class LayoutEmitter
             {
                 case FieldKind.Utf8String:
                 case FieldKind.AsciiString:
-                    w.WriteLine($"global::Overlay.FixedStrings.Validate({source}, {Int(field.Length)}, {Encoding(field)}, \"{field.Name}\");");
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedStrings.Validate({source}, {Int(field.Length)}, {Encoding(field)}, \"{field.Name}\");");
                     break;
                 case FieldKind.Layout:
                     w.WriteLine($"{field.TypeName}.Validate({source});");
                     break;
                 case FieldKind.ValueArray:
-                    w.WriteLine($"global::Overlay.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
                     break;
                 case FieldKind.LayoutArray:
-                    w.WriteLine($"global::Overlay.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
                     w.OpenBlock($"foreach ({field.TypeName} item in {source})");
                     w.WriteLine($"{field.TypeName}.Validate(item);");
                     w.CloseBlock();
@@ -263,7 +263,7 @@ internal static class LayoutEmitter
         w.WriteLine(readOnly
             ? "/// <summary>A record in a map, read in place: getters only.</summary>"
             : "/// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>");
-        w.OpenBlock($"public readonly struct {name} : global::Overlay.IMappedView<{name}>");
+        w.OpenBlock($"public readonly struct {name} : global::Overlay.Layouts.IMappedView<{name}>");
         w.WriteLine($"private readonly {Map} __map;");
         w.WriteLine("private readonly long __offset;");
         w.WriteLine();
@@ -283,7 +283,7 @@ internal static class LayoutEmitter
         w.CloseBlock();
         w.WriteLine();
         w.WriteLine("// For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.");
-        w.OpenBlock($"private {name}(global::Overlay.CheckedOffset position)");
+        w.OpenBlock($"private {name}(global::Overlay.Layouts.Support.CheckedOffset position)");
         w.WriteLine("__map = position.Map;");
         w.WriteLine("__offset = position.Offset;");
         w.CloseBlock();
@@ -320,13 +320,13 @@ internal static class LayoutEmitter
             w.WriteLine("public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();");
         }
 
-        string contract = $"global::Overlay.IMappedView<{name}>";
+        string contract = $"global::Overlay.Layouts.IMappedView<{name}>";
         w.WriteLine();
         w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
         w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
         w.WriteLine($"static bool {contract}.IsReadOnly => {Bool(readOnly)};");
         w.WriteLine($"static {name} {contract}.Create({Map} map, long offset) => new(map, offset);");
-        w.WriteLine($"static {name} {contract}.Create(global::Overlay.CheckedOffset position) => new(position);");
+        w.WriteLine($"static {name} {contract}.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);");
         w.CloseBlock();
     }
 
@@ -341,30 +341,30 @@ internal static class LayoutEmitter
             case FieldKind.Enum:
                 Property(
                     $"public {field.TypeName} {field.Identifier}",
-                    $"global::Overlay.ValueAccess.Read<{field.TypeName}>(__map, {at}, {order})",
-                    $"global::Overlay.ValueAccess.Write<{field.TypeName}>(__map, {at}, value, {order})");
+                    $"global::Overlay.Layouts.Support.ValueAccess.Read<{field.TypeName}>(__map, {at}, {order})",
+                    $"global::Overlay.Layouts.Support.ValueAccess.Write<{field.TypeName}>(__map, {at}, value, {order})");
                 break;
             case FieldKind.Guid:
                 Property(
                     $"public global::System.Guid {field.Identifier}",
-                    $"global::Overlay.GuidAccess.Read(__map, {at}, {order})",
-                    $"global::Overlay.GuidAccess.Write(__map, {at}, value, {order})");
+                    $"global::Overlay.Layouts.Support.GuidAccess.Read(__map, {at}, {order})",
+                    $"global::Overlay.Layouts.Support.GuidAccess.Write(__map, {at}, value, {order})");
                 break;
             case FieldKind.Utf8String:
             case FieldKind.AsciiString:
                 Property(
                     $"public string {field.Identifier}",
-                    $"global::Overlay.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)})",
-                    $"global::Overlay.FixedStrings.Write(__map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
+                    $"global::Overlay.Layouts.Support.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)})",
+                    $"global::Overlay.Layouts.Support.FixedStrings.Write(__map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
                 break;
             case FieldKind.Layout:
                 w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")} {field.Identifier} => new(__map, {at});");
                 break;
             case FieldKind.ValueArray:
-                w.WriteLine($"public global::Overlay.{(readOnly ? "ReadOnlyMappedValueArray" : "MappedValueArray")}<{field.TypeName}> {field.Identifier} => new(__map, {at}, {Int(field.Length)}, {order});");
+                w.WriteLine($"public global::Overlay.Layouts.{(readOnly ? "ReadOnlyMappedValueArray" : "MappedValueArray")}<{field.TypeName}> {field.Identifier} => new(__map, {at}, {Int(field.Length)}, {order});");
                 break;
             case FieldKind.LayoutArray:
-                w.WriteLine($"public global::Overlay.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, {Int(field.Length)});");
+                w.WriteLine($"public global::Overlay.Layouts.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, {Int(field.Length)});");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
@@ -390,7 +390,7 @@ internal static class LayoutEmitter
     }
 
     internal static string Encoding(FieldSpec field) =>
-        field.Kind == FieldKind.AsciiString ? "global::Overlay.FixedStringEncoding.Ascii" : "global::Overlay.FixedStringEncoding.Utf8";
+        field.Kind == FieldKind.AsciiString ? "global::Overlay.Layouts.FixedStringEncoding.Ascii" : "global::Overlay.Layouts.FixedStringEncoding.Utf8";
 
     internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -27,7 +27,7 @@ internal static class RefEmitter
     {
         string name = readOnly ? "ReadOnlyRef" : "Ref";
         string span = readOnly ? "global::System.ReadOnlySpan<byte>" : "global::System.Span<byte>";
-        string contract = readOnly ? $"global::Overlay.IReadOnlyMappedRef<{name}>" : $"global::Overlay.IMappedRef<{name}>";
+        string contract = readOnly ? $"global::Overlay.Layouts.IReadOnlyMappedRef<{name}>" : $"global::Overlay.Layouts.IMappedRef<{name}>";
         w.WriteLine("/// <summary>");
         w.WriteLine(readOnly
             ? "/// A record read in place from pinned memory (<c>MappedArray.PinReadOnly</c>) or any bytes: getters only."
@@ -123,8 +123,8 @@ internal static class RefEmitter
             case FieldKind.Enum:
                 Property(
                     $"public {field.TypeName} {field.Identifier}",
-                    $"global::Overlay.ByteOrder.Convert({Unsafe}.ReadUnaligned<{field.TypeName}>(ref {at}), {order})",
-                    $"{Unsafe}.WriteUnaligned(ref {at}, global::Overlay.ByteOrder.Convert(value, {order}))");
+                    $"global::Overlay.Layouts.Support.ByteOrder.Convert({Unsafe}.ReadUnaligned<{field.TypeName}>(ref {at}), {order})",
+                    $"{Unsafe}.WriteUnaligned(ref {at}, global::Overlay.Layouts.Support.ByteOrder.Convert(value, {order}))");
                 break;
             case FieldKind.Guid:
                 Property(
@@ -136,19 +136,19 @@ internal static class RefEmitter
             case FieldKind.AsciiString:
                 Property(
                     $"public string {field.Identifier}",
-                    $"global::Overlay.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)})",
-                    $"global::Overlay.FixedStrings.Write({Marshal}.CreateSpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, value)");
+                    $"global::Overlay.Layouts.Support.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)})",
+                    $"global::Overlay.Layouts.Support.FixedStrings.Write({Marshal}.CreateSpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, value)");
                 break;
             case FieldKind.Layout:
                 w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyRef" : "Ref")} {field.Identifier} => new({bytes});");
                 break;
             case FieldKind.ValueArray:
-                w.WriteLine($"public global::Overlay.{(readOnly ? "ReadOnlyMappedValueSpan" : "MappedValueSpan")}<{field.TypeName}> {field.Identifier} => new({bytes}, {Int(field.Length)}, {order});");
+                w.WriteLine($"public global::Overlay.Layouts.{(readOnly ? "ReadOnlyMappedValueSpan" : "MappedValueSpan")}<{field.TypeName}> {field.Identifier} => new({bytes}, {Int(field.Length)}, {order});");
                 break;
             case FieldKind.LayoutArray:
                 w.WriteLine(readOnly
-                    ? $"public global::Overlay.ReadOnlyMappedSpan<{field.TypeName}.ReadOnlyRef> {field.Identifier} => new({bytes});"
-                    : $"public global::Overlay.MappedSpan<{field.TypeName}.Ref> {field.Identifier} => new({bytes});");
+                    ? $"public global::Overlay.Layouts.ReadOnlyMappedSpan<{field.TypeName}.ReadOnlyRef> {field.Identifier} => new({bytes});"
+                    : $"public global::Overlay.Layouts.MappedSpan<{field.TypeName}.Ref> {field.Identifier} => new({bytes});");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");

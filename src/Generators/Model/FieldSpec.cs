@@ -29,7 +29,7 @@ internal sealed record FieldSpec(
     public int End => Offset + SizeInBytes;
 }
 
-/// <summary>The kinds of layout field; the names match <c>Overlay.LayoutFieldKind</c>.</summary>
+/// <summary>The kinds of layout field; the names match <c>Overlay.Layouts.LayoutFieldKind</c>.</summary>
 internal enum FieldKind
 {
     Primitive,

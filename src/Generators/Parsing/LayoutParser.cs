@@ -19,12 +19,12 @@ namespace Overlay.Generators.Parsing;
 /// </summary>
 internal sealed partial class LayoutParser
 {
-    public const string MappedLayoutAttributeName = "Overlay.MappedLayoutAttribute";
-    private const string OffsetAttributeName = "Overlay.OffsetAttribute";
-    private const string FixedStringAttributeName = "Overlay.FixedStringAttribute";
-    private const string FixedArrayAttributeName = "Overlay.FixedArrayAttribute";
-    private const string BigEndianAttributeName = "Overlay.BigEndianAttribute";
-    private const string LittleEndianAttributeName = "Overlay.LittleEndianAttribute";
+    public const string MappedLayoutAttributeName = "Overlay.Layouts.MappedLayoutAttribute";
+    private const string OffsetAttributeName = "Overlay.Layouts.OffsetAttribute";
+    private const string FixedStringAttributeName = "Overlay.Layouts.FixedStringAttribute";
+    private const string FixedArrayAttributeName = "Overlay.Layouts.FixedArrayAttribute";
+    private const string BigEndianAttributeName = "Overlay.Layouts.BigEndianAttribute";
+    private const string LittleEndianAttributeName = "Overlay.Layouts.LittleEndianAttribute";
 
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
     private const string SupportedElements = "a fixed array holds primitives, enums or [MappedLayout] structs";

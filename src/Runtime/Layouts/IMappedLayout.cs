@@ -1,4 +1,6 @@
-namespace Overlay;
+using Overlay.Layouts.Support;
+
+namespace Overlay.Layouts;
 
 /// <summary>
 /// Implemented by the generator for every <see cref="MappedLayoutAttribute"/> struct, so generic

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// A layout's description, emitted by the generator as plain data so tools (inspectors, docs,

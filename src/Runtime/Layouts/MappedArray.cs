@@ -1,6 +1,7 @@
 using System;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// <see cref="Count"/> records of one layout, back to back in a map: the indexer returns views

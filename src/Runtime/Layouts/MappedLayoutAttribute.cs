@@ -1,6 +1,6 @@
 using System;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// Marks a <c>partial struct</c> as a record layout over mapped memory. The Overlay generator adds

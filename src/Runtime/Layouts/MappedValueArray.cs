@@ -1,7 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// A fixed-length array of primitives or enums stored in a map: the accessor generated views

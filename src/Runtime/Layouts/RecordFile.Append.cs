@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 // Appending: the hot paths (Append, Append(in T)) and the range append.
 public sealed partial class RecordFile<THeaderView, TRecordView>

@@ -1,6 +1,7 @@
 using System;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 // What reaches the file, and in which order. The one place that orders writes, flushes, the trim,
 // the unmap and the unlock (a later reliability issue builds its crash-safety promises on it):

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.CompilerServices;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 // Growth: the only place the map grows, and the policy for how much.
 public sealed partial class RecordFile<THeaderView, TRecordView>

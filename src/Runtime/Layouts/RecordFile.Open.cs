@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using Microsoft.Win32.SafeHandles;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 // Opening: Create makes a new file, Open takes the lock and checks an existing one, before anything is handed out.
 public sealed partial class RecordFile<THeaderView, TRecordView>

@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.InteropServices;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// A mapped file of one header and a growable array of records, both <c>[MappedLayout]</c>

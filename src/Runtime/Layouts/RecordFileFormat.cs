@@ -1,4 +1,4 @@
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// The on-disk shape of a <see cref="RecordFile{THeaderView, TRecordView}"/>, version 1. All

@@ -3,7 +3,7 @@ using System.IO;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Platform;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// The lock protocol of record files, in one place (issue 14, hole 6). Two advisory locks on the

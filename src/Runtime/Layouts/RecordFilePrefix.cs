@@ -1,7 +1,7 @@
 using System;
 using System.Buffers.Binary;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// The fixed prefix of a record file (see <see cref="RecordFileFormat"/>), as stored: reading it

@@ -1,3 +1,5 @@
+using Overlay.Layouts;
+
 namespace Overlay.Generators.Tests.Layouts;
 
 /// <summary>

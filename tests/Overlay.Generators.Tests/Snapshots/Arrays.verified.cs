@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
+partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 68;
@@ -27,20 +27,20 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.Mesh", 68, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Count", 0, 4, global::Overlay.LayoutFieldKind.Primitive, "int", false),
-            new("Corners", 4, 36, global::Overlay.LayoutFieldKind.LayoutArray, "global::Game.Vec3", false, 3, global::Game.Vec3.LayoutInfo),
-            new("Kinds", 40, 4, global::Overlay.LayoutFieldKind.ValueArray, "global::Game.Kind", false, 4),
-            new("Weights", 44, 16, global::Overlay.LayoutFieldKind.ValueArray, "double", true, 2),
-            new("Visible", 60, 8, global::Overlay.LayoutFieldKind.ValueArray, "bool", false, 8),
+            new("Count", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
+            new("Corners", 4, 36, global::Overlay.Layouts.LayoutFieldKind.LayoutArray, "global::Game.Vec3", false, 3, global::Game.Vec3.LayoutInfo),
+            new("Kinds", 40, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "global::Game.Kind", false, 4),
+            new("Weights", 44, 16, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "double", true, 2),
+            new("Visible", 60, 8, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "bool", false, 8),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.Mesh>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.Mesh>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.Mesh>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -69,14 +69,14 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.Mesh value)
     {
-        global::Overlay.FixedArrays.Validate(value.Corners, 3, "Corners");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Corners, 3, "Corners");
         foreach (global::Game.Vec3 item in value.Corners)
         {
             global::Game.Vec3.Validate(item);
         }
-        global::Overlay.FixedArrays.Validate(value.Kinds, 4, "Kinds");
-        global::Overlay.FixedArrays.Validate(value.Weights, 2, "Weights");
-        global::Overlay.FixedArrays.Validate(value.Visible, 8, "Visible");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Kinds, 4, "Kinds");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Weights, 2, "Weights");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Visible, 8, "Visible");
     }
 
     /// <summary>
@@ -118,7 +118,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     public static void Store(global::System.Span<byte> destination, in global::Game.Mesh value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -140,7 +140,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -155,21 +155,21 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count
         {
-            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 0, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<int>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedArray<global::Game.Vec3.View> Corners => new(__map, __offset + 4, 3);
+        public global::Overlay.Layouts.MappedArray<global::Game.Vec3.View> Corners => new(__map, __offset + 4, 3);
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.MappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
+        public global::Overlay.Layouts.MappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.MappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
+        public global::Overlay.Layouts.MappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.MappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
+        public global::Overlay.Layouts.MappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
@@ -187,15 +187,15 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -217,7 +217,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -230,29 +230,29 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         public long Offset => __offset;
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
-        public int Count => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
+        public int Count => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedArray<global::Game.Vec3.ReadOnlyView> Corners => new(__map, __offset + 4, 3);
+        public global::Overlay.Layouts.MappedArray<global::Game.Vec3.ReadOnlyView> Corners => new(__map, __offset + 4, 3);
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueArray<global::Game.Kind> Kinds => new(__map, __offset + 40, 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
+        public global::Overlay.Layouts.ReadOnlyMappedValueArray<double> Weights => new(__map, __offset + 44, 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueArray<bool> Visible => new(__map, __offset + 60, 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.Mesh Load() => global::Game.Mesh.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -260,7 +260,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -276,21 +276,21 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.MappedSpan<global::Game.Vec3.Ref> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
+        public global::Overlay.Layouts.MappedSpan<global::Game.Vec3.Ref> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.MappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
+        public global::Overlay.Layouts.MappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.MappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
+        public global::Overlay.Layouts.MappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
+        public global::Overlay.Layouts.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -333,9 +333,9 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -343,7 +343,7 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -357,19 +357,19 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
         }
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
-        public int Count => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+        public int Count => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Corners</c>: 36 bytes at offset 4.</summary>
-        public global::Overlay.ReadOnlyMappedSpan<global::Game.Vec3.ReadOnlyRef> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
+        public global::Overlay.Layouts.ReadOnlyMappedSpan<global::Game.Vec3.ReadOnlyRef> Corners => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), 36));
 
         /// <summary>The field <c>Kinds</c>: 4 bytes at offset 40.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueSpan<global::Game.Kind> Kinds => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 40), 4), 4, false);
 
         /// <summary>The field <c>Weights</c>: 16 bytes at offset 44, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
+        public global::Overlay.Layouts.ReadOnlyMappedValueSpan<double> Weights => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), 16), 2, true);
 
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -388,8 +388,8 @@ partial struct Mesh : global::Overlay.IMappedLayout<global::Game.Mesh>
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,7 +3,7 @@
 
 namespace Net;
 
-partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHeader>
+partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 30;
@@ -27,20 +27,20 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Net.PacketHeader", 30, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Magic", 0, 2, global::Overlay.LayoutFieldKind.Primitive, "ushort", true),
-            new("Length", 2, 4, global::Overlay.LayoutFieldKind.Primitive, "uint", true),
-            new("HostOrder", 6, 4, global::Overlay.LayoutFieldKind.Primitive, "uint", false),
-            new("Session", 10, 16, global::Overlay.LayoutFieldKind.Guid, "global::System.Guid", true),
-            new("Ports", 26, 4, global::Overlay.LayoutFieldKind.ValueArray, "short", true, 2),
+            new("Magic", 0, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ushort", true),
+            new("Length", 2, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", true),
+            new("HostOrder", 6, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
+            new("Session", 10, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "global::System.Guid", true),
+            new("Ports", 26, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "short", true, 2),
         });
 
-    static int global::Overlay.IMappedLayout<global::Net.PacketHeader>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Net.PacketHeader>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Net.PacketHeader>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -65,7 +65,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Net.PacketHeader value)
     {
-        global::Overlay.FixedArrays.Validate(value.Ports, 2, "Ports");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Ports, 2, "Ports");
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     public static void Store(global::System.Span<byte> destination, in global::Net.PacketHeader value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -126,7 +126,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -141,33 +141,33 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic
         {
-            get => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 0, true);
-            set => global::Overlay.ValueAccess.Write<ushort>(__map, __offset + 0, value, true);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<ushort>(__map, __offset + 0, true);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<ushort>(__map, __offset + 0, value, true);
         }
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
         public uint Length
         {
-            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 2, true);
-            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 2, value, true);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 2, true);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<uint>(__map, __offset + 2, value, true);
         }
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
         public uint HostOrder
         {
-            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 6, false);
-            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 6, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 6, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<uint>(__map, __offset + 6, value, false);
         }
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
         public global::System.Guid Session
         {
-            get => global::Overlay.GuidAccess.Read(__map, __offset + 10, true);
-            set => global::Overlay.GuidAccess.Write(__map, __offset + 10, value, true);
+            get => global::Overlay.Layouts.Support.GuidAccess.Read(__map, __offset + 10, true);
+            set => global::Overlay.Layouts.Support.GuidAccess.Write(__map, __offset + 10, value, true);
         }
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.MappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
+        public global::Overlay.Layouts.MappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
@@ -185,15 +185,15 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -215,7 +215,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -228,29 +228,29 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         public long Offset => __offset;
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
-        public ushort Magic => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 0, true);
+        public ushort Magic => global::Overlay.Layouts.Support.ValueAccess.Read<ushort>(__map, __offset + 0, true);
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
-        public uint Length => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 2, true);
+        public uint Length => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 2, true);
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
-        public uint HostOrder => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 6, false);
+        public uint HostOrder => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 6, false);
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
-        public global::System.Guid Session => global::Overlay.GuidAccess.Read(__map, __offset + 10, true);
+        public global::System.Guid Session => global::Overlay.Layouts.Support.GuidAccess.Read(__map, __offset + 10, true);
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
+        public global::Overlay.Layouts.ReadOnlyMappedValueArray<short> Ports => new(__map, __offset + 26, 2, true);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -258,7 +258,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -274,22 +274,22 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
         public uint Length
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.Layouts.Support.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
         public uint HostOrder
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
@@ -300,7 +300,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         }
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.MappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
+        public global::Overlay.Layouts.MappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -336,9 +336,9 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -346,7 +346,7 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -360,19 +360,19 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
         }
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
-        public ushort Magic => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
+        public ushort Magic => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), true);
 
         /// <summary>The field <c>Length</c>: 4 bytes at offset 2, big-endian.</summary>
-        public uint Length => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
+        public uint Length => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), true);
 
         /// <summary>The field <c>HostOrder</c>: 4 bytes at offset 6.</summary>
-        public uint HostOrder => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
+        public uint HostOrder => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 6)), false);
 
         /// <summary>The field <c>Session</c>: 16 bytes at offset 10, big-endian.</summary>
         public global::System.Guid Session => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 10), 16), true);
 
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
+        public global::Overlay.Layouts.ReadOnlyMappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -387,8 +387,8 @@ partial struct PacketHeader : global::Overlay.IMappedLayout<global::Net.PacketHe
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct States : global::Overlay.IMappedLayout<global::Game.States>
+partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.States>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 15;
@@ -25,19 +25,19 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.States", 15, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("S", 0, 1, global::Overlay.LayoutFieldKind.Enum, "global::Game.Small", false),
-            new("M", 1, 2, global::Overlay.LayoutFieldKind.Enum, "global::Game.Medium", false),
-            new("N", 3, 4, global::Overlay.LayoutFieldKind.Enum, "global::Game.Normal", true),
-            new("L", 7, 8, global::Overlay.LayoutFieldKind.Enum, "global::Game.Large", false),
+            new("S", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Small", false),
+            new("M", 1, 2, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Medium", false),
+            new("N", 3, 4, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Normal", true),
+            new("L", 7, 8, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Large", false),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.States>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.States>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.States>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.States>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -98,7 +98,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     public static void Store(global::System.Span<byte> destination, in global::Game.States value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -120,7 +120,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -135,29 +135,29 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Small>(__map, __offset + 0, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<global::Game.Small>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
         public global::Game.Medium M
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Medium>(__map, __offset + 1, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<global::Game.Medium>(__map, __offset + 1, value, false);
         }
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
         public global::Game.Normal N
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
-            set => global::Overlay.ValueAccess.Write<global::Game.Normal>(__map, __offset + 3, value, true);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<global::Game.Normal>(__map, __offset + 3, value, true);
         }
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
         public global::Game.Large L
         {
-            get => global::Overlay.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
-            set => global::Overlay.ValueAccess.Write<global::Game.Large>(__map, __offset + 7, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<global::Game.Large>(__map, __offset + 7, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
@@ -176,15 +176,15 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -206,7 +206,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -219,26 +219,26 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         public long Offset => __offset;
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
-        public global::Game.Small S => global::Overlay.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
+        public global::Game.Small S => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
-        public global::Game.Medium M => global::Overlay.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
+        public global::Game.Medium M => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Medium>(__map, __offset + 1, false);
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
-        public global::Game.Normal N => global::Overlay.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
+        public global::Game.Normal N => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Normal>(__map, __offset + 3, true);
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
-        public global::Game.Large L => global::Overlay.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
+        public global::Game.Large L => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Large>(__map, __offset + 7, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.States Load() => global::Game.States.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -246,7 +246,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -262,29 +262,29 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
         public global::Game.Medium M
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
         public global::Game.Normal N
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.Layouts.Support.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
         public global::Game.Large L
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -319,9 +319,9 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -329,7 +329,7 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -343,16 +343,16 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
         }
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
-        public global::Game.Small S => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+        public global::Game.Small S => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Small>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>M</c>: 2 bytes at offset 1.</summary>
-        public global::Game.Medium M => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+        public global::Game.Medium M => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Medium>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
 
         /// <summary>The field <c>N</c>: 4 bytes at offset 3, big-endian.</summary>
-        public global::Game.Normal N => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
+        public global::Game.Normal N => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Normal>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), true);
 
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
-        public global::Game.Large L => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+        public global::Game.Large L => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -366,8 +366,8 @@ partial struct States : global::Overlay.IMappedLayout<global::Game.States>
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

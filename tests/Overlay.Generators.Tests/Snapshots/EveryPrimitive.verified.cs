@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.EveryPrimitive>
+partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 63;
@@ -45,29 +45,29 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.EveryPrimitive", 63, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Flag", 0, 1, global::Overlay.LayoutFieldKind.Primitive, "bool", false),
-            new("U8", 1, 1, global::Overlay.LayoutFieldKind.Primitive, "byte", false),
-            new("I8", 2, 1, global::Overlay.LayoutFieldKind.Primitive, "sbyte", false),
-            new("I16", 3, 2, global::Overlay.LayoutFieldKind.Primitive, "short", false),
-            new("U16", 5, 2, global::Overlay.LayoutFieldKind.Primitive, "ushort", false),
-            new("Letter", 7, 2, global::Overlay.LayoutFieldKind.Primitive, "char", false),
-            new("F16", 9, 2, global::Overlay.LayoutFieldKind.Primitive, "global::System.Half", false),
-            new("I32", 11, 4, global::Overlay.LayoutFieldKind.Primitive, "int", false),
-            new("U32", 15, 4, global::Overlay.LayoutFieldKind.Primitive, "uint", false),
-            new("F32", 19, 4, global::Overlay.LayoutFieldKind.Primitive, "float", false),
-            new("I64", 23, 8, global::Overlay.LayoutFieldKind.Primitive, "long", false),
-            new("U64", 31, 8, global::Overlay.LayoutFieldKind.Primitive, "ulong", false),
-            new("F64", 39, 8, global::Overlay.LayoutFieldKind.Primitive, "double", false),
-            new("Id", 47, 16, global::Overlay.LayoutFieldKind.Guid, "global::System.Guid", false),
+            new("Flag", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "bool", false),
+            new("U8", 1, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "byte", false),
+            new("I8", 2, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "sbyte", false),
+            new("I16", 3, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "short", false),
+            new("U16", 5, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ushort", false),
+            new("Letter", 7, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "char", false),
+            new("F16", 9, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "global::System.Half", false),
+            new("I32", 11, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
+            new("U32", 15, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
+            new("F32", 19, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
+            new("I64", 23, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "long", false),
+            new("U64", 31, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ulong", false),
+            new("F64", 39, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "double", false),
+            new("Id", 47, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "global::System.Guid", false),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.EveryPrimitive>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.EveryPrimitive>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.EveryPrimitive>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -148,7 +148,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     public static void Store(global::System.Span<byte> destination, in global::Game.EveryPrimitive value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -170,7 +170,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -185,99 +185,99 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
         public bool Flag
         {
-            get => global::Overlay.ValueAccess.Read<bool>(__map, __offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<bool>(__map, __offset + 0, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<bool>(__map, __offset + 0, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<bool>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
         public byte U8
         {
-            get => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 1, false);
-            set => global::Overlay.ValueAccess.Write<byte>(__map, __offset + 1, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<byte>(__map, __offset + 1, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<byte>(__map, __offset + 1, value, false);
         }
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
         public sbyte I8
         {
-            get => global::Overlay.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
-            set => global::Overlay.ValueAccess.Write<sbyte>(__map, __offset + 2, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<sbyte>(__map, __offset + 2, value, false);
         }
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
         public short I16
         {
-            get => global::Overlay.ValueAccess.Read<short>(__map, __offset + 3, false);
-            set => global::Overlay.ValueAccess.Write<short>(__map, __offset + 3, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<short>(__map, __offset + 3, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<short>(__map, __offset + 3, value, false);
         }
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
         public ushort U16
         {
-            get => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 5, false);
-            set => global::Overlay.ValueAccess.Write<ushort>(__map, __offset + 5, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<ushort>(__map, __offset + 5, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<ushort>(__map, __offset + 5, value, false);
         }
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
         public char Letter
         {
-            get => global::Overlay.ValueAccess.Read<char>(__map, __offset + 7, false);
-            set => global::Overlay.ValueAccess.Write<char>(__map, __offset + 7, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<char>(__map, __offset + 7, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<char>(__map, __offset + 7, value, false);
         }
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
         public global::System.Half F16
         {
-            get => global::Overlay.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
-            set => global::Overlay.ValueAccess.Write<global::System.Half>(__map, __offset + 9, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<global::System.Half>(__map, __offset + 9, value, false);
         }
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
         public int I32
         {
-            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 11, false);
-            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 11, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 11, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<int>(__map, __offset + 11, value, false);
         }
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
         public uint U32
         {
-            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 15, false);
-            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 15, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 15, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<uint>(__map, __offset + 15, value, false);
         }
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
         public float F32
         {
-            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 19, false);
-            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 19, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 19, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<float>(__map, __offset + 19, value, false);
         }
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
         public long I64
         {
-            get => global::Overlay.ValueAccess.Read<long>(__map, __offset + 23, false);
-            set => global::Overlay.ValueAccess.Write<long>(__map, __offset + 23, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<long>(__map, __offset + 23, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<long>(__map, __offset + 23, value, false);
         }
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
         public ulong U64
         {
-            get => global::Overlay.ValueAccess.Read<ulong>(__map, __offset + 31, false);
-            set => global::Overlay.ValueAccess.Write<ulong>(__map, __offset + 31, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<ulong>(__map, __offset + 31, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<ulong>(__map, __offset + 31, value, false);
         }
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
         public double F64
         {
-            get => global::Overlay.ValueAccess.Read<double>(__map, __offset + 39, false);
-            set => global::Overlay.ValueAccess.Write<double>(__map, __offset + 39, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<double>(__map, __offset + 39, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<double>(__map, __offset + 39, value, false);
         }
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
         public global::System.Guid Id
         {
-            get => global::Overlay.GuidAccess.Read(__map, __offset + 47, false);
-            set => global::Overlay.GuidAccess.Write(__map, __offset + 47, value, false);
+            get => global::Overlay.Layouts.Support.GuidAccess.Read(__map, __offset + 47, false);
+            set => global::Overlay.Layouts.Support.GuidAccess.Write(__map, __offset + 47, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
@@ -296,15 +296,15 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -326,7 +326,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -339,56 +339,56 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         public long Offset => __offset;
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
-        public bool Flag => global::Overlay.ValueAccess.Read<bool>(__map, __offset + 0, false);
+        public bool Flag => global::Overlay.Layouts.Support.ValueAccess.Read<bool>(__map, __offset + 0, false);
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
-        public byte U8 => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 1, false);
+        public byte U8 => global::Overlay.Layouts.Support.ValueAccess.Read<byte>(__map, __offset + 1, false);
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
-        public sbyte I8 => global::Overlay.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
+        public sbyte I8 => global::Overlay.Layouts.Support.ValueAccess.Read<sbyte>(__map, __offset + 2, false);
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
-        public short I16 => global::Overlay.ValueAccess.Read<short>(__map, __offset + 3, false);
+        public short I16 => global::Overlay.Layouts.Support.ValueAccess.Read<short>(__map, __offset + 3, false);
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
-        public ushort U16 => global::Overlay.ValueAccess.Read<ushort>(__map, __offset + 5, false);
+        public ushort U16 => global::Overlay.Layouts.Support.ValueAccess.Read<ushort>(__map, __offset + 5, false);
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
-        public char Letter => global::Overlay.ValueAccess.Read<char>(__map, __offset + 7, false);
+        public char Letter => global::Overlay.Layouts.Support.ValueAccess.Read<char>(__map, __offset + 7, false);
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
-        public global::System.Half F16 => global::Overlay.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
+        public global::System.Half F16 => global::Overlay.Layouts.Support.ValueAccess.Read<global::System.Half>(__map, __offset + 9, false);
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
-        public int I32 => global::Overlay.ValueAccess.Read<int>(__map, __offset + 11, false);
+        public int I32 => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 11, false);
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
-        public uint U32 => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 15, false);
+        public uint U32 => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 15, false);
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
-        public float F32 => global::Overlay.ValueAccess.Read<float>(__map, __offset + 19, false);
+        public float F32 => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 19, false);
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
-        public long I64 => global::Overlay.ValueAccess.Read<long>(__map, __offset + 23, false);
+        public long I64 => global::Overlay.Layouts.Support.ValueAccess.Read<long>(__map, __offset + 23, false);
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
-        public ulong U64 => global::Overlay.ValueAccess.Read<ulong>(__map, __offset + 31, false);
+        public ulong U64 => global::Overlay.Layouts.Support.ValueAccess.Read<ulong>(__map, __offset + 31, false);
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
-        public double F64 => global::Overlay.ValueAccess.Read<double>(__map, __offset + 39, false);
+        public double F64 => global::Overlay.Layouts.Support.ValueAccess.Read<double>(__map, __offset + 39, false);
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
-        public global::System.Guid Id => global::Overlay.GuidAccess.Read(__map, __offset + 47, false);
+        public global::System.Guid Id => global::Overlay.Layouts.Support.GuidAccess.Read(__map, __offset + 47, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -396,7 +396,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -419,85 +419,85 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
         public byte U8
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
         public sbyte I8
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
         public short I16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
         public ushort U16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
         public char Letter
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
         public global::System.Half F16
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
         public int I32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
         public uint U32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
         public float F32
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
         public long I64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
         public ulong U64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
         public double F64
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
@@ -559,9 +559,9 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -569,7 +569,7 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -586,40 +586,40 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
         public bool Flag => global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0) != 0;
 
         /// <summary>The field <c>U8</c>: 1 bytes at offset 1.</summary>
-        public byte U8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
+        public byte U8 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 1)), false);
 
         /// <summary>The field <c>I8</c>: 1 bytes at offset 2.</summary>
-        public sbyte I8 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
+        public sbyte I8 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<sbyte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 2)), false);
 
         /// <summary>The field <c>I16</c>: 2 bytes at offset 3.</summary>
-        public short I16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
+        public short I16 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<short>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 3)), false);
 
         /// <summary>The field <c>U16</c>: 2 bytes at offset 5.</summary>
-        public ushort U16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
+        public ushort U16 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 5)), false);
 
         /// <summary>The field <c>Letter</c>: 2 bytes at offset 7.</summary>
-        public char Letter => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
+        public char Letter => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<char>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
 
         /// <summary>The field <c>F16</c>: 2 bytes at offset 9.</summary>
-        public global::System.Half F16 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
+        public global::System.Half F16 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::System.Half>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 9)), false);
 
         /// <summary>The field <c>I32</c>: 4 bytes at offset 11.</summary>
-        public int I32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
+        public int I32 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 11)), false);
 
         /// <summary>The field <c>U32</c>: 4 bytes at offset 15.</summary>
-        public uint U32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
+        public uint U32 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 15)), false);
 
         /// <summary>The field <c>F32</c>: 4 bytes at offset 19.</summary>
-        public float F32 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
+        public float F32 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 19)), false);
 
         /// <summary>The field <c>I64</c>: 8 bytes at offset 23.</summary>
-        public long I64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
+        public long I64 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<long>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 23)), false);
 
         /// <summary>The field <c>U64</c>: 8 bytes at offset 31.</summary>
-        public ulong U64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
+        public ulong U64 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 31)), false);
 
         /// <summary>The field <c>F64</c>: 8 bytes at offset 39.</summary>
-        public double F64 => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
+        public double F64 => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 39)), false);
 
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
         public global::System.Guid Id => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false);
@@ -646,8 +646,8 @@ partial struct EveryPrimitive : global::Overlay.IMappedLayout<global::Game.Every
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerRecord>
+partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 64;
@@ -29,21 +29,21 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.PlayerRecord", 64, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Id", 0, 4, global::Overlay.LayoutFieldKind.Primitive, "uint", false),
-            new("Health", 4, 4, global::Overlay.LayoutFieldKind.Primitive, "float", false),
-            new("Name", 8, 24, global::Overlay.LayoutFieldKind.Utf8String, "string", false, 24),
-            new("Position", 32, 12, global::Overlay.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
-            new("NetScore", 44, 4, global::Overlay.LayoutFieldKind.Primitive, "int", true),
-            new("Slots", 48, 8, global::Overlay.LayoutFieldKind.ValueArray, "ushort", false, 4),
+            new("Id", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
+            new("Health", 4, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
+            new("Name", 8, 24, global::Overlay.Layouts.LayoutFieldKind.Utf8String, "string", false, 24),
+            new("Position", 32, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
+            new("NetScore", 44, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", true),
+            new("Slots", 48, 8, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "ushort", false, 4),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.PlayerRecord>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.PlayerRecord>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.PlayerRecord>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -69,9 +69,9 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.PlayerRecord value)
     {
-        global::Overlay.FixedStrings.Validate(value.Name, 24, global::Overlay.FixedStringEncoding.Utf8, "Name");
+        global::Overlay.Layouts.Support.FixedStrings.Validate(value.Name, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Name");
         global::Game.Vec3.Validate(value.Position);
-        global::Overlay.FixedArrays.Validate(value.Slots, 4, "Slots");
+        global::Overlay.Layouts.Support.FixedArrays.Validate(value.Slots, 4, "Slots");
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     public static void Store(global::System.Span<byte> destination, in global::Game.PlayerRecord value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -133,7 +133,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -148,22 +148,22 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id
         {
-            get => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<uint>(__map, __offset + 0, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 0, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<uint>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
         public float Health
         {
-            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
-            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 4, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 4, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<float>(__map, __offset + 4, value, false);
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
@@ -172,12 +172,12 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
         public int NetScore
         {
-            get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 44, true);
-            set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 44, value, true);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 44, true);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<int>(__map, __offset + 44, value, true);
         }
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.MappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
+        public global::Overlay.Layouts.MappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
@@ -195,15 +195,15 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -225,7 +225,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -238,32 +238,32 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         public long Offset => __offset;
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
-        public uint Id => global::Overlay.ValueAccess.Read<uint>(__map, __offset + 0, false);
+        public uint Id => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
-        public float Health => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
+        public float Health => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 4, false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8);
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
         public global::Game.Vec3.ReadOnlyView Position => new(__map, __offset + 32);
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
-        public int NetScore => global::Overlay.ValueAccess.Read<int>(__map, __offset + 44, true);
+        public int NetScore => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 44, true);
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.ReadOnlyMappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueArray<ushort> Slots => new(__map, __offset + 48, 4, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -271,7 +271,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -287,22 +287,22 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
         public float Health
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
@@ -311,12 +311,12 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
         public int NetScore
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), global::Overlay.ByteOrder.Convert(value, true));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44), global::Overlay.Layouts.Support.ByteOrder.Convert(value, true));
         }
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
+        public global::Overlay.Layouts.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -354,9 +354,9 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -364,7 +364,7 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -378,22 +378,22 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
         }
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
-        public uint Id => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+        public uint Id => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<uint>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Health</c>: 4 bytes at offset 4.</summary>
-        public float Health => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+        public float Health => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8);
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
         public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 32), 12));
 
         /// <summary>The field <c>NetScore</c>: 4 bytes at offset 44, big-endian.</summary>
-        public int NetScore => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
+        public int NetScore => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 44)), true);
 
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
-        public global::Overlay.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
+        public global::Overlay.Layouts.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -409,8 +409,8 @@ partial struct PlayerRecord : global::Overlay.IMappedLayout<global::Game.PlayerR
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

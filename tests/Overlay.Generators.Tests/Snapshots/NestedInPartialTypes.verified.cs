@@ -5,7 +5,7 @@ namespace Outer;
 
 partial class Inner
 {
-    partial struct Entry : global::Overlay.IMappedLayout<global::Outer.Inner.Entry>
+    partial struct Entry : global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>
     {
         /// <summary>The record's size in bytes.</summary>
         public const int SizeInBytes = 8;
@@ -23,17 +23,17 @@ partial class Inner
         }
 
         /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-        public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+        public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
             "Outer.Inner.Entry", 8, LayoutFingerprint,
-            new global::Overlay.LayoutField[]
+            new global::Overlay.Layouts.LayoutField[]
             {
-                new("Key", 0, 4, global::Overlay.LayoutFieldKind.Primitive, "int", false),
-                new("class", 4, 4, global::Overlay.LayoutFieldKind.Primitive, "int", false),
+                new("Key", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
+                new("class", 4, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
             });
 
-        static int global::Overlay.IMappedLayout<global::Outer.Inner.Entry>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedLayout<global::Outer.Inner.Entry>.LayoutFingerprint => LayoutFingerprint;
-        static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Outer.Inner.Entry>.LayoutInfo => LayoutInfo;
+        static int global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutFingerprint => LayoutFingerprint;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutInfo => LayoutInfo;
 
         /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
         /// <param name="map">The map.</param>
@@ -90,7 +90,7 @@ partial class Inner
         public static void Store(global::System.Span<byte> destination, in global::Outer.Inner.Entry value) => new Ref(destination).Store(in value);
 
         /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-        public readonly struct View : global::Overlay.IMappedView<View>
+        public readonly struct View : global::Overlay.Layouts.IMappedView<View>
         {
             private readonly global::Overlay.MemoryMap __map;
             private readonly long __offset;
@@ -112,7 +112,7 @@ partial class Inner
             }
 
             // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-            private View(global::Overlay.CheckedOffset position)
+            private View(global::Overlay.Layouts.Support.CheckedOffset position)
             {
                 __map = position.Map;
                 __offset = position.Offset;
@@ -127,15 +127,15 @@ partial class Inner
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
             public int Key
             {
-                get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
-                set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 0, value, false);
+                get => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
+                set => global::Overlay.Layouts.Support.ValueAccess.Write<int>(__map, __offset + 0, value, false);
             }
 
             /// <summary>The field <c>class</c>: 4 bytes at offset 4.</summary>
             public int @class
             {
-                get => global::Overlay.ValueAccess.Read<int>(__map, __offset + 4, false);
-                set => global::Overlay.ValueAccess.Write<int>(__map, __offset + 4, value, false);
+                get => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 4, false);
+                set => global::Overlay.Layouts.Support.ValueAccess.Write<int>(__map, __offset + 4, value, false);
             }
 
             /// <summary>Copies the record out of the map.</summary>
@@ -154,15 +154,15 @@ partial class Inner
             /// <param name="view">The view.</param>
             public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-            static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-            static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-            static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-            static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+            static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+            static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+            static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+            static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+            static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
         }
 
         /// <summary>A record in a map, read in place: getters only.</summary>
-        public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+        public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
         {
             private readonly global::Overlay.MemoryMap __map;
             private readonly long __offset;
@@ -184,7 +184,7 @@ partial class Inner
             }
 
             // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-            private ReadOnlyView(global::Overlay.CheckedOffset position)
+            private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
             {
                 __map = position.Map;
                 __offset = position.Offset;
@@ -197,20 +197,20 @@ partial class Inner
             public long Offset => __offset;
 
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
-            public int Key => global::Overlay.ValueAccess.Read<int>(__map, __offset + 0, false);
+            public int Key => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
 
             /// <summary>The field <c>class</c>: 4 bytes at offset 4.</summary>
-            public int @class => global::Overlay.ValueAccess.Read<int>(__map, __offset + 4, false);
+            public int @class => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 4, false);
 
             /// <summary>Copies the record out of the map.</summary>
             /// <returns>The record.</returns>
             public global::Outer.Inner.Entry Load() => global::Outer.Inner.Entry.Load(__map, __offset);
 
-            static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-            static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-            static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-            static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+            static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+            static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+            static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+            static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+            static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
         }
 
         /// <summary>
@@ -218,7 +218,7 @@ partial class Inner
         /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
         /// it cannot outlive the memory it was made from.
         /// </summary>
-        public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+        public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
         {
             private readonly ref byte __start;
 
@@ -234,15 +234,15 @@ partial class Inner
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
             public int Key
             {
-                get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
-                set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
+                get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+                set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
             }
 
             /// <summary>The field <c>class</c>: 4 bytes at offset 4.</summary>
             public int @class
             {
-                get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
-                set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.ByteOrder.Convert(value, false));
+                get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+                set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
             }
 
             /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -273,9 +273,9 @@ partial class Inner
             /// <param name="record">The ref.</param>
             public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-            static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-            static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+            static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+            static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+            static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
         }
 
         /// <summary>
@@ -283,7 +283,7 @@ partial class Inner
         /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
         /// it cannot outlive the memory it was made from.
         /// </summary>
-        public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+        public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
         {
             private readonly ref byte __start;
 
@@ -297,10 +297,10 @@ partial class Inner
             }
 
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
-            public int Key => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            public int Key => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
             /// <summary>The field <c>class</c>: 4 bytes at offset 4.</summary>
-            public int @class => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+            public int @class => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
             /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
             /// <returns>The record.</returns>
@@ -312,9 +312,9 @@ partial class Inner
                 return value;
             }
 
-            static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-            static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+            static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+            static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+            static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
         }
     }
 }

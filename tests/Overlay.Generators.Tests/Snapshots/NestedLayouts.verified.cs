@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
+partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Transform>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 25;
@@ -23,18 +23,18 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.Transform", 25, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Position", 0, 12, global::Overlay.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
-            new("Scale", 12, 12, global::Overlay.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
-            new("Flags", 24, 1, global::Overlay.LayoutFieldKind.Primitive, "byte", false),
+            new("Position", 0, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
+            new("Scale", 12, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
+            new("Flags", 24, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "byte", false),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.Transform>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.Transform>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.Transform>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -95,7 +95,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     public static void Store(global::System.Span<byte> destination, in global::Game.Transform value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -117,7 +117,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -138,8 +138,8 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
         public byte Flags
         {
-            get => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 24, false);
-            set => global::Overlay.ValueAccess.Write<byte>(__map, __offset + 24, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<byte>(__map, __offset + 24, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<byte>(__map, __offset + 24, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
@@ -158,15 +158,15 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -188,7 +188,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -207,17 +207,17 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         public global::Game.Vec3.ReadOnlyView Scale => new(__map, __offset + 12);
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
-        public byte Flags => global::Overlay.ValueAccess.Read<byte>(__map, __offset + 24, false);
+        public byte Flags => global::Overlay.Layouts.Support.ValueAccess.Read<byte>(__map, __offset + 24, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.Transform Load() => global::Game.Transform.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -225,7 +225,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -247,8 +247,8 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
         public byte Flags
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -281,9 +281,9 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -291,7 +291,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -311,7 +311,7 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
         public global::Game.Vec3.ReadOnlyRef Scale => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 12), 12));
 
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
-        public byte Flags => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
+        public byte Flags => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -324,8 +324,8 @@ partial struct Transform : global::Overlay.IMappedLayout<global::Game.Transform>
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

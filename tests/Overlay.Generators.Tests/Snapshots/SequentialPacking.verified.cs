@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
+partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 12;
@@ -23,18 +23,18 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.Vec3", 12, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("X", 0, 4, global::Overlay.LayoutFieldKind.Primitive, "float", false),
-            new("Y", 4, 4, global::Overlay.LayoutFieldKind.Primitive, "float", false),
-            new("Z", 8, 4, global::Overlay.LayoutFieldKind.Primitive, "float", false),
+            new("X", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
+            new("Y", 4, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
+            new("Z", 8, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.Vec3>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.Vec3>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.Vec3>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -93,7 +93,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     public static void Store(global::System.Span<byte> destination, in global::Game.Vec3 value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -115,7 +115,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -130,22 +130,22 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X
         {
-            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 0, false);
-            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 0, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 0, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<float>(__map, __offset + 0, value, false);
         }
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
         public float Y
         {
-            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
-            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 4, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 4, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<float>(__map, __offset + 4, value, false);
         }
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
         public float Z
         {
-            get => global::Overlay.ValueAccess.Read<float>(__map, __offset + 8, false);
-            set => global::Overlay.ValueAccess.Write<float>(__map, __offset + 8, value, false);
+            get => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 8, false);
+            set => global::Overlay.Layouts.Support.ValueAccess.Write<float>(__map, __offset + 8, value, false);
         }
 
         /// <summary>Copies the record out of the map.</summary>
@@ -164,15 +164,15 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -194,7 +194,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -207,23 +207,23 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         public long Offset => __offset;
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
-        public float X => global::Overlay.ValueAccess.Read<float>(__map, __offset + 0, false);
+        public float X => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 0, false);
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
-        public float Y => global::Overlay.ValueAccess.Read<float>(__map, __offset + 4, false);
+        public float Y => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 4, false);
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
-        public float Z => global::Overlay.ValueAccess.Read<float>(__map, __offset + 8, false);
+        public float Z => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 8, false);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.Vec3 Load() => global::Game.Vec3.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -231,7 +231,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -247,22 +247,22 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
         public float Y
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
         public float Z
         {
-            get => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
-            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), global::Overlay.ByteOrder.Convert(value, false));
+            get => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
+            set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -295,9 +295,9 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -305,7 +305,7 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -319,13 +319,13 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
         }
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
-        public float X => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
+        public float X => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0)), false);
 
         /// <summary>The field <c>Y</c>: 4 bytes at offset 4.</summary>
-        public float Y => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
+        public float Y => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
-        public float Z => global::Overlay.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
+        public float Z => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -338,8 +338,8 @@ partial struct Vec3 : global::Overlay.IMappedLayout<global::Game.Vec3>
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,7 +3,7 @@
 
 namespace Game;
 
-partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
+partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
 {
     /// <summary>The record's size in bytes.</summary>
     public const int SizeInBytes = 48;
@@ -21,17 +21,17 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
     }
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.LayoutInfo LayoutInfo { get; } = new(
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
         "Game.Names", 48, LayoutFingerprint,
-        new global::Overlay.LayoutField[]
+        new global::Overlay.Layouts.LayoutField[]
         {
-            new("Code", 0, 16, global::Overlay.LayoutFieldKind.AsciiString, "string", false, 16),
-            new("Display", 16, 32, global::Overlay.LayoutFieldKind.Utf8String, "string", false, 32),
+            new("Code", 0, 16, global::Overlay.Layouts.LayoutFieldKind.AsciiString, "string", false, 16),
+            new("Display", 16, 32, global::Overlay.Layouts.LayoutFieldKind.Utf8String, "string", false, 32),
         });
 
-    static int global::Overlay.IMappedLayout<global::Game.Names>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.IMappedLayout<global::Game.Names>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.LayoutInfo global::Overlay.IMappedLayout<global::Game.Names>.LayoutInfo => LayoutInfo;
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Names>.SizeInBytes => SizeInBytes;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Names>.LayoutFingerprint => LayoutFingerprint;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Names>.LayoutInfo => LayoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -53,8 +53,8 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.Names value)
     {
-        global::Overlay.FixedStrings.Validate(value.Code, 16, global::Overlay.FixedStringEncoding.Ascii, "Code");
-        global::Overlay.FixedStrings.Validate(value.Display, 32, global::Overlay.FixedStringEncoding.Utf8, "Display");
+        global::Overlay.Layouts.Support.FixedStrings.Validate(value.Code, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, "Code");
+        global::Overlay.Layouts.Support.FixedStrings.Validate(value.Display, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Display");
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
     public static void Store(global::System.Span<byte> destination, in global::Game.Names value) => new Ref(destination).Store(in value);
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
-    public readonly struct View : global::Overlay.IMappedView<View>
+    public readonly struct View : global::Overlay.Layouts.IMappedView<View>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -112,7 +112,7 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private View(global::Overlay.CheckedOffset position)
+        private View(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -127,15 +127,15 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
         public string Code
         {
-            get => global::Overlay.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.FixedStringEncoding.Ascii);
-            set => global::Overlay.FixedStrings.Write(__map, __offset + 0, 16, global::Overlay.FixedStringEncoding.Ascii, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, value);
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
         public string Display
         {
-            get => global::Overlay.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(__map, __offset + 16, 32, global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>Copies the record out of the map.</summary>
@@ -154,15 +154,15 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         /// <param name="view">The view.</param>
         public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
 
-        static int global::Overlay.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<View>.IsReadOnly => false;
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static View global::Overlay.IMappedView<View>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>A record in a map, read in place: getters only.</summary>
-    public readonly struct ReadOnlyView : global::Overlay.IMappedView<ReadOnlyView>
+    public readonly struct ReadOnlyView : global::Overlay.Layouts.IMappedView<ReadOnlyView>
     {
         private readonly global::Overlay.MemoryMap __map;
         private readonly long __offset;
@@ -184,7 +184,7 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         }
 
         // For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.
-        private ReadOnlyView(global::Overlay.CheckedOffset position)
+        private ReadOnlyView(global::Overlay.Layouts.Support.CheckedOffset position)
         {
             __map = position.Map;
             __offset = position.Offset;
@@ -197,20 +197,20 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         public long Offset => __offset;
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
-        public string Code => global::Overlay.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.FixedStringEncoding.Ascii);
+        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii);
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
-        public string Display => global::Overlay.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.FixedStringEncoding.Utf8);
+        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8);
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
         public global::Game.Names Load() => global::Game.Names.Load(__map, __offset);
 
-        static int global::Overlay.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
-        static bool global::Overlay.IMappedView<ReadOnlyView>.IsReadOnly => true;
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
-        static ReadOnlyView global::Overlay.IMappedView<ReadOnlyView>.Create(global::Overlay.CheckedOffset position) => new(position);
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
+        static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
 
     /// <summary>
@@ -218,7 +218,7 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct Ref : global::Overlay.IMappedRef<Ref>
+    public readonly ref struct Ref : global::Overlay.Layouts.IMappedRef<Ref>
     {
         private readonly ref byte __start;
 
@@ -234,15 +234,15 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
         public string Code
         {
-            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.FixedStringEncoding.Ascii);
-            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.FixedStringEncoding.Ascii, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii, value);
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
         public string Display
         {
-            get => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.FixedStringEncoding.Utf8);
-            set => global::Overlay.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.FixedStringEncoding.Utf8, value);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
@@ -273,9 +273,9 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         /// <param name="record">The ref.</param>
         public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
 
-        static int global::Overlay.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
-        static Ref global::Overlay.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
     /// <summary>
@@ -283,7 +283,7 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
     /// Its length was checked when it was made, so accessors check nothing more; a <c>ref struct</c>,
     /// it cannot outlive the memory it was made from.
     /// </summary>
-    public readonly ref struct ReadOnlyRef : global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>
+    public readonly ref struct ReadOnlyRef : global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>
     {
         private readonly ref byte __start;
 
@@ -297,10 +297,10 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
-        public string Code => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.FixedStringEncoding.Ascii);
+        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii);
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
-        public string Display => global::Overlay.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.FixedStringEncoding.Utf8);
+        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8);
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
@@ -312,8 +312,8 @@ partial struct Names : global::Overlay.IMappedLayout<global::Game.Names>
             return value;
         }
 
-        static int global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
-        static ReadOnlyRef global::Overlay.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

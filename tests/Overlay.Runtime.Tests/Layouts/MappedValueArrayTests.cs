@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

@@ -1,4 +1,5 @@
 using System;
+using Overlay.Layouts.Support;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

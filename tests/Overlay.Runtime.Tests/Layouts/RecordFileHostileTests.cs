@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

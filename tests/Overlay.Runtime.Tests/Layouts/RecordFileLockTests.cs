@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using Overlay.Layouts;
 using Xunit;
 
 namespace Overlay.Tests.Layouts;

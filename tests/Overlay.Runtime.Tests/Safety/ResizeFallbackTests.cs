@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Overlay.Layouts;
 using Overlay.Platform;
 using Overlay.Tests.Features;
 using Xunit;

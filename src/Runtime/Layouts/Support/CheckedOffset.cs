@@ -1,4 +1,6 @@
-namespace Overlay;
+using System.ComponentModel;
+
+namespace Overlay.Layouts.Support;
 
 /// <summary>
 /// A map and a non-negative offset in it, made only by the runtime (<see cref="MappedArray{TView}"/>,
@@ -15,6 +17,7 @@ namespace Overlay;
 /// view read or write outside the mapping or at a negative offset, and every access is still checked
 /// against the live mapping.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct CheckedOffset
 {
     internal CheckedOffset(MemoryMap map, long offset)

@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// The exceptions of <see cref="MappedSpan{TRef}"/> and <see cref="ReadOnlyMappedSpan{TRef}"/>, out of

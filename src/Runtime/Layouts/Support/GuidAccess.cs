@@ -1,11 +1,13 @@
 using System;
+using System.ComponentModel;
 
-namespace Overlay;
+namespace Overlay.Layouts.Support;
 
 /// <summary>
 /// Reads and writes a 16-byte <see cref="Guid"/> in a map; called by generated views. Little-endian
 /// is the order of <see cref="Guid(ReadOnlySpan{byte})"/>; big-endian is RFC 4122 order.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class GuidAccess
 {
     /// <summary>Reads the <see cref="Guid"/> stored at <paramref name="offset"/>.</summary>

@@ -1,11 +1,13 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Overlay;
+namespace Overlay.Layouts.Support;
 
 /// <summary>
 /// Reads and writes one primitive or enum with a stored byte order; <c>bool</c> is one byte, any
 /// non-zero byte reading as true, so a hostile file cannot produce an unnormalised bool.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ValueAccess
 {
     /// <summary>Reads a value stored at <paramref name="offset"/>.</summary>

@@ -2,22 +2,17 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
-/// Records of one layout, back to back in memory that cannot move or go away while the span lives:
-/// what <see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/> hands its
-/// callback. The indexer checks the index against <see cref="Length"/> and nothing else, so an access
-/// costs what a raw pointer's does plus one compare.
+/// Records of one layout, read in place from memory that cannot move or go away while the span
+/// lives: what <see cref="MappedArray{TView}.PinReadOnly{TRef, TResult}(Func{ReadOnlyMappedSpan{TRef}, TResult})"/>
+/// hands its callback. The read-only twin of <see cref="MappedSpan{TRef}"/>: its records are the
+/// layout's <c>ReadOnlyRef</c>, getters only.
 /// </summary>
-/// <remarks>
-/// A <c>ref struct</c>, so neither the span nor the records it hands out can outlive the callback
-/// that received it; the pin keeps <see cref="MemoryMap.Close"/> and <see cref="MemoryMap.Resize"/>
-/// refusing until then.
-/// </remarks>
-/// <typeparam name="TRef">The generated <c>Ref</c> of a layout.</typeparam>
-public readonly ref struct MappedSpan<TRef>
-    where TRef : IMappedRef<TRef>, allows ref struct
+/// <typeparam name="TRef">The generated <c>ReadOnlyRef</c> of a layout.</typeparam>
+public readonly ref struct ReadOnlyMappedSpan<TRef>
+    where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
 {
     // TRef.SizeInBytes read once per TRef: a generated Ref's is a constant, but a hand-written
     // one could answer differently on each call, and the span must use one size for its length,
@@ -31,15 +26,15 @@ public readonly ref struct MappedSpan<TRef>
     /// <summary>The records in <paramref name="bytes"/>: as many whole records as fit.</summary>
     /// <param name="bytes">The bytes; a partial record at the end is left out.</param>
     /// <exception cref="ArgumentException"><typeparamref name="TRef"/> says its records have no bytes or a negative number.</exception>
-    public MappedSpan(Span<byte> bytes)
+    public ReadOnlyMappedSpan(ReadOnlySpan<byte> bytes)
     {
         int size = RecordSize;
-        _start = ref MemoryMarshal.GetReference(bytes);
+        _start = ref MemoryMarshal.GetReference(bytes); // a ReadOnlyRef only reads through it
         _length = bytes.Length / size;
     }
 
     // From a pin: the caller checked that length records lie inside a mapping it holds in place.
-    internal MappedSpan(ref byte start, int length)
+    internal ReadOnlyMappedSpan(ref byte start, int length)
     {
         _start = ref start;
         _length = length;
@@ -85,47 +80,36 @@ public readonly ref struct MappedSpan<TRef>
             // The Ref's constructor compares the span's length with its own size: both constants
             // here, so the JIT folds that check away. (uint): the index is known non-negative, and
             // zero-extending it is free where sign-extending costs an instruction per access.
-            return TRef.Create(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref _start, (nint)(uint)index * s_size), s_size));
+            return TRef.Create(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _start, (nint)(uint)index * s_size), s_size));
         }
     }
-
-    /// <summary>
-    /// The record at <paramref name="index"/>, as the indexer. C# refuses to set a property on a
-    /// struct an indexer returns (CS1612) but allows it on one a method returns, so
-    /// <c>span.At(i).Id = 5</c> writes in one statement where <c>span[i].Id = 5</c> does not compile.
-    /// </summary>
-    /// <param name="index">From 0 to <see cref="Length"/> - 1.</param>
-    /// <returns>The record.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The index is outside the span.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TRef At(int index) => this[index];
 
     /// <summary>The records <c>[start, start + length)</c>.</summary>
     /// <param name="start">The first record.</param>
     /// <param name="length">How many records.</param>
     /// <returns>The slice.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The slice is not inside the span.</exception>
-    public MappedSpan<TRef> Slice(int start, int length)
+    public ReadOnlyMappedSpan<TRef> Slice(int start, int length)
     {
         if ((uint)start > (uint)_length || (uint)length > (uint)(_length - start))
         {
             MappedSpanErrors.Slice(start, length, _length);
         }
 
-        return new MappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * s_size), length);
+        return new ReadOnlyMappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * s_size), length);
     }
 
     /// <summary>Enumerates the records without allocating.</summary>
     /// <returns>The enumerator.</returns>
     public Enumerator GetEnumerator() => new(this);
 
-    /// <summary>Enumerates a <see cref="MappedSpan{TRef}"/>.</summary>
+    /// <summary>Enumerates a <see cref="ReadOnlyMappedSpan{TRef}"/>.</summary>
     public ref struct Enumerator
     {
-        private readonly MappedSpan<TRef> _span;
+        private readonly ReadOnlyMappedSpan<TRef> _span;
         private int _index;
 
-        internal Enumerator(MappedSpan<TRef> span)
+        internal Enumerator(ReadOnlyMappedSpan<TRef> span)
         {
             _span = span;
             _index = -1;

@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
-namespace Overlay;
+namespace Overlay.Layouts.Support;
 
 /// <summary>Checks the arrays of a record before generated code stores it.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FixedArrays
 {
     /// <summary>Throws unless <paramref name="array"/> holds exactly <paramref name="length"/> elements.</summary>

@@ -1,6 +1,6 @@
 using System;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// Implemented by the generated <c>Ref</c> of every layout: a record over bytes whose length was

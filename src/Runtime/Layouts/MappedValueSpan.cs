@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Overlay.Layouts.Support;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>
 /// A fixed-length array of primitives or enums inside a <c>Ref</c>: what the generated <c>Ref</c>

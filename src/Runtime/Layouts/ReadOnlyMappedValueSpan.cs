@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 /// <summary>A read-only fixed-length array of primitives or enums inside a <c>ReadOnlyRef</c>; see <see cref="MappedValueSpan{T}"/>.</summary>
 /// <typeparam name="T">The element type.</typeparam>

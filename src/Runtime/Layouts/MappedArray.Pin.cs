@@ -1,6 +1,6 @@
 using System;
 
-namespace Overlay;
+namespace Overlay.Layouts;
 
 public readonly partial struct MappedArray<TView>
 {

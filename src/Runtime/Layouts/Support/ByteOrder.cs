@@ -1,13 +1,15 @@
 using System;
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Overlay;
+namespace Overlay.Layouts.Support;
 
 /// <summary>
 /// Converts unmanaged values between the machine's byte order and a stored byte order; called by
 /// generated views and the value-array accessors. The size tests fold away when the JIT specialises.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ByteOrder
 {
     /// <summary>Reverses the bytes of a 1, 2, 4 or 8-byte value.</summary>

@@ -1,12 +1,14 @@
 using System;
 using System.Buffers;
+using System.ComponentModel;
 using System.Text;
 
-namespace Overlay;
+namespace Overlay.Layouts.Support;
 
 /// <summary>
 /// Reads and writes zero-padded fixed-length strings in a map or a span; called by generated views and refs.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FixedStrings
 {
     private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
