@@ -12,7 +12,7 @@ namespace Overlay.Generators;
 /// <c>LayoutAnalyzer</c> in Overlay.Analyzers, which runs the same parser.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class MappedLayoutGenerator : IIncrementalGenerator
+internal sealed class MappedLayoutGenerator : IIncrementalGenerator
 {
     /// <summary>The tracking name of the step that produces layout specs.</summary>
     public const string LayoutSpecsStep = "LayoutSpecs";

@@ -22,7 +22,7 @@ namespace Overlay.Analyzers.CodeFixes;
 /// generated view gets no fix (its message says where the map was opened).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeMapWritableCodeFix)), Shared]
-public sealed class MakeMapWritableCodeFix : CodeFixProvider
+internal sealed class MakeMapWritableCodeFix : CodeFixProvider
 {
     private const string EquivalenceKey = "Overlay.MakeMapWritable";
 

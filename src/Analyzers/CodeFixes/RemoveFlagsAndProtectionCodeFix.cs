@@ -18,7 +18,7 @@ namespace Overlay.Analyzers.CodeFixes;
 /// argument still reaches the same parameter.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RemoveFlagsAndProtectionCodeFix)), Shared]
-public sealed class RemoveFlagsAndProtectionCodeFix : CodeFixProvider
+internal sealed class RemoveFlagsAndProtectionCodeFix : CodeFixProvider
 {
     private const string EquivalenceKey = "Overlay.RemoveFlagsAndProtection";
 

@@ -12,7 +12,7 @@ namespace Overlay.Analyzers.Layouts;
 /// <c>[MappedLayout]</c> structs; the generator itself emits nothing for an invalid layout.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LayoutAnalyzer : DiagnosticAnalyzer
+internal sealed class LayoutAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;

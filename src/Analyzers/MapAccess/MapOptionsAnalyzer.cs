@@ -11,7 +11,7 @@ namespace Overlay.Analyzers.MapAccess;
 /// multiple of the allocation granularity), checked at each map creation.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class MapOptionsAnalyzer : DiagnosticAnalyzer
+internal sealed class MapOptionsAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The granularity every supported OS accepts at least; Windows needs 64 KiB, said in the message.</summary>
     private const long Granularity = 4096;

@@ -16,7 +16,7 @@ namespace Overlay.Analyzers.MapAccess;
 /// fields are judged once every assignment in their type has been seen, at the compilation's end.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
+internal sealed class ReadOnlyMapWriteAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>The diagnostic property saying the write goes through a view (no code fix then).</summary>
     public const string ViaViewProperty = "ViaView";

@@ -24,7 +24,7 @@ namespace Overlay.Analyzers.Pinning;
 /// the constants, are not checked.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PinAnalyzer : DiagnosticAnalyzer
+internal sealed class PinAnalyzer : DiagnosticAnalyzer
 {
     private const string PinName = "Pin";
     private const string PinReadOnlyName = "PinReadOnly";
