@@ -9,7 +9,9 @@ public sealed unsafe partial class MemoryMap
     /// <summary>
     /// Reads a <typeparamref name="T"/> at <paramref name="offset"/> in the machine's byte order,
     /// without alignment requirements and without moving the cursor. This is what generated
-    /// layout views call; each call is checked against the live mapping.
+    /// layout views call; each call is checked against the live mapping. A <c>bool</c> reads as
+    /// true for any non-zero byte; a struct is copied as its bytes are, bools inside it included
+    /// (read such records through a <c>[MappedLayout]</c>, whose bool fields are normalised).
     /// </summary>
     /// <typeparam name="T">An unmanaged type: a primitive, an enum, or a struct of them.</typeparam>
     /// <param name="offset">Where the value starts; the whole value must lie inside the map.</param>
@@ -36,6 +38,13 @@ public sealed unsafe partial class MemoryMap
             // Other sizes (a struct of several values): limits are never negative and sizes are
             // far from long.MinValue, so the subtraction cannot overflow.
             ThrowAccessOutOfRange(offset, sizeof(T), write: false);
+        }
+
+        if (typeof(T) == typeof(bool))
+        {
+            // Any non-zero byte is true: a byte of 2 read as a bool would compare unequal to true.
+            bool flag = _data[offset] != 0;
+            return Unsafe.As<bool, T>(ref flag);
         }
 
         return Unsafe.ReadUnaligned<T>(_data + offset);
