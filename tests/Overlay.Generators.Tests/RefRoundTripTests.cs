@@ -857,21 +857,21 @@ public class RefRoundTripTests
 
     private static object[] FieldsOf(Entry.Ref r) =>
     [
-        r.Id, r.Name, r.Code, r.Origin.X, r.Origin.Y,
+        r.Id, Text(r, static x => x.Name), Text(r, static x => x.Code), r.Origin.X, r.Origin.Y,
         r.Path.Length, r.Path[0].X, r.Path[0].Y, r.Path[1].X, r.Path[1].Y, r.Path[2].X, r.Path[2].Y,
         r.Slots.Length, r.Slots[0], r.Slots[1], r.Slots[2],
     ];
 
     private static object[] FieldsOf(Entry.ReadOnlyRef r) =>
     [
-        r.Id, r.Name, r.Code, r.Origin.X, r.Origin.Y,
+        r.Id, Text(r, static x => x.Name), Text(r, static x => x.Code), r.Origin.X, r.Origin.Y,
         r.Path.Length, r.Path[0].X, r.Path[0].Y, r.Path[1].X, r.Path[1].Y, r.Path[2].X, r.Path[2].Y,
         r.Slots.Length, r.Slots[0], r.Slots[1], r.Slots[2],
     ];
 
     private static object[] FieldsOf(Entry.View r) =>
     [
-        r.Id, r.Name, r.Code, r.Origin.X, r.Origin.Y,
+        r.Id, Text(r, static x => x.Name), Text(r, static x => x.Code), r.Origin.X, r.Origin.Y,
         (int)r.Path.Count, r.Path[0].X, r.Path[0].Y, r.Path[1].X, r.Path[1].Y, r.Path[2].X, r.Path[2].Y,
         r.Slots.Length, r.Slots[0], r.Slots[1], r.Slots[2],
     ];
@@ -1125,16 +1125,47 @@ public class RefRoundTripTests
         return bytes;
     }
 
+    // What a string field reads as: the text before the first zero, decoded strictly, or Refused
+    // when the text does not decode or a non-zero byte follows the zero (hole 8).
     private static string Utf8Until0(ReadOnlySpan<byte> field)
     {
         int end = field.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? field : field[..end]);
+        if (end >= 0 && field[end..].ContainsAnyExcept((byte)0))
+        {
+            return Refused;
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(end < 0 ? field : field[..end]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Refused;
+        }
     }
 
     private static string AsciiUntil0(ReadOnlySpan<byte> field)
     {
         int end = field.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(end < 0 ? field : field[..end]);
+        ReadOnlySpan<byte> text = end < 0 ? field : field[..end];
+        return (end >= 0 && field[end..].ContainsAnyExcept((byte)0)) || !System.Text.Ascii.IsValid(text) ? Refused : Encoding.ASCII.GetString(text);
+    }
+
+    private const string Refused = "<InvalidDataException>";
+
+    // A string accessor's value, or Refused where it throws InvalidDataException.
+    private static string Text<T>(T record, Func<T, string> read)
+        where T : allows ref struct
+    {
+        try
+        {
+            return read(record);
+        }
+        catch (InvalidDataException)
+        {
+            return Refused;
+        }
     }
 
     private static short Bits(Half value) => BitConverter.HalfToInt16Bits(value);

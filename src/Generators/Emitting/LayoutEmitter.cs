@@ -297,7 +297,7 @@ internal static class LayoutEmitter
         foreach (FieldSpec field in layout.Fields)
         {
             w.WriteLine();
-            WriteAccessor(w, field, readOnly);
+            WriteAccessor(w, layout, field, readOnly);
         }
 
         w.WriteLine();
@@ -330,7 +330,7 @@ internal static class LayoutEmitter
         w.CloseBlock();
     }
 
-    private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
+    private static void WriteAccessor(SourceWriter w, LayoutSpec layout, FieldSpec field, bool readOnly)
     {
         string at = $"__offset + {Int(field.Offset)}";
         string order = Bool(field.IsBigEndian);
@@ -354,7 +354,7 @@ internal static class LayoutEmitter
             case FieldKind.AsciiString:
                 Property(
                     $"public string {field.Identifier}",
-                    $"global::Overlay.Layouts.Support.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)})",
+                    $"global::Overlay.Layouts.Support.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)}, \"{layout.DisplayName}.{field.Name}\")",
                     $"global::Overlay.Layouts.Support.FixedStrings.Write(__map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
                 break;
             case FieldKind.Layout:

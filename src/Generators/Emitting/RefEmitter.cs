@@ -52,7 +52,7 @@ internal static class RefEmitter
         foreach (FieldSpec field in layout.Fields)
         {
             w.WriteLine();
-            WriteAccessor(w, field, readOnly);
+            WriteAccessor(w, layout, field, readOnly);
             far |= IsFar(field);
         }
 
@@ -105,7 +105,7 @@ internal static class RefEmitter
         w.CloseBlock();
     }
 
-    private static void WriteAccessor(SourceWriter w, FieldSpec field, bool readOnly)
+    private static void WriteAccessor(SourceWriter w, LayoutSpec layout, FieldSpec field, bool readOnly)
     {
         string at = IsFar(field) ? $"__far({Int(field.Offset)})" : $"{Unsafe}.Add(ref __start, {Int(field.Offset)})";
         string order = Bool(field.IsBigEndian);
@@ -136,7 +136,7 @@ internal static class RefEmitter
             case FieldKind.AsciiString:
                 Property(
                     $"public string {field.Identifier}",
-                    $"global::Overlay.Layouts.Support.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)})",
+                    $"global::Overlay.Layouts.Support.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, \"{layout.DisplayName}.{field.Name}\")",
                     $"global::Overlay.Layouts.Support.FixedStrings.Write({Marshal}.CreateSpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, value)");
                 break;
             case FieldKind.Layout:

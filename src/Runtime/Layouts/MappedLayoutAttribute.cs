@@ -37,13 +37,16 @@ public enum FixedStringEncoding
     /// <summary>UTF-8 (the default).</summary>
     Utf8 = 0,
 
-    /// <summary>7-bit ASCII: other characters are refused on write.</summary>
+    /// <summary>7-bit ASCII: other characters are refused on write, and bytes above 0x7F on read.</summary>
     Ascii = 1,
 }
 
 /// <summary>
 /// A <c>string</c> field stored in a fixed number of bytes, zero-padded. A string too long for
-/// the field is refused on write with <see cref="ArgumentException"/> and nothing is written.
+/// the field is refused on write with <see cref="ArgumentException"/> and nothing is written; bytes
+/// that do not decode strictly (or non-zero bytes after the text's end) are refused on read with
+/// <see cref="System.IO.InvalidDataException"/> naming the field, so a record read and stored back
+/// keeps its bytes.
 /// </summary>
 /// <param name="length">The field's size in bytes; positive.</param>
 [AttributeUsage(AttributeTargets.Field, Inherited = false)]

@@ -162,7 +162,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
@@ -244,7 +244,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         public float Health => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 4, false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
         public global::Game.Vec3.ReadOnlyView Position => new(__map, __offset + 32);
@@ -301,7 +301,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
         public string Name
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
@@ -384,7 +384,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         public float Health => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
-        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+        public string Name => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");
 
         /// <summary>The field <c>Position</c>: 12 bytes at offset 32.</summary>
         public global::Game.Vec3.ReadOnlyRef Position => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 32), 12));

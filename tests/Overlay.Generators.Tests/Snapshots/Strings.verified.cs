@@ -127,14 +127,14 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
         public string Code
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, value);
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
         public string Display
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
@@ -197,10 +197,10 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         public long Offset => __offset;
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
-        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii);
+        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
-        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8);
+        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");
 
         /// <summary>Copies the record out of the map.</summary>
         /// <returns>The record.</returns>
@@ -234,14 +234,14 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
         public string Code
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii, value);
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
         public string Display
         {
-            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+            get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");
             set => global::Overlay.Layouts.Support.FixedStrings.Write(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8, value);
         }
 
@@ -297,10 +297,10 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
-        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii);
+        public string Code => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
-        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8);
+        public string Display => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");
 
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
