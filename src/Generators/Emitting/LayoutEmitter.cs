@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using Overlay.Generators.Model;
 
 namespace Overlay.Generators.Emitting;
@@ -72,7 +73,9 @@ internal static class LayoutEmitter
         w.WriteLine($"\"{layout.DisplayName}\", {Int(layout.SizeInBytes)}, LayoutFingerprint,");
         w.WriteLine("new global::Overlay.Layouts.LayoutField[]");
         w.OpenBlock();
-        foreach (FieldSpec field in layout.Fields)
+        // In offset order, as LayoutInfo.Fields promises and as the fingerprint hashes them; OrderBy
+        // is stable, though fields cannot share an offset (OVL104 reports overlaps).
+        foreach (FieldSpec field in layout.Fields.OrderBy(f => f.Offset))
         {
             w.WriteLine(LayoutFieldExpression(field) + ",");
         }

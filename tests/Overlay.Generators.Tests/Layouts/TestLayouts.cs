@@ -65,3 +65,13 @@ public partial struct Entry
     [Offset(32), FixedArray(3)] public Point[] Path;
     [Offset(56), FixedArray(3), BigEndian] public ushort[] Slots;
 }
+
+/// <summary>Offsets declared out of order: LayoutInfo.Fields must still list them by offset.</summary>
+[MappedLayout]
+public partial struct OutOfOrder
+{
+    [Offset(8)] public int Last;
+    public bool AfterLast; // sequential: after Last, at 12
+    [Offset(0)] public ushort First;
+    [Offset(2), FixedString(6)] public string Middle;
+}
