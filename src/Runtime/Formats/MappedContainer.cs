@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace Overlay.Formats;
+
+/// <summary>
+/// A file of several named sections over one <see cref="MemoryMap"/>: records of a layout
+/// (<see cref="RecordSection{TView}"/>), heaps of variable-length values (<see cref="HeapSection"/>)
+/// and raw bytes (<see cref="RawSection"/>), each growing on its own. The byte format, the growth
+/// design and the commit protocol are in <c>docs/formats.md</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Validation.</b> <see cref="Open"/> checks both meta slots, takes the newest valid one and
+/// checks every number of its table against the file (<c>docs/formats.md</c> §4); a file that fails
+/// any check is an <see cref="InvalidDataException"/> naming the file and the problem, and nothing
+/// outside the map is ever read. Heap references are checked on every use.
+/// </para>
+/// <para>
+/// <b>Durability.</b> Changes to the table (appends, growth, allocations) live in memory until
+/// <see cref="Commit"/>, which flushes the sections' bytes, then writes the other meta slot and
+/// flushes it: a crash at any moment leaves the state of the last completed commit (the bytes of
+/// records changed in place since then may be old or new, page by page). <see cref="Dispose"/>
+/// does not commit.
+/// </para>
+/// <para>
+/// <b>Concurrency.</b> Not thread-safe: one thread mutates; reads through views may run on other
+/// threads with the races of plain memory, but not while a section grows. One writer per file;
+/// readers in other processes see the table as of their <see cref="Open"/>.
+/// </para>
+/// </remarks>
+public sealed partial class MappedContainer : IDisposable
+{
+    private readonly MemoryMap _map;
+    private readonly string _path;
+    private readonly ulong _tag;
+    private readonly int _slotSize;
+    private readonly uint _flags;
+    private readonly bool _writable;
+    private readonly List<SectionEntry> _entries;
+    private ulong _generation;
+    private bool _disposed;
+
+    private MappedContainer(MemoryMap map, string path, ulong tag, ContainerImage image)
+    {
+        _map = map;
+        _path = path;
+        _tag = tag;
+        _slotSize = image.SlotSize;
+        _flags = image.Flags;
+        _generation = image.Generation;
+        _entries = image.Entries;
+        _writable = map.Access == MapAccess.Write && !image.Sealed;
+        foreach (SectionEntry entry in _entries)
+        {
+            // What a crashed writer left past a section's length is unknown until cleared.
+            entry.ZeroFrom = entry.Capacity;
+            entry.Reusable = entry.Kind == SectionKind.Free;
+        }
+    }
+
+    /// <summary>The file's path.</summary>
+    public string Path => _path;
+
+    /// <summary>The application tag the file carries.</summary>
+    public ulong Tag => _tag;
+
+    /// <summary>
+    /// The map over the whole file, for <see cref="MemoryMap.Advise"/>, <see cref="MemoryMap.Lock()"/>
+    /// and exports. Do not resize or close it: the container owns it.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public MemoryMap Map
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _map;
+        }
+    }
+
+    /// <summary>Whether sections can be added, grown and committed (opened with <see cref="MapAccess.Write"/> and not sealed).</summary>
+    public bool CanWrite => _writable && !_disposed;
+
+    /// <summary>Whether the file was written by <see cref="ContainerBuilder"/> (it opens read-only).</summary>
+    public bool IsSealed => (_flags & ContainerFormat.SealedFlag) != 0;
+
+    /// <summary>The generation of the last commit (the newest valid meta slot's).</summary>
+    public ulong Generation => _generation;
+
+    /// <summary>How many table entries the file has room for (sections and free extents together).</summary>
+    public int MaximumEntries => ContainerFormat.EntriesPerSlot(_slotSize);
+
+    /// <summary>The live sections, in table order (free extents are not listed: see <see cref="FreeBytes"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public IReadOnlyList<SectionInfo> Sections
+    {
+        get
+        {
+            ThrowIfDisposed();
+            var list = new List<SectionInfo>();
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                if (_entries[i].Kind != SectionKind.Free)
+                {
+                    list.Add(_entries[i].ToInfo(i));
+                }
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>The bytes of the file that no section uses: free extents and the slack between sections' lengths and capacities.</summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public long FreeBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            long used = 2L * _slotSize;
+            foreach (SectionEntry entry in _entries)
+            {
+                used += entry.Kind == SectionKind.Free ? 0 : entry.Length;
+            }
+
+            return _map.Length - used;
+        }
+    }
+
+    /// <summary>
+    /// Creates a container with no sections at <paramref name="path"/>, commits it (both meta
+    /// slots written and flushed) and maps it for writing.
+    /// </summary>
+    /// <param name="path">The file to create; it must not exist.</param>
+    /// <param name="tag">The application's tag, checked by <see cref="Open"/>.</param>
+    /// <param name="maximumEntries">Room in the table for this many sections and free extents (31 fit the smallest, 4 KiB, slots; at most 8191).</param>
+    /// <returns>The open container.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maximumEntries"/> is below 1 or above 8191.</exception>
+    /// <exception cref="IOException">The file exists or cannot be created; nothing is left behind.</exception>
+    public static MappedContainer Create(string path, ulong tag, int maximumEntries = 31)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        int slotSize = maximumEntries < 1 ? 0 : ContainerFormat.SlotSizeFor(maximumEntries);
+        if (slotSize == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maximumEntries), maximumEntries, $"A container's table holds 1 to {ContainerFormat.EntriesPerSlot(ContainerFormat.MaximumSlotSize)} entries.");
+        }
+
+        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        MemoryMap? map = null;
+        try
+        {
+            using (file)
+            {
+                RandomAccess.SetLength(file, 2L * slotSize);
+                map = new MemoryMap(file, 0, access: MapAccess.Write);
+            }
+
+            var container = new MappedContainer(map, path, tag, new ContainerImage(slotSize, 0, 0, new List<SectionEntry>()));
+
+            // Both slots, so that a torn first commit still finds a valid one.
+            container.WriteSlot(1);
+            container.WriteSlot(2);
+            container._generation = 2;
+            return container;
+        }
+        catch
+        {
+            map?.Dispose();
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Opens and validates a container (every check of <c>docs/formats.md</c> §4).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="tag">The application tag the file must carry.</param>
+    /// <param name="access">
+    /// <see cref="MapAccess.Write"/> (or <see cref="MapAccess.Default"/>) to read, write, grow and commit;
+    /// <see cref="MapAccess.Read"/> to read only (sections then hand out read-only views); <see cref="MapAccess.Copy"/>
+    /// for private changes that never reach the file and no growth. A sealed file is always read-only.
+    /// </param>
+    /// <returns>The open container.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="access"/> is not a <see cref="MapAccess"/>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid container with this tag; the file is not changed.</exception>
+    public static MappedContainer Open(string path, ulong tag, MapAccess access = MapAccess.Write)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (access is not (MapAccess.Default or MapAccess.Read or MapAccess.Write or MapAccess.Copy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(access), access, "Unknown access.");
+        }
+
+        if (access == MapAccess.Default)
+        {
+            access = MapAccess.Write;
+        }
+
+        MemoryMap map;
+        FileAccess fileAccess = access == MapAccess.Write ? FileAccess.ReadWrite : FileAccess.Read;
+        using (SafeFileHandle file = File.OpenHandle(path, FileMode.Open, fileAccess, FileShare.ReadWrite))
+        {
+            long length = RandomAccess.GetLength(file);
+            if (length < ContainerFormat.PrefixSize)
+            {
+                throw ContainerReader.Invalid(path, $"it is {length} bytes long, shorter than a {ContainerFormat.PrefixSize}-byte container prefix");
+            }
+
+            map = new MemoryMap(file, 0, access: access);
+        }
+
+        try
+        {
+            return new MappedContainer(map, path, tag, ContainerReader.Read(map, path, tag));
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Unmaps and closes the file without committing: what changed since the last <see cref="Commit"/>
+    /// in the table (appends, growth, allocations) is not in the file's table. A second call does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Memory exported from <see cref="Map"/> is still in use; the container stays open.</exception>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _map.Dispose();
+        _disposed = true;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        _disposed ? $"MappedContainer(closed, path={_path})" : $"MappedContainer(path={_path}, sections={Sections.Count}, generation={_generation}, access={_map.Access})";
+
+    internal MemoryMap LiveMap
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _map;
+        }
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    internal void ThrowIfNotWritable()
+    {
+        ThrowIfDisposed();
+        if (!_writable)
+        {
+            throw new NotSupportedException(IsSealed
+                ? $"{_path} is sealed (written by ContainerBuilder): it cannot change."
+                : $"{_path} was opened with MapAccess.{_map.Access}: sections can only change in a container opened with MapAccess.Write.");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+
+namespace Overlay.Formats;
+
+/// <summary>
+/// A section of fixed-size records of one layout in a <see cref="MappedContainer"/>. Its members
+/// always use the section's current extent; a <see cref="MappedArray{TView}"/> or view taken from
+/// it holds an absolute offset and goes stale if the section later moves to grow
+/// (<c>docs/formats.md</c> §3): take views after growing, or reserve with <see cref="EnsureCapacity"/>.
+/// </summary>
+/// <typeparam name="TView">The layout's <c>View</c> or <c>ReadOnlyView</c>.</typeparam>
+/// <remarks>Not thread-safe, as the container. Appends are durable after <see cref="MappedContainer.Commit"/>.</remarks>
+public sealed class RecordSection<TView>
+    where TView : struct, IMappedView<TView>
+{
+    private readonly MappedContainer _container;
+    private readonly SectionEntry _entry;
+
+    internal RecordSection(MappedContainer container, SectionEntry entry)
+    {
+        _container = container;
+        _entry = entry;
+    }
+
+    /// <summary>The section's name.</summary>
+    public string Name => _entry.Name;
+
+    /// <summary>The number of records.</summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public long Count
+    {
+        get
+        {
+            _container.ThrowIfDisposed();
+            return _entry.Count;
+        }
+    }
+
+    /// <summary>How many records fit before the section must grow.</summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public long Capacity
+    {
+        get
+        {
+            _container.ThrowIfDisposed();
+            return _entry.Capacity / _entry.Stride;
+        }
+    }
+
+    /// <summary>The records, as an array of views over the section's current extent (a snapshot of the count and the extent).</summary>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public MappedArray<TView> Records => new(_container.LiveMap, _entry.Offset, _entry.Count);
+
+    /// <summary>A view of the record at <paramref name="index"/>.</summary>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TView this[long index]
+    {
+        get
+        {
+            MemoryMap map = _container.LiveMap;
+            if ((ulong)index >= (ulong)_entry.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_entry.Count} records of section '{_entry.Name}'.");
+            }
+
+            return TView.Create(new CheckedOffset(map, _entry.Offset + (index * TView.SizeInBytes)));
+        }
+    }
+
+    /// <summary>As the indexer; a method, so that <c>section.At(i).Id = 5</c> compiles (CS1612).</summary>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The view.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TView At(long index) => this[index];
+
+    /// <summary>Appends a zeroed record and returns a view of it (valid until the section next moves).</summary>
+    /// <returns>The view.</returns>
+    /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
+    /// <exception cref="InvalidOperationException">The section must grow while memory of the map is exported or pinned.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TView Append()
+    {
+        long at = Reserve();
+        _entry.Length += _entry.Stride;
+        _entry.Count++;
+        return TView.Create(new CheckedOffset(_container.LiveMap, _entry.Offset + at));
+    }
+
+    /// <summary>Appends a copy of <paramref name="value"/>; a value the layout refuses appends nothing.</summary>
+    /// <typeparam name="TRecord">The layout: its size and fingerprint must be <typeparamref name="TView"/>'s.</typeparam>
+    /// <param name="value">The record.</param>
+    /// <returns>A view of it.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout, or its <c>Store</c> refused the value.</exception>
+    /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
+    /// <exception cref="InvalidOperationException">The section must grow while memory of the map is exported or pinned.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TView Append<TRecord>(in TRecord value)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        if (TRecord.SizeInBytes != TView.SizeInBytes || TRecord.LayoutFingerprint != TView.LayoutFingerprint)
+        {
+            throw new ArgumentException($"{typeof(TRecord).FullName} is not the layout of {typeof(TView).FullName}.", nameof(TRecord));
+        }
+
+        long at = Reserve();
+        MemoryMap map = _container.LiveMap;
+        TRecord.Store(map, _entry.Offset + at, value); // validates before it writes
+        _entry.Length += _entry.Stride;
+        _entry.Count++;
+        return TView.Create(new CheckedOffset(map, _entry.Offset + at));
+    }
+
+    /// <summary>Makes room for <paramref name="records"/> records, moving or growing the section at most once.</summary>
+    /// <param name="records">The number of records.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="records"/> is negative or too large.</exception>
+    /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
+    /// <exception cref="InvalidOperationException">The section must grow while memory of the map is exported or pinned.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public void EnsureCapacity(long records)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(records);
+        if (records > long.MaxValue / 4 / _entry.Stride)
+        {
+            throw new ArgumentOutOfRangeException(nameof(records), records, "The section would be larger than a file can be.");
+        }
+
+        _container.EnsureCapacity(_entry, records * _entry.Stride);
+    }
+
+    /// <summary>
+    /// Holds the records in place and hands <paramref name="body"/> a span over them: the loop fast
+    /// path (<see cref="MappedArray{TView}.Pin{TRef, TResult}(Func{MappedSpan{TRef}, TResult})"/>), a raw
+    /// pointer plus one compare per access. Meanwhile no section can grow by resizing the map, and
+    /// this one cannot move.
+    /// </summary>
+    /// <typeparam name="TRef">The layout's <c>Ref</c>.</typeparam>
+    /// <typeparam name="TResult">What the callback returns.</typeparam>
+    /// <param name="body">The callback.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TRef"/> is another layout.</exception>
+    /// <exception cref="NotSupportedException">The views are read-only or the map is.</exception>
+    /// <exception cref="InvalidOperationException">More than <see cref="int.MaxValue"/> records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TResult Pin<TRef, TResult>(Func<MappedSpan<TRef>, TResult> body)
+        where TRef : IMappedRef<TRef>, allows ref struct => Records.Pin(body);
+
+    /// <summary>As <see cref="Pin{TRef, TResult}"/>, for reading, on any readable map.</summary>
+    /// <typeparam name="TRef">The layout's <c>ReadOnlyRef</c>.</typeparam>
+    /// <typeparam name="TResult">What the callback returns.</typeparam>
+    /// <param name="body">The callback.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentException"><typeparamref name="TRef"/> is another layout.</exception>
+    /// <exception cref="InvalidOperationException">More than <see cref="int.MaxValue"/> records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TResult PinReadOnly<TRef, TResult>(Func<ReadOnlyMappedSpan<TRef>, TResult> body)
+        where TRef : IReadOnlyMappedRef<TRef>, allows ref struct => Records.PinReadOnly(body);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"RecordSection(name={_entry.Name}, count={_entry.Count}, recordSize={_entry.Stride})";
+
+    private long Reserve()
+    {
+        _container.ThrowIfNotWritable();
+        long at = _entry.Length;
+        _container.EnsureCapacity(_entry, at + _entry.Stride);
+        _container.PrepareBytes(_entry, at, _entry.Stride);
+        return at;
+    }
+}
