@@ -17,11 +17,24 @@ internal static class Program
         ["refused-shrink-keeps-mapping"] = ResizeProbes.RefusedShrinkKeepsMapping,
     };
 
+    // Scenarios that take arguments (a file the test prepared); the test may kill them mid-way.
+    private static readonly Dictionary<string, Action<string[]>> s_withArguments = new(StringComparer.Ordinal)
+    {
+        ["compact-slowly"] = FormatProbes.CompactSlowly,
+    };
+
     private static int Main(string[] args)
     {
+        if (args.Length > 1 && s_withArguments.TryGetValue(args[0], out Action<string[]>? withArguments))
+        {
+            withArguments(args[1..]);
+            Console.WriteLine("ok");
+            return 0;
+        }
+
         if (args.Length != 1 || !s_scenarios.TryGetValue(args[0], out Action? scenario))
         {
-            Console.Error.WriteLine($"usage: Overlay.Probes <scenario>; scenarios: {string.Join(", ", s_scenarios.Keys)}");
+            Console.Error.WriteLine($"usage: Overlay.Probes <scenario>; scenarios: {string.Join(", ", s_scenarios.Keys)}; with arguments: {string.Join(", ", s_withArguments.Keys)}");
             return 2;
         }
 
