@@ -107,7 +107,7 @@ public sealed class RecordSection<TView>
 
         long at = Reserve();
         MemoryMap map = _container.LiveMap;
-        TRecord.Store(map, _entry.Offset + at, value); // validates before it writes
+        StoreHeld(map, _entry.Offset + at, value); // validates before it writes
         _entry.Length += _entry.Stride;
         _entry.Count++;
         return TView.Create(new CheckedOffset(map, _entry.Offset + at));
@@ -162,6 +162,23 @@ public sealed class RecordSection<TView>
 
     /// <inheritdoc/>
     public override string ToString() => $"RecordSection(name={_entry.Name}, count={_entry.Count}, recordSize={_entry.Stride})";
+
+    // Through the layout's span Store (one range check for the record, not one per field), the
+    // slot pinned meanwhile so that a hand-written Store cannot resize or close the map under its span.
+    private static void StoreHeld<TRecord>(MemoryMap map, long offset, in TRecord value)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        int size = TRecord.SizeInBytes;
+        ref byte slot = ref map.BeginPin(offset, size, write: true);
+        try
+        {
+            TRecord.Store(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref slot, size), value);
+        }
+        finally
+        {
+            map.EndPin();
+        }
+    }
 
     private long Reserve()
     {
