@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using BenchmarkDotNet.Attributes;
 using Overlay.Formats;
+using Overlay.Layouts;
 
 namespace Overlay.Benchmarks;
 

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Threading;
 using Overlay.Formats;
+using Overlay.Layouts;
 
 namespace Overlay.Probes;
 

@@ -2,6 +2,8 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 
 namespace Overlay.Formats;
 

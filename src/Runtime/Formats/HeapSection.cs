@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 
 namespace Overlay.Formats;
 

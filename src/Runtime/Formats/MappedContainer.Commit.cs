@@ -1,5 +1,7 @@
 using System;
 using System.Buffers.Binary;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 
 namespace Overlay.Formats;
 

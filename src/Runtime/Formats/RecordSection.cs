@@ -1,4 +1,6 @@
 using System;
+using Overlay.Layouts;
+using Overlay.Layouts.Support;
 
 namespace Overlay.Formats;
 

@@ -1,4 +1,5 @@
 using System;
+using Overlay.Layouts;
 
 namespace Overlay.Formats;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Overlay.Formats;
+using Overlay.Layouts;
 using Overlay.Tests.Layouts;
 using Xunit;
 using Xunit.Abstractions;

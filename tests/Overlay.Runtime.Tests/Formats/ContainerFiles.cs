@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using Overlay.Formats;
+using Overlay.Layouts;
 using Overlay.Tests.Layouts;
 
 namespace Overlay.Tests.Formats;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using Overlay.Formats;
+using Overlay.Layouts;
 using Overlay.Tests.Layouts;
 using Xunit;
 using static Overlay.Tests.Formats.ContainerFiles;

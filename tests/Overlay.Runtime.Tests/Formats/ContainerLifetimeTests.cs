@@ -1,5 +1,6 @@
 using System;
 using Overlay.Formats;
+using Overlay.Layouts;
 using Overlay.Tests.Layouts;
 using Xunit;
 using static Overlay.Tests.Formats.ContainerFiles;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Overlay.Formats;
+using Overlay.Layouts;
 using Overlay.Tests.Layouts;
 using Xunit;
 
