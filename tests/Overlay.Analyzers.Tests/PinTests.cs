@@ -86,6 +86,22 @@ public class PinTests
             // A's fingerprint, another size (only a hand-edited layout could be so).
         {{Layout("Longer", "0x1111111111111111UL", 32)}}
 
+            // B's size and fingerprint in [GeneratedLayout], its fields taking the constants' names (the
+            // generator then leaves the constants out): the attribute decides.
+            [Overlay.Layouts.Support.GeneratedLayout(24, 0x2222222222222222UL)]
+            public partial struct Taken
+            {
+                public long SizeInBytes;
+                public long LayoutFingerprint;
+
+                public readonly ref struct Ref : IMappedRef<Ref>
+                {
+                    static int IMappedRef<Ref>.SizeInBytes => 24;
+                    static ulong IMappedRef<Ref>.LayoutFingerprint => 0x2222222222222222UL;
+                    static Ref IMappedRef<Ref>.Create(Span<byte> bytes) => default;
+                }
+            }
+
             // A Ref written by hand, in no layout: nothing to compare.
             public readonly ref struct LooseRef : IMappedRef<LooseRef>, IReadOnlyMappedRef<LooseRef>
             {
@@ -211,6 +227,8 @@ public class PinTests
     // Only the fingerprint differs; only the size differs.
     [InlineData("""a.Pin<{|OVL005:SameSize.Ref|}>(static s => { });""")]
     [InlineData("""a.PinReadOnly<{|OVL005:Longer.ReadOnlyRef|}>(static s => { });""")]
+    // A layout whose fields took the constants' names: its [GeneratedLayout] says what it is.
+    [InlineData("""a.Pin<{|OVL005:Taken.Ref|}>(static s => { });""")]
     // An array of read-only views, read with another layout's ReadOnlyRef.
     [InlineData("""ro.PinReadOnly<{|OVL005:B.ReadOnlyRef|}>(static s => { });""")]
     // Through ?., as a method group (given and inferred), as an argument.

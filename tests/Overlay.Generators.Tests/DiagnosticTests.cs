@@ -127,31 +127,48 @@ public class DiagnosticTests
         public partial struct [|Box|]<T> { public int A; }
         """, "Layout 'Game.Box<T>' cannot be generic or nested in a generic type: its size and fields must be known at compile time");
 
-    [Fact]
-    public void OVL109_ReservedFieldName() => Check("OVL109", "Game.Clashing", """
-        using Overlay;
-        using Overlay.Layouts;
-        namespace Game;
-        [MappedLayout]
-        public partial struct Clashing { public int A; public long [|Offset|]; }
-        """, "Field 'Offset' has the name of a member the generator adds to layouts, their views and refs; rename it");
-
-    // The names the refs added (their types and the private fields of views and refs): without
-    // OVL109 each of these made the generated code fail to compile (CS0102, CS0542).
+    // What is still refused: the names of the types the generator nests in every layout (a field
+    // beside a nested type of its name is CS0102, and its accessor inside that type CS0542).
     [Theory]
+    [InlineData("View")]
+    [InlineData("ReadOnlyView")]
     [InlineData("Ref")]
     [InlineData("ReadOnlyRef")]
-    [InlineData("__map")]
-    [InlineData("__offset")]
-    [InlineData("__start")]
-    [InlineData("__far")]
-    public void OVL109_NamesOfGeneratedTypesAndFields(string name) => Check("OVL109", "Game.Clashing", $$"""
+    public void OVL109_NamesOfGeneratedTypes(string name) => Check("OVL109", "Game.Clashing", $$"""
         using Overlay;
         using Overlay.Layouts;
         namespace Game;
         [MappedLayout]
         public partial struct Clashing { public int A; public long [|{{name}}|]; }
-        """, $"Field '{name}' has the name of a member the generator adds to layouts, their views and refs; rename it");
+        """, $"Field '{name}' cannot have this name: the generator nests a type '{name}' in every layout (its views and refs: View, ReadOnlyView, Ref, ReadOnlyRef); rename it");
+
+    // A field named like its layout is CS0542 in the user's own code already; the generator adds
+    // nothing on top of that error.
+    [Fact]
+    public void OVL109_NameOfTheLayout() => Check("OVL109", "Game.Chunk", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Chunk { public int A; public long [|Chunk|]; }
+        """, "Field 'Chunk' cannot have this name: C# forbids a member named like its type; rename it");
+
+    // The private members of generated code start with "__" (C# reserves identifiers with two
+    // consecutive underscores for the implementation).
+    [Theory]
+    [InlineData("__map")]
+    [InlineData("__offset")]
+    [InlineData("__start")]
+    [InlineData("__far")]
+    [InlineData("__layoutInfo")]
+    [InlineData("__anything")]
+    public void OVL109_DoubleUnderscorePrefix(string name) => Check("OVL109", "Game.Clashing", $$"""
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Clashing { public int A; public long [|{{name}}|]; }
+        """, $"Field '{name}' cannot have this name: names starting with '__' are reserved for the members of generated code; rename it");
 
     [Fact]
     public void OVL110_NegativeOffset() => Check("OVL110", "Game.Before", """

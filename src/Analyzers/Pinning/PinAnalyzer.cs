@@ -214,36 +214,52 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
 
         public int Size { get; }
 
-        /// <summary>The layout of a nested View or Ref, or null when its containing type lacks either constant.</summary>
-        public static Layout? Of(ITypeSymbol type)
+        /// <summary>The layout of a nested View or Ref, or null when its containing type is not a generated layout.</summary>
+        public static Layout? Of(ITypeSymbol type) =>
+            type is INamedTypeSymbol { ContainingType: { } layout } && Read(layout) is { } read
+                ? new Layout(layout, read.Fingerprint, read.Size)
+                : null;
+
+        public static ulong? FingerprintOf(INamedTypeSymbol layout) => Read(layout)?.Fingerprint;
+
+        /// <summary>
+        /// The size and fingerprint from <c>[GeneratedLayout]</c> (a field may take the names of the
+        /// constants, which the generator then leaves out), or from the constants for a layout
+        /// compiled before the attribute.
+        /// </summary>
+        private static (int Size, ulong Fingerprint)? Read(INamedTypeSymbol layout)
         {
-            if (type is not INamedTypeSymbol { ContainingType: { } layout } || FingerprintOf(layout) is not { } fingerprint)
+            foreach (AttributeData attribute in layout.GetAttributes())
             {
-                return null;
+                if (attribute.AttributeClass is { Name: "GeneratedLayoutAttribute", ContainingNamespace: { } ns }
+                    && ns.ToDisplayString() == "Overlay.Layouts.Support"
+                    && attribute.ConstructorArguments.Length == 2
+                    && attribute.ConstructorArguments[0].Value is int attributeSize
+                    && attribute.ConstructorArguments[1].Value is ulong attributeFingerprint)
+                {
+                    return (attributeSize, attributeFingerprint);
+                }
             }
 
+            int? size = null;
+            ulong? fingerprint = null;
             foreach (ISymbol member in layout.GetMembers("SizeInBytes"))
             {
-                if (member is IFieldSymbol { IsConst: true, ConstantValue: int size })
+                if (member is IFieldSymbol { IsConst: true, ConstantValue: int value })
                 {
-                    return new Layout(layout, fingerprint, size);
+                    size = value;
                 }
             }
 
-            return null;
-        }
-
-        public static ulong? FingerprintOf(INamedTypeSymbol layout)
-        {
             foreach (ISymbol member in layout.GetMembers("LayoutFingerprint"))
             {
-                if (member is IFieldSymbol { IsConst: true, ConstantValue: ulong fingerprint })
+                if (member is IFieldSymbol { IsConst: true, ConstantValue: ulong value })
                 {
-                    return fingerprint;
+                    fingerprint = value;
                 }
             }
 
-            return null;
+            return size is { } s && fingerprint is { } f ? (s, f) : null;
         }
     }
 }

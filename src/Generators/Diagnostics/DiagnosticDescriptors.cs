@@ -87,8 +87,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReservedFieldName = new(
         id: "OVL109",
-        title: "Layout field name collides with a generated member",
-        messageFormat: "Field '{0}' has the name of a member the generator adds to layouts, their views and refs; rename it",
+        title: "Layout field has a name C# or the generated types forbid",
+        messageFormat: "Field '{0}' cannot have this name: {1}; rename it",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

@@ -11,7 +11,7 @@ namespace Overlay.Generators.Emitting;
 /// </summary>
 internal static class LayoutEmitter
 {
-    private const string Map = "global::Overlay.MemoryMap";
+    internal const string Map = "global::Overlay.MemoryMap";
 
     /// <summary>The generated file's text.</summary>
     /// <param name="layout">The layout.</param>
@@ -46,31 +46,44 @@ internal static class LayoutEmitter
     private static void WriteLayout(SourceWriter w, LayoutSpec layout)
     {
         string self = layout.FullyQualifiedName;
-        string contract = $"global::Overlay.Layouts.IMappedLayout<{self}>";
+        string contract = Contract(layout);
+        string fingerprint = Fingerprint(layout);
+        w.WriteLine($"[global::Overlay.Layouts.Support.GeneratedLayout({Int(layout.SizeInBytes)}, {fingerprint})]");
         w.OpenBlock($"partial {layout.Keyword} {layout.TypeName} : {contract}");
 
-        w.WriteLine("/// <summary>The record's size in bytes.</summary>");
-        w.WriteLine($"public const int SizeInBytes = {Int(layout.SizeInBytes)};");
-        w.WriteLine();
-        w.WriteLine("/// <summary>A stable hash of the fields' names, types, offsets, sizes and byte orders.</summary>");
-        w.WriteLine($"public const ulong LayoutFingerprint = 0x{layout.Fingerprint.ToString("X16", CultureInfo.InvariantCulture)}UL;");
-        w.WriteLine();
-
-        w.WriteLine("/// <summary>The offset of each field from the start of the record.</summary>");
-        w.OpenBlock("public static class Offsets");
-        foreach (FieldSpec field in layout.Fields)
+        // Each public member below steps aside for a field of its name (LayoutSpec.Takes); the
+        // interface members are explicit, and generated code reaches the rest through Layout<T>.
+        if (!layout.Takes("SizeInBytes"))
         {
-            w.WriteLine($"/// <summary>The offset of <c>{field.Name}</c>.</summary>");
-            w.WriteLine($"public const int {field.Identifier} = {Int(field.Offset)};");
+            w.WriteLine("/// <summary>The record's size in bytes.</summary>");
+            w.WriteLine($"public const int SizeInBytes = {Int(layout.SizeInBytes)};");
+            w.WriteLine();
         }
 
-        w.CloseBlock();
-        w.WriteLine();
+        if (!layout.Takes("LayoutFingerprint"))
+        {
+            w.WriteLine("/// <summary>A stable hash of the fields' names, types, offsets, sizes and byte orders.</summary>");
+            w.WriteLine($"public const ulong LayoutFingerprint = {fingerprint};");
+            w.WriteLine();
+        }
 
-        w.WriteLine("/// <summary>The layout's description: fields, offsets, types and byte orders.</summary>");
-        w.WriteLine("public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(");
+        if (!layout.Takes("Offsets"))
+        {
+            w.WriteLine("/// <summary>The offset of each field from the start of the record.</summary>");
+            w.OpenBlock("public static class Offsets");
+            foreach (FieldSpec field in layout.Fields)
+            {
+                w.WriteLine($"/// <summary>The offset of <c>{field.Name}</c>.</summary>");
+                w.WriteLine($"public const int {field.Identifier} = {Int(field.Offset)};");
+            }
+
+            w.CloseBlock();
+            w.WriteLine();
+        }
+
+        w.WriteLine("private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(");
         w.Indent();
-        w.WriteLine($"\"{layout.DisplayName}\", {Int(layout.SizeInBytes)}, LayoutFingerprint,");
+        w.WriteLine($"\"{layout.DisplayName}\", {Int(layout.SizeInBytes)}, {fingerprint},");
         w.WriteLine("new global::Overlay.Layouts.LayoutField[]");
         w.OpenBlock();
         // In offset order, as LayoutInfo.Fields promises and as the fingerprint hashes them; OrderBy
@@ -83,23 +96,23 @@ internal static class LayoutEmitter
         w.CloseBlock(");");
         w.Unindent();
         w.WriteLine();
+        if (!layout.Takes("LayoutInfo"))
+        {
+            w.WriteLine("/// <summary>The layout's description: fields, offsets, types and byte orders.</summary>");
+            w.WriteLine("public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;");
+            w.WriteLine();
+        }
 
-        w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
-        w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
-        w.WriteLine($"static global::Overlay.Layouts.LayoutInfo {contract}.LayoutInfo => LayoutInfo;");
+        w.WriteLine($"static int {contract}.SizeInBytes => {Int(layout.SizeInBytes)};");
+        w.WriteLine($"static ulong {contract}.LayoutFingerprint => {fingerprint};");
+        w.WriteLine($"static global::Overlay.Layouts.LayoutInfo {contract}.LayoutInfo => __layoutInfo;");
         w.WriteLine();
 
-        WriteLoad(w, layout);
+        StaticsEmitter.Write(w, layout);
         w.WriteLine();
-        WriteValidate(w, layout);
+        ViewEmitter.WriteView(w, layout, readOnly: false);
         w.WriteLine();
-        WriteStore(w, layout);
-        w.WriteLine();
-        WriteSpanLoadStore(w, layout);
-        w.WriteLine();
-        WriteView(w, layout, readOnly: false);
-        w.WriteLine();
-        WriteView(w, layout, readOnly: true);
+        ViewEmitter.WriteView(w, layout, readOnly: true);
         w.WriteLine();
         RefEmitter.WriteRef(w, layout, readOnly: false);
         w.WriteLine();
@@ -110,271 +123,34 @@ internal static class LayoutEmitter
 
     private static string LayoutFieldExpression(FieldSpec field)
     {
-        string expression = $"new(\"{field.Name}\", {Int(field.Offset)}, {Int(field.SizeInBytes)}, global::Overlay.Layouts.LayoutFieldKind.{field.Kind}, \"{field.TypeName}\", {Bool(field.IsBigEndian)}";
+        string expression = $"new(\"{field.Name}\", {Int(field.Offset)}, {Int(field.SizeInBytes)}, global::Overlay.Layouts.LayoutFieldKind.{field.Kind}, \"{field.DisplayTypeName}\", {Bool(field.IsBigEndian)}";
         return field.Kind switch
         {
-            FieldKind.Layout => expression + $", 0, {field.TypeName}.LayoutInfo)",
-            FieldKind.LayoutArray => expression + $", {Int(field.Length)}, {field.TypeName}.LayoutInfo)",
+            FieldKind.Layout => expression + $", 0, {Of(field.TypeName, "LayoutInfo")})",
+            FieldKind.LayoutArray => expression + $", {Int(field.Length)}, {Of(field.TypeName, "LayoutInfo")})",
             FieldKind.Utf8String or FieldKind.AsciiString or FieldKind.ValueArray => expression + $", {Int(field.Length)})",
             _ => expression + ")",
         };
     }
 
-    private static void WriteLoad(SourceWriter w, LayoutSpec layout)
-    {
-        w.WriteLine("/// <summary>Copies the record at <paramref name=\"offset\"/> out of the map: strings decoded, arrays copied.</summary>");
-        w.WriteLine("/// <param name=\"map\">The map.</param>");
-        w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
-        w.WriteLine("/// <returns>The record.</returns>");
-        w.OpenBlock($"public static {layout.FullyQualifiedName} Load({Map} map, long offset)");
-        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
-        w.WriteLine("map.EnsureRange(offset, SizeInBytes);");
-        w.WriteLine("var view = new ReadOnlyView(map, offset);");
-        w.WriteLine($"{layout.FullyQualifiedName} value = default;");
-        WriteCopyOut(w, layout, "view");
-        w.WriteLine("return value;");
-        w.CloseBlock();
-    }
+    /// <summary>The layout's <c>IMappedLayout&lt;T&gt;</c>.</summary>
+    internal static string Contract(LayoutSpec layout) => $"global::Overlay.Layouts.IMappedLayout<{layout.FullyQualifiedName}>";
 
-    // value.X = source.X for every field: source is a View, a Ref or their read-only twins, whose
-    // nested records have Load() and whose arrays have ToArray() and an indexer.
-    internal static void WriteCopyOut(SourceWriter w, LayoutSpec layout, string source)
-    {
-        foreach (FieldSpec field in layout.Fields)
-        {
-            string target = $"value.{field.Identifier}";
-            string from = $"{source}.{field.Identifier}";
-            switch (field.Kind)
-            {
-                case FieldKind.Layout:
-                    w.WriteLine($"{target} = {from}.Load();");
-                    break;
-                case FieldKind.ValueArray:
-                    w.WriteLine($"{target} = {from}.ToArray();");
-                    break;
-                case FieldKind.LayoutArray:
-                    w.WriteLine($"{target} = new {field.TypeName}[{Int(field.Length)}];");
-                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
-                    w.WriteLine($"{target}[i] = {from}[i].Load();");
-                    w.CloseBlock();
-                    break;
-                default:
-                    w.WriteLine($"{target} = {from};");
-                    break;
-            }
-        }
-    }
+    /// <summary>The fingerprint as a C# literal.</summary>
+    internal static string Fingerprint(LayoutSpec layout) => $"0x{layout.Fingerprint.ToString("X16", CultureInfo.InvariantCulture)}UL";
 
-    // target.X = value.X for every field of a validated value: target is a View or a Ref.
-    internal static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target)
-    {
-        foreach (FieldSpec field in layout.Fields)
-        {
-            string to = $"{target}.{field.Identifier}";
-            string source = $"value.{field.Identifier}";
-            switch (field.Kind)
-            {
-                case FieldKind.Layout:
-                    w.WriteLine($"{to}.Store({source});");
-                    break;
-                case FieldKind.ValueArray:
-                    w.WriteLine($"{to}.CopyFrom({source});");
-                    break;
-                case FieldKind.LayoutArray:
-                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
-                    w.WriteLine($"{to}[i].Store({source}[i]);");
-                    w.CloseBlock();
-                    break;
-                default:
-                    w.WriteLine($"{to} = {source};");
-                    break;
-            }
-        }
-    }
+    /// <summary>
+    /// A static member of the layout as generated code names it: <c>global::Game.Rec.Load</c>, or,
+    /// when a field took the name, <c>global::Overlay.Layouts.Layout&lt;global::Game.Rec&gt;.Load</c>.
+    /// </summary>
+    internal static string Self(LayoutSpec layout, string member) =>
+        layout.Takes(member) ? Of(layout.FullyQualifiedName, member) : $"{layout.FullyQualifiedName}.{member}";
 
-    private static void WriteValidate(SourceWriter w, LayoutSpec layout)
-    {
-        w.WriteLine("/// <summary>Throws what <see cref=\"Store\"/> would throw for <paramref name=\"value\"/>: a string that does not fit, an array that is null or of the wrong length.</summary>");
-        w.WriteLine("/// <param name=\"value\">The record.</param>");
-        w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A field cannot be stored.</exception>");
-        w.OpenBlock($"public static void Validate(in {layout.FullyQualifiedName} value)");
-        foreach (FieldSpec field in layout.Fields)
-        {
-            string source = $"value.{field.Identifier}";
-            switch (field.Kind)
-            {
-                case FieldKind.Utf8String:
-                case FieldKind.AsciiString:
-                    w.WriteLine($"global::Overlay.Layouts.Support.FixedStrings.Validate({source}, {Int(field.Length)}, {Encoding(field)}, \"{field.Name}\");");
-                    break;
-                case FieldKind.Layout:
-                    w.WriteLine($"{field.TypeName}.Validate({source});");
-                    break;
-                case FieldKind.ValueArray:
-                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
-                    break;
-                case FieldKind.LayoutArray:
-                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
-                    w.OpenBlock($"foreach ({field.TypeName} item in {source})");
-                    w.WriteLine($"{field.TypeName}.Validate(item);");
-                    w.CloseBlock();
-                    break;
-            }
-        }
-
-        w.CloseBlock();
-    }
-
-    private static void WriteStore(SourceWriter w, LayoutSpec layout)
-    {
-        w.WriteLine("/// <summary>");
-        w.WriteLine("/// Copies <paramref name=\"value\"/> into the map at <paramref name=\"offset\"/>. Everything is checked");
-        w.WriteLine("/// first (range, writability, strings, arrays): a value that cannot be stored writes nothing.");
-        w.WriteLine("/// </summary>");
-        w.WriteLine("/// <param name=\"map\">The map.</param>");
-        w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
-        w.WriteLine("/// <param name=\"value\">The record.</param>");
-        w.OpenBlock($"public static void Store({Map} map, long offset, in {layout.FullyQualifiedName} value)");
-        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
-        w.WriteLine("map.EnsureRange(offset, SizeInBytes);");
-        w.OpenBlock("if (!map.CanWrite)");
-        w.WriteLine("throw new global::System.NotSupportedException(\"The map is read-only.\");");
-        w.CloseBlock();
-        w.WriteLine();
-        w.WriteLine("Validate(in value);");
-        w.WriteLine("var view = new View(map, offset);");
-        WriteCopyIn(w, layout, "view");
-        w.CloseBlock();
-    }
-
-    private static void WriteSpanLoadStore(SourceWriter w, LayoutSpec layout)
-    {
-        w.WriteLine("/// <summary>Copies the record in the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"source\"/> out.</summary>");
-        w.WriteLine("/// <param name=\"source\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
-        w.WriteLine("/// <returns>The record.</returns>");
-        w.WriteLine($"public static {layout.FullyQualifiedName} Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();");
-        w.WriteLine();
-        w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"destination\"/>; a value that cannot be stored writes nothing.</summary>");
-        w.WriteLine("/// <param name=\"destination\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
-        w.WriteLine("/// <param name=\"value\">The record.</param>");
-        w.WriteLine($"public static void Store(global::System.Span<byte> destination, in {layout.FullyQualifiedName} value) => new Ref(destination).Store(in value);");
-    }
-
-    private static void WriteView(SourceWriter w, LayoutSpec layout, bool readOnly)
-    {
-        string name = readOnly ? "ReadOnlyView" : "View";
-        w.WriteLine(readOnly
-            ? "/// <summary>A record in a map, read in place: getters only.</summary>"
-            : "/// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>");
-        w.OpenBlock($"public readonly struct {name} : global::Overlay.Layouts.IMappedView<{name}>");
-        w.WriteLine($"private readonly {Map} __map;");
-        w.WriteLine("private readonly long __offset;");
-        w.WriteLine();
-        w.WriteLine("/// <summary>");
-        w.WriteLine("/// A view of the record at <paramref name=\"offset\"/>. Every access checks the record against the");
-        w.WriteLine("/// live mapping, so a view past the end throws when used, not here.");
-        w.WriteLine("/// </summary>");
-        w.WriteLine("/// <param name=\"map\">The map.</param>");
-        w.WriteLine("/// <param name=\"offset\">Where the record starts; not negative.</param>");
-        w.WriteLine("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"map\"/> is null.</exception>");
-        w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"offset\"/> is negative.</exception>");
-        w.OpenBlock($"public {name}({Map} map, long offset)");
-        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
-        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfNegative(offset);");
-        w.WriteLine("__map = map;");
-        w.WriteLine("__offset = offset;");
-        w.CloseBlock();
-        w.WriteLine();
-        w.WriteLine("// For IMappedView.Create(CheckedOffset): the runtime checked the map and offset already.");
-        w.OpenBlock($"private {name}(global::Overlay.Layouts.Support.CheckedOffset position)");
-        w.WriteLine("__map = position.Map;");
-        w.WriteLine("__offset = position.Offset;");
-        w.CloseBlock();
-        w.WriteLine();
-        w.WriteLine("/// <summary>The map the view reads.</summary>");
-        w.WriteLine($"public {Map} Map => __map;");
-        w.WriteLine();
-        w.WriteLine("/// <summary>Where the record starts in the map.</summary>");
-        w.WriteLine("public long Offset => __offset;");
-
-        foreach (FieldSpec field in layout.Fields)
-        {
-            w.WriteLine();
-            WriteAccessor(w, layout, field, readOnly);
-        }
-
-        w.WriteLine();
-        w.WriteLine("/// <summary>Copies the record out of the map.</summary>");
-        w.WriteLine("/// <returns>The record.</returns>");
-        w.WriteLine($"public {layout.FullyQualifiedName} Load() => {layout.FullyQualifiedName}.Load(__map, __offset);");
-        if (!readOnly)
-        {
-            w.WriteLine();
-            w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the record; a value that cannot be stored writes nothing.</summary>");
-            w.WriteLine("/// <param name=\"value\">The record.</param>");
-            w.WriteLine($"public void Store(in {layout.FullyQualifiedName} value) => {layout.FullyQualifiedName}.Store(__map, __offset, value);");
-            w.WriteLine();
-            w.WriteLine("/// <summary>A read-only view of the same record.</summary>");
-            w.WriteLine("/// <returns>The read-only view.</returns>");
-            w.WriteLine("public ReadOnlyView AsReadOnly() => new(__map, __offset);");
-            w.WriteLine();
-            w.WriteLine("/// <summary>A read-only view of the same record.</summary>");
-            w.WriteLine("/// <param name=\"view\">The view.</param>");
-            w.WriteLine("public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();");
-        }
-
-        string contract = $"global::Overlay.Layouts.IMappedView<{name}>";
-        w.WriteLine();
-        w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
-        w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
-        w.WriteLine($"static bool {contract}.IsReadOnly => {Bool(readOnly)};");
-        w.WriteLine($"static {name} {contract}.Create({Map} map, long offset) => new(map, offset);");
-        w.WriteLine($"static {name} {contract}.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);");
-        w.CloseBlock();
-    }
-
-    private static void WriteAccessor(SourceWriter w, LayoutSpec layout, FieldSpec field, bool readOnly)
-    {
-        string at = $"__offset + {Int(field.Offset)}";
-        string order = Bool(field.IsBigEndian);
-        w.WriteLine($"/// <summary>The field <c>{field.Name}</c>: {Int(field.SizeInBytes)} bytes at offset {Int(field.Offset)}{(field.IsBigEndian ? ", big-endian" : string.Empty)}.</summary>");
-        switch (field.Kind)
-        {
-            case FieldKind.Primitive:
-            case FieldKind.Enum:
-                Property(
-                    $"public {field.TypeName} {field.Identifier}",
-                    $"global::Overlay.Layouts.Support.ValueAccess.Read<{field.TypeName}>(__map, {at}, {order})",
-                    $"global::Overlay.Layouts.Support.ValueAccess.Write<{field.TypeName}>(__map, {at}, value, {order})");
-                break;
-            case FieldKind.Guid:
-                Property(
-                    $"public global::System.Guid {field.Identifier}",
-                    $"global::Overlay.Layouts.Support.GuidAccess.Read(__map, {at}, {order})",
-                    $"global::Overlay.Layouts.Support.GuidAccess.Write(__map, {at}, value, {order})");
-                break;
-            case FieldKind.Utf8String:
-            case FieldKind.AsciiString:
-                Property(
-                    $"public string {field.Identifier}",
-                    $"global::Overlay.Layouts.Support.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)}, \"{layout.DisplayName}.{field.Name}\")",
-                    $"global::Overlay.Layouts.Support.FixedStrings.Write(__map, {at}, {Int(field.Length)}, {Encoding(field)}, value)");
-                break;
-            case FieldKind.Layout:
-                w.WriteLine($"public {field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")} {field.Identifier} => new(__map, {at});");
-                break;
-            case FieldKind.ValueArray:
-                w.WriteLine($"public global::Overlay.Layouts.{(readOnly ? "ReadOnlyMappedValueArray" : "MappedValueArray")}<{field.TypeName}> {field.Identifier} => new(__map, {at}, {Int(field.Length)}, {order});");
-                break;
-            case FieldKind.LayoutArray:
-                w.WriteLine($"public global::Overlay.Layouts.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, {Int(field.Length)});");
-                break;
-            default:
-                throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
-        }
-
-        void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
-    }
+    /// <summary>
+    /// A static member of another layout: always through <c>Layout&lt;T&gt;</c>, since that layout's
+    /// fields (unknown here when it comes from another assembly) may have taken the member's name.
+    /// </summary>
+    internal static string Of(string layoutType, string member) => $"global::Overlay.Layouts.Layout<{layoutType}>.{member}";
 
     /// <summary>A field's property: getter only on the read-only twin (ReadOnlyView, ReadOnlyRef), getter and setter otherwise.</summary>
     internal static void WriteProperty(SourceWriter w, bool readOnly, string declaration, string getter, string setter)

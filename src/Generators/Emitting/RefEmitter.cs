@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Overlay.Generators.Model;
 using static Overlay.Generators.Emitting.LayoutEmitter;
 
@@ -23,6 +24,8 @@ internal static class RefEmitter
     /// </summary>
     private const int UncheckedReach = 4096;
 
+    private const string DefaultRefThrow = "throw new global::System.NullReferenceException(\"The Ref is default: it refers to no record.\")";
+
     public static void WriteRef(SourceWriter w, LayoutSpec layout, bool readOnly)
     {
         string name = readOnly ? "ReadOnlyRef" : "Ref";
@@ -38,69 +41,86 @@ internal static class RefEmitter
         w.OpenBlock($"public readonly ref struct {name} : {contract}");
         w.WriteLine("private readonly ref byte __start;");
         w.WriteLine();
-        w.WriteLine("/// <summary>The record over the first <see cref=\"SizeInBytes\"/> bytes of <paramref name=\"bytes\"/>.</summary>");
-        w.WriteLine("/// <param name=\"bytes\">At least <see cref=\"SizeInBytes\"/> bytes.</param>");
+        string size = Int(layout.SizeInBytes);
+        w.WriteLine($"/// <summary>The record over the first {size} bytes of <paramref name=\"bytes\"/>.</summary>");
+        w.WriteLine($"/// <param name=\"bytes\">At least {size} bytes.</param>");
         w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"bytes\"/> is shorter than the record.</exception>");
         w.OpenBlock($"public {name}({span} bytes)");
-        w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));");
+        w.WriteLine($"global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, {size}, nameof(bytes));");
         w.WriteLine(readOnly
             ? $"__start = ref {Marshal}.GetReference(bytes); // only read through: a ReadOnlyRef has no setters"
             : $"__start = ref {Marshal}.GetReference(bytes);");
         w.CloseBlock();
 
-        bool far = false;
         foreach (FieldSpec field in layout.Fields)
         {
             w.WriteLine();
             WriteAccessor(w, layout, field, readOnly);
-            far |= IsFar(field);
         }
 
-        if (far)
+        if (layout.Fields.Any(IsFar))
         {
             w.WriteLine();
             w.WriteLine($"// Fields ending past the first {Int(UncheckedReach)} bytes: a default Ref's null start plus their offset");
             w.WriteLine("// would be a real address, so they test for null first.");
             w.OpenBlock("private ref byte __far(int offset)");
             w.OpenBlock($"if ({Unsafe}.IsNullRef(ref __start))");
-            w.WriteLine("throw new global::System.NullReferenceException(\"The Ref is default: it refers to no record.\");");
+            w.WriteLine(DefaultRefThrow + ";");
             w.CloseBlock();
             w.WriteLine();
             w.WriteLine($"return ref {Unsafe}.Add(ref __start, offset);");
             w.CloseBlock();
         }
 
-        w.WriteLine();
-        w.WriteLine("/// <summary>Copies the record out: strings decoded, arrays copied.</summary>");
-        w.WriteLine("/// <returns>The record.</returns>");
-        w.OpenBlock($"public {layout.FullyQualifiedName} Load()");
-        w.WriteLine($"{layout.FullyQualifiedName} value = default;");
-        WriteCopyOut(w, layout, "this");
-        w.WriteLine("return value;");
-        w.CloseBlock();
-        if (!readOnly)
+        bool load = !layout.Takes("Load");
+        bool store = !readOnly && !layout.Takes("Store");
+        if (load || store)
+        {
+            w.WriteLine();
+            w.WriteLine("// The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).");
+            w.WriteLine($"private {span} __record => {Unsafe}.IsNullRef(ref __start)");
+            w.Indent();
+            w.WriteLine($"? {DefaultRefThrow}");
+            w.WriteLine($": {Marshal}.{(readOnly ? "CreateReadOnlySpan" : "CreateSpan")}(ref __start, {size});");
+            w.Unindent();
+        }
+
+        if (load)
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>Copies the record out: strings decoded, arrays copied.</summary>");
+            w.WriteLine("/// <returns>The record.</returns>");
+            w.WriteLine($"public {layout.FullyQualifiedName} Load() => {Self(layout, "Load")}(__record);");
+        }
+
+        if (store)
         {
             w.WriteLine();
             w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>");
             w.WriteLine("/// <param name=\"value\">The record.</param>");
             w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A field cannot be stored.</exception>");
-            w.OpenBlock($"public void Store(in {layout.FullyQualifiedName} value)");
-            w.WriteLine("Validate(in value);");
-            WriteCopyIn(w, layout, "this");
-            w.CloseBlock();
-            w.WriteLine();
-            w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
-            w.WriteLine("/// <returns>The read-only ref.</returns>");
-            w.WriteLine($"public ReadOnlyRef AsReadOnly() => new({Marshal}.CreateReadOnlySpan(ref __start, SizeInBytes));");
+            w.WriteLine($"public void Store(in {layout.FullyQualifiedName} value) => {Self(layout, "Store")}(__record, value);");
+        }
+
+        if (!readOnly)
+        {
+            if (!layout.Takes("AsReadOnly"))
+            {
+                w.WriteLine();
+                w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
+                w.WriteLine("/// <returns>The read-only ref.</returns>");
+                w.WriteLine($"public ReadOnlyRef AsReadOnly() => new({Marshal}.CreateReadOnlySpan(ref __start, {size}));");
+            }
+
             w.WriteLine();
             w.WriteLine("/// <summary>A read-only ref of the same record.</summary>");
             w.WriteLine("/// <param name=\"record\">The ref.</param>");
-            w.WriteLine("public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();");
+            w.WriteLine($"public static implicit operator ReadOnlyRef(Ref record) => new({Marshal}.CreateReadOnlySpan(ref record.__start, {size}));");
         }
 
         w.WriteLine();
-        w.WriteLine($"static int {contract}.SizeInBytes => SizeInBytes;");
-        w.WriteLine($"static ulong {contract}.LayoutFingerprint => LayoutFingerprint;");
+        w.WriteLine($"static int {contract}.SizeInBytes => {size};");
+        w.WriteLine($"static ulong {contract}.LayoutFingerprint => {Fingerprint(layout)};");
         w.WriteLine($"static {name} {contract}.Create({span} bytes) => new(bytes);");
         w.CloseBlock();
     }

@@ -14,6 +14,10 @@ namespace Overlay.Generators.Model;
 /// <param name="Length">String bytes or array elements; 0 otherwise.</param>
 /// <param name="ElementSize">The size of one array element; the field size otherwise.</param>
 /// <param name="FingerprintType">The type's keyword in the fingerprint text (see docs/layouts.md).</param>
+/// <param name="DisplayTypeName">
+/// The type as people read it, for <c>LayoutInfo</c>: a keyword for primitives, <c>Game.Vec3</c>
+/// (not <c>global::Game.Vec3</c>) otherwise.
+/// </param>
 internal sealed record FieldSpec(
     string Name,
     string Identifier,
@@ -24,7 +28,8 @@ internal sealed record FieldSpec(
     bool IsBigEndian,
     int Length,
     int ElementSize,
-    string FingerprintType)
+    string FingerprintType,
+    string DisplayTypeName)
 {
     public int End => Offset + SizeInBytes;
 }

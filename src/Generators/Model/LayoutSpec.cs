@@ -26,6 +26,26 @@ internal sealed record LayoutSpec(
 {
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
+
+    /// <summary>
+    /// Whether a field takes <paramref name="name"/>: then the generator does not emit its own member
+    /// of that name (the field wins, as a member declared in a C# record replaces the one the
+    /// compiler would synthesize) and its code reaches that member another way.
+    /// </summary>
+    /// <param name="name">A generated member's name.</param>
+    /// <returns>True when a field has that name.</returns>
+    public bool Takes(string name)
+    {
+        foreach (FieldSpec field in Fields)
+        {
+            if (field.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A type that contains a layout.</summary>

@@ -25,6 +25,7 @@ internal sealed partial class LayoutParser
     private const string FixedArrayAttributeName = "Overlay.Layouts.FixedArrayAttribute";
     private const string BigEndianAttributeName = "Overlay.Layouts.BigEndianAttribute";
     private const string LittleEndianAttributeName = "Overlay.Layouts.LittleEndianAttribute";
+    private const string GeneratedLayoutAttributeName = "Overlay.Layouts.Support.GeneratedLayoutAttribute";
 
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
     private const string SupportedElements = "a fixed array holds primitives, enums or [MappedLayout] structs";
@@ -37,12 +38,19 @@ internal sealed partial class LayoutParser
     public const int MaxRecordSize = int.MaxValue / 2;
 
     /// <summary>
-    /// The names of the members the generator adds to a layout, its views and refs (OVL109),
-    /// including the private fields of views and refs (a field's accessor would clash with them).
+    /// The types the generator nests in every layout (OVL109): a field cannot share a name with a
+    /// nested type (CS0102), and its accessor in that type would be named like the type (CS0542).
+    /// Every other member the generator adds steps aside for a field of its name (see
+    /// <see cref="LayoutSpec.Takes"/>).
     /// </summary>
-    public static readonly ImmutableArray<string> ReservedNames = ImmutableArray.Create(
-        "Map", "Offset", "Load", "Store", "Validate", "AsReadOnly", "SizeInBytes", "LayoutFingerprint", "LayoutInfo", "Offsets",
-        "View", "ReadOnlyView", "Ref", "ReadOnlyRef", "__map", "__offset", "__start", "__far");
+    public static readonly ImmutableArray<string> GeneratedTypeNames = ImmutableArray.Create("View", "ReadOnlyView", "Ref", "ReadOnlyRef");
+
+    /// <summary>
+    /// The prefix of the private members of generated code (<c>__map</c>, <c>__offset</c>, ...),
+    /// refused for fields (OVL109): C# reserves identifiers with two consecutive underscores for
+    /// the implementation, and a field so named could clash with one added later.
+    /// </summary>
+    public const string GeneratedPrivatePrefix = "__";
 
     private readonly CancellationToken _cancellationToken;
 
@@ -124,9 +132,9 @@ internal sealed partial class LayoutParser
 
             instanceFields++;
             Location fieldLocation = field.Locations.FirstOrDefault() ?? Location.None;
-            if (ReservedNames.Contains(field.Name))
+            if (ForbiddenNameReason(type, field.Name) is { } reason)
             {
-                diagnostics.Add(Diagnostic("OVL109", fieldLocation, field.Name));
+                diagnostics.Add(Diagnostic("OVL109", fieldLocation, field.Name, reason));
             }
 
             if (field.IsReadOnly && !readOnlyStruct)
@@ -219,6 +227,24 @@ internal sealed partial class LayoutParser
             fields.ToEquatableArray());
     }
 
+    /// <summary>Why a field cannot have <paramref name="name"/> (OVL109), or null when it can.</summary>
+    private static string? ForbiddenNameReason(INamedTypeSymbol layout, string name)
+    {
+        if (name == layout.Name)
+        {
+            return "C# forbids a member named like its type";
+        }
+
+        if (GeneratedTypeNames.Contains(name))
+        {
+            return $"the generator nests a type '{name}' in every layout (its views and refs: {string.Join(", ", GeneratedTypeNames)})";
+        }
+
+        return name.StartsWith(GeneratedPrivatePrefix, StringComparison.Ordinal)
+            ? $"names starting with '{GeneratedPrivatePrefix}' are reserved for the members of generated code"
+            : null;
+    }
+
     private FieldSpec? ClassifyField(IFieldSymbol field, int offset, bool layoutBigEndian, ImmutableArray<INamedTypeSymbol> path, List<DiagnosticInfo> diagnostics, ref string? cycle)
     {
         Location location = field.Locations.FirstOrDefault() ?? Location.None;
@@ -255,7 +281,7 @@ internal sealed partial class LayoutParser
             }
 
             bool ascii = attribute!.NamedArguments.FirstOrDefault(a => a.Key == "Encoding").Value.Value is int encoding && encoding == 1;
-            return new FieldSpec(field.Name, identifier, ascii ? FieldKind.AsciiString : FieldKind.Utf8String, offset, length.Value, "string", false, length.Value, length.Value, ascii ? "ascii" : "utf8");
+            return new FieldSpec(field.Name, identifier, ascii ? FieldKind.AsciiString : FieldKind.Utf8String, offset, length.Value, "string", false, length.Value, length.Value, ascii ? "ascii" : "utf8", "string");
         }
 
         if (field.Type is IArrayTypeSymbol array)
@@ -303,7 +329,8 @@ internal sealed partial class LayoutParser
                 !layouts && bigEndian,
                 length.Value,
                 element.Size,
-                $"array({element.FingerprintType})");
+                $"array({element.FingerprintType})",
+                element.DisplayName);
         }
 
         ValueType? value = ClassifyValue(field.Type, path, out _);
@@ -325,7 +352,7 @@ internal sealed partial class LayoutParser
             return null;
         }
 
-        return new FieldSpec(field.Name, identifier, value.Kind, offset, value.Size, value.TypeName, value.Kind != FieldKind.Layout && bigEndian, 0, value.Size, value.FingerprintType);
+        return new FieldSpec(field.Name, identifier, value.Kind, offset, value.Size, value.TypeName, value.Kind != FieldKind.Layout && bigEndian, 0, value.Size, value.FingerprintType, value.DisplayName);
     }
 
     private static void ReportCycle(IFieldSymbol field, Location location, ImmutableArray<INamedTypeSymbol> path, ImmutableArray<INamedTypeSymbol> cyclePath, List<DiagnosticInfo> diagnostics, ref string? cycle)

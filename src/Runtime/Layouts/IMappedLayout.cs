@@ -47,6 +47,15 @@ public interface IMappedLayout<TSelf>
     /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="destination"/> is shorter than the record.</exception>
     /// <exception cref="System.ArgumentException">A field cannot be stored (a string too long, an array of the wrong length, ...).</exception>
     static abstract void Store(System.Span<byte> destination, in TSelf value);
+
+    /// <summary>
+    /// Throws what a <c>Store</c> would throw for <paramref name="value"/> (a string that does not
+    /// fit, an array of the wrong length, recursively through nested layouts), writing nothing; an
+    /// outer layout calls it on its nested layouts before it writes a byte.
+    /// </summary>
+    /// <param name="value">The record.</param>
+    /// <exception cref="System.ArgumentException">A field cannot be stored.</exception>
+    static abstract void Validate(in TSelf value);
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ public sealed record LayoutInfo(string Name, int SizeInBytes, ulong Fingerprint,
 /// <param name="Offset">Its offset from the start of the record.</param>
 /// <param name="SizeInBytes">Its size in bytes (all elements, for arrays).</param>
 /// <param name="Kind">What kind of value it holds.</param>
-/// <param name="TypeName">The C# type of the value (of one element, for arrays), fully qualified.</param>
+/// <param name="TypeName">The C# type of the value (of one element, for arrays) as people write it: a keyword for primitives, <c>Game.Vec3</c> otherwise (namespace-qualified, without <c>global::</c>).</param>
 /// <param name="IsBigEndian">Whether the value is stored big-endian.</param>
 /// <param name="Length">The number of bytes of a string, or of elements of an array; 0 otherwise.</param>
 /// <param name="Layout">The nested layout, for <see cref="LayoutFieldKind.Layout"/> fields and arrays of layouts.</param>

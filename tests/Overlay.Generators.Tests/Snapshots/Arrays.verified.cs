@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(68, 0xFC163AF3F0FC089EUL)]
 partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -26,21 +27,23 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         public const int Visible = 60;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.Mesh", 68, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.Mesh", 68, 0xFC163AF3F0FC089EUL,
         new global::Overlay.Layouts.LayoutField[]
         {
             new("Count", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
-            new("Corners", 4, 36, global::Overlay.Layouts.LayoutFieldKind.LayoutArray, "global::Game.Vec3", false, 3, global::Game.Vec3.LayoutInfo),
-            new("Kinds", 40, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "global::Game.Kind", false, 4),
+            new("Corners", 4, 36, global::Overlay.Layouts.LayoutFieldKind.LayoutArray, "Game.Vec3", false, 3, global::Overlay.Layouts.Layout<global::Game.Vec3>.LayoutInfo),
+            new("Kinds", 40, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "Game.Kind", false, 4),
             new("Weights", 44, 16, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "double", true, 2),
             new("Visible", 60, 8, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "bool", false, 8),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.SizeInBytes => 68;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -49,14 +52,14 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
     public static global::Game.Mesh Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 68);
         var view = new ReadOnlyView(map, offset);
         global::Game.Mesh value = default;
         value.Count = view.Count;
         value.Corners = new global::Game.Vec3[3];
         for (int i = 0; i < 3; i++)
         {
-            value.Corners[i] = view.Corners[i].Load();
+            value.Corners[i] = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(map, offset + 4 + i * 12);
         }
         value.Kinds = view.Kinds.ToArray();
         value.Weights = view.Weights.ToArray();
@@ -64,7 +67,7 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.Mesh value)
@@ -72,7 +75,7 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         global::Overlay.Layouts.Support.FixedArrays.Validate(value.Corners, 3, "Corners");
         foreach (global::Game.Vec3 item in value.Corners)
         {
-            global::Game.Vec3.Validate(item);
+            global::Overlay.Layouts.Layout<global::Game.Vec3>.Validate(item);
         }
         global::Overlay.Layouts.Support.FixedArrays.Validate(value.Kinds, 4, "Kinds");
         global::Overlay.Layouts.Support.FixedArrays.Validate(value.Weights, 2, "Weights");
@@ -89,33 +92,59 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.Mesh value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 68);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.Mesh.Validate(in value);
         var view = new View(map, offset);
         view.Count = value.Count;
         for (int i = 0; i < 3; i++)
         {
-            view.Corners[i].Store(value.Corners[i]);
+            global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(map, offset + 4 + i * 12, value.Corners[i]);
         }
         view.Kinds.CopyFrom(value.Kinds);
         view.Weights.CopyFrom(value.Weights);
         view.Visible.CopyFrom(value.Visible);
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 68 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 68 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.Mesh Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.Mesh Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.Mesh value = default;
+        value.Count = record.Count;
+        value.Corners = new global::Game.Vec3[3];
+        for (int i = 0; i < 3; i++)
+        {
+            value.Corners[i] = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(source.Slice(4 + i * 12, 12));
+        }
+        value.Kinds = record.Kinds.ToArray();
+        value.Weights = record.Weights.ToArray();
+        value.Visible = record.Visible.ToArray();
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 68 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 68 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.Mesh value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.Mesh value)
+    {
+        var record = new Ref(destination);
+        global::Game.Mesh.Validate(in value);
+        record.Count = value.Count;
+        for (int i = 0; i < 3; i++)
+        {
+            global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(destination.Slice(4 + i * 12, 12), value.Corners[i]);
+        }
+        record.Kinds.CopyFrom(value.Kinds);
+        record.Weights.CopyFrom(value.Weights);
+        record.Visible.CopyFrom(value.Visible);
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -145,12 +174,6 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count
@@ -185,10 +208,12 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 68;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -223,12 +248,6 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>Count</c>: 4 bytes at offset 0.</summary>
         public int Count => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
 
@@ -248,8 +267,10 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         /// <returns>The record.</returns>
         public global::Game.Mesh Load() => global::Game.Mesh.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 68;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -264,12 +285,12 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 68 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 68 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 68, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -292,49 +313,30 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
         public global::Overlay.Layouts.MappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 68);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Mesh Load()
-        {
-            global::Game.Mesh value = default;
-            value.Count = this.Count;
-            value.Corners = new global::Game.Vec3[3];
-            for (int i = 0; i < 3; i++)
-            {
-                value.Corners[i] = this.Corners[i].Load();
-            }
-            value.Kinds = this.Kinds.ToArray();
-            value.Weights = this.Weights.ToArray();
-            value.Visible = this.Visible.ToArray();
-            return value;
-        }
+        public global::Game.Mesh Load() => global::Game.Mesh.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.Mesh value)
-        {
-            Validate(in value);
-            this.Count = value.Count;
-            for (int i = 0; i < 3; i++)
-            {
-                this.Corners[i].Store(value.Corners[i]);
-            }
-            this.Kinds.CopyFrom(value.Kinds);
-            this.Weights.CopyFrom(value.Weights);
-            this.Visible.CopyFrom(value.Visible);
-        }
+        public void Store(in global::Game.Mesh value) => global::Game.Mesh.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 68));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 68));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 68;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -347,12 +349,12 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 68 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 68 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 68, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -371,25 +373,17 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         /// <summary>The field <c>Visible</c>: 8 bytes at offset 60.</summary>
         public global::Overlay.Layouts.ReadOnlyMappedValueSpan<bool> Visible => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 60), 8), 8, false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 68);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Mesh Load()
-        {
-            global::Game.Mesh value = default;
-            value.Count = this.Count;
-            value.Corners = new global::Game.Vec3[3];
-            for (int i = 0; i < 3; i++)
-            {
-                value.Corners[i] = this.Corners[i].Load();
-            }
-            value.Kinds = this.Kinds.ToArray();
-            value.Weights = this.Weights.ToArray();
-            value.Visible = this.Visible.ToArray();
-            return value;
-        }
+        public global::Game.Mesh Load() => global::Game.Mesh.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 68;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,6 +3,7 @@
 
 namespace Net;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(30, 0x1E2DD2D94EF699A3UL)]
 partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -26,21 +27,23 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         public const int Ports = 26;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Net.PacketHeader", 30, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Net.PacketHeader", 30, 0x1E2DD2D94EF699A3UL,
         new global::Overlay.Layouts.LayoutField[]
         {
             new("Magic", 0, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ushort", true),
             new("Length", 2, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", true),
             new("HostOrder", 6, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
-            new("Session", 10, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "global::System.Guid", true),
+            new("Session", 10, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "System.Guid", true),
             new("Ports", 26, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "short", true, 2),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.SizeInBytes => 30;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Net.PacketHeader>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -49,7 +52,7 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
     public static global::Net.PacketHeader Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 30);
         var view = new ReadOnlyView(map, offset);
         global::Net.PacketHeader value = default;
         value.Magic = view.Magic;
@@ -60,7 +63,7 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Net.PacketHeader value)
@@ -78,13 +81,13 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Net.PacketHeader value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 30);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Net.PacketHeader.Validate(in value);
         var view = new View(map, offset);
         view.Magic = value.Magic;
         view.Length = value.Length;
@@ -93,15 +96,34 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         view.Ports.CopyFrom(value.Ports);
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 30 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 30 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Net.PacketHeader Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Net.PacketHeader Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Net.PacketHeader value = default;
+        value.Magic = record.Magic;
+        value.Length = record.Length;
+        value.HostOrder = record.HostOrder;
+        value.Session = record.Session;
+        value.Ports = record.Ports.ToArray();
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 30 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 30 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Net.PacketHeader value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Net.PacketHeader value)
+    {
+        var record = new Ref(destination);
+        global::Net.PacketHeader.Validate(in value);
+        record.Magic = value.Magic;
+        record.Length = value.Length;
+        record.HostOrder = value.HostOrder;
+        record.Session = value.Session;
+        record.Ports.CopyFrom(value.Ports);
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -131,12 +153,6 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic
@@ -183,10 +199,12 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 30;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -221,12 +239,6 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>Magic</c>: 2 bytes at offset 0, big-endian.</summary>
         public ushort Magic => global::Overlay.Layouts.Support.ValueAccess.Read<ushort>(__map, __offset + 0, true);
 
@@ -246,8 +258,10 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         /// <returns>The record.</returns>
         public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 30;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -262,12 +276,12 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 30 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 30 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 30, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -302,42 +316,30 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
         public global::Overlay.Layouts.MappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 30);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Net.PacketHeader Load()
-        {
-            global::Net.PacketHeader value = default;
-            value.Magic = this.Magic;
-            value.Length = this.Length;
-            value.HostOrder = this.HostOrder;
-            value.Session = this.Session;
-            value.Ports = this.Ports.ToArray();
-            return value;
-        }
+        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Net.PacketHeader value)
-        {
-            Validate(in value);
-            this.Magic = value.Magic;
-            this.Length = value.Length;
-            this.HostOrder = value.HostOrder;
-            this.Session = value.Session;
-            this.Ports.CopyFrom(value.Ports);
-        }
+        public void Store(in global::Net.PacketHeader value) => global::Net.PacketHeader.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 30));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 30));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 30;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -350,12 +352,12 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 30 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 30 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 30, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -374,21 +376,17 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         /// <summary>The field <c>Ports</c>: 4 bytes at offset 26, big-endian.</summary>
         public global::Overlay.Layouts.ReadOnlyMappedValueSpan<short> Ports => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 26), 4), 2, true);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 30);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Net.PacketHeader Load()
-        {
-            global::Net.PacketHeader value = default;
-            value.Magic = this.Magic;
-            value.Length = this.Length;
-            value.HostOrder = this.HostOrder;
-            value.Session = this.Session;
-            value.Ports = this.Ports.ToArray();
-            return value;
-        }
+        public global::Net.PacketHeader Load() => global::Net.PacketHeader.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 30;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(15, 0x55254B7AE5324DBCUL)]
 partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.States>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -24,20 +25,22 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         public const int L = 7;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.States", 15, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.States", 15, 0x55254B7AE5324DBCUL,
         new global::Overlay.Layouts.LayoutField[]
         {
-            new("S", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Small", false),
-            new("M", 1, 2, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Medium", false),
-            new("N", 3, 4, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Normal", true),
-            new("L", 7, 8, global::Overlay.Layouts.LayoutFieldKind.Enum, "global::Game.Large", false),
+            new("S", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Small", false),
+            new("M", 1, 2, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Medium", false),
+            new("N", 3, 4, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Normal", true),
+            new("L", 7, 8, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Large", false),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.States>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.States>.SizeInBytes => 15;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.States>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -46,7 +49,7 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
     public static global::Game.States Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 15);
         var view = new ReadOnlyView(map, offset);
         global::Game.States value = default;
         value.S = view.S;
@@ -56,7 +59,7 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.States value)
@@ -73,13 +76,13 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.States value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 15);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.States.Validate(in value);
         var view = new View(map, offset);
         view.S = value.S;
         view.M = value.M;
@@ -87,15 +90,32 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         view.L = value.L;
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 15 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 15 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.States Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.States Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.States value = default;
+        value.S = record.S;
+        value.M = record.M;
+        value.N = record.N;
+        value.L = record.L;
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 15 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 15 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.States value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.States value)
+    {
+        var record = new Ref(destination);
+        global::Game.States.Validate(in value);
+        record.S = value.S;
+        record.M = value.M;
+        record.N = value.N;
+        record.L = value.L;
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -125,12 +145,6 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S
@@ -174,10 +188,12 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 15;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -212,12 +228,6 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>S</c>: 1 bytes at offset 0.</summary>
         public global::Game.Small S => global::Overlay.Layouts.Support.ValueAccess.Read<global::Game.Small>(__map, __offset + 0, false);
 
@@ -234,8 +244,10 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         /// <returns>The record.</returns>
         public global::Game.States Load() => global::Game.States.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 15;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -250,12 +262,12 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 15 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 15 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 15, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -287,40 +299,30 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
             set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 15);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.States Load()
-        {
-            global::Game.States value = default;
-            value.S = this.S;
-            value.M = this.M;
-            value.N = this.N;
-            value.L = this.L;
-            return value;
-        }
+        public global::Game.States Load() => global::Game.States.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.States value)
-        {
-            Validate(in value);
-            this.S = value.S;
-            this.M = value.M;
-            this.N = value.N;
-            this.L = value.L;
-        }
+        public void Store(in global::Game.States value) => global::Game.States.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 15));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 15));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 15;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -333,12 +335,12 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 15 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 15 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 15, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -354,20 +356,17 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         /// <summary>The field <c>L</c>: 8 bytes at offset 7.</summary>
         public global::Game.Large L => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<global::Game.Large>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 7)), false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 15);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.States Load()
-        {
-            global::Game.States value = default;
-            value.S = this.S;
-            value.M = this.M;
-            value.N = this.N;
-            value.L = this.L;
-            return value;
-        }
+        public global::Game.States Load() => global::Game.States.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 15;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

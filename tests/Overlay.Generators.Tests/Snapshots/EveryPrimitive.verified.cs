@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(63, 0xEBE25947A54F67A4UL)]
 partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -44,9 +45,8 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         public const int Id = 47;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.EveryPrimitive", 63, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.EveryPrimitive", 63, 0xEBE25947A54F67A4UL,
         new global::Overlay.Layouts.LayoutField[]
         {
             new("Flag", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "bool", false),
@@ -55,19 +55,22 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
             new("I16", 3, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "short", false),
             new("U16", 5, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ushort", false),
             new("Letter", 7, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "char", false),
-            new("F16", 9, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "global::System.Half", false),
+            new("F16", 9, 2, global::Overlay.Layouts.LayoutFieldKind.Primitive, "System.Half", false),
             new("I32", 11, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
             new("U32", 15, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
             new("F32", 19, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
             new("I64", 23, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "long", false),
             new("U64", 31, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "ulong", false),
             new("F64", 39, 8, global::Overlay.Layouts.LayoutFieldKind.Primitive, "double", false),
-            new("Id", 47, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "global::System.Guid", false),
+            new("Id", 47, 16, global::Overlay.Layouts.LayoutFieldKind.Guid, "System.Guid", false),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.SizeInBytes => 63;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.EveryPrimitive>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -76,7 +79,7 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
     public static global::Game.EveryPrimitive Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 63);
         var view = new ReadOnlyView(map, offset);
         global::Game.EveryPrimitive value = default;
         value.Flag = view.Flag;
@@ -96,7 +99,7 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.EveryPrimitive value)
@@ -113,13 +116,13 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.EveryPrimitive value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 63);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.EveryPrimitive.Validate(in value);
         var view = new View(map, offset);
         view.Flag = value.Flag;
         view.U8 = value.U8;
@@ -137,15 +140,52 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         view.Id = value.Id;
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 63 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 63 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.EveryPrimitive Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.EveryPrimitive Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.EveryPrimitive value = default;
+        value.Flag = record.Flag;
+        value.U8 = record.U8;
+        value.I8 = record.I8;
+        value.I16 = record.I16;
+        value.U16 = record.U16;
+        value.Letter = record.Letter;
+        value.F16 = record.F16;
+        value.I32 = record.I32;
+        value.U32 = record.U32;
+        value.F32 = record.F32;
+        value.I64 = record.I64;
+        value.U64 = record.U64;
+        value.F64 = record.F64;
+        value.Id = record.Id;
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 63 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 63 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.EveryPrimitive value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.EveryPrimitive value)
+    {
+        var record = new Ref(destination);
+        global::Game.EveryPrimitive.Validate(in value);
+        record.Flag = value.Flag;
+        record.U8 = value.U8;
+        record.I8 = value.I8;
+        record.I16 = value.I16;
+        record.U16 = value.U16;
+        record.Letter = value.Letter;
+        record.F16 = value.F16;
+        record.I32 = value.I32;
+        record.U32 = value.U32;
+        record.F32 = value.F32;
+        record.I64 = value.I64;
+        record.U64 = value.U64;
+        record.F64 = value.F64;
+        record.Id = value.Id;
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -175,12 +215,6 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
         public bool Flag
@@ -294,10 +328,12 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 63;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -331,12 +367,6 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>Flag</c>: 1 bytes at offset 0.</summary>
         public bool Flag => global::Overlay.Layouts.Support.ValueAccess.Read<bool>(__map, __offset + 0, false);
@@ -384,8 +414,10 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         /// <returns>The record.</returns>
         public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 63;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -400,12 +432,12 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 63 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 63 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 63, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -507,60 +539,30 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
             set => value.TryWriteBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false, out _);
         }
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 63);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.EveryPrimitive Load()
-        {
-            global::Game.EveryPrimitive value = default;
-            value.Flag = this.Flag;
-            value.U8 = this.U8;
-            value.I8 = this.I8;
-            value.I16 = this.I16;
-            value.U16 = this.U16;
-            value.Letter = this.Letter;
-            value.F16 = this.F16;
-            value.I32 = this.I32;
-            value.U32 = this.U32;
-            value.F32 = this.F32;
-            value.I64 = this.I64;
-            value.U64 = this.U64;
-            value.F64 = this.F64;
-            value.Id = this.Id;
-            return value;
-        }
+        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.EveryPrimitive value)
-        {
-            Validate(in value);
-            this.Flag = value.Flag;
-            this.U8 = value.U8;
-            this.I8 = value.I8;
-            this.I16 = value.I16;
-            this.U16 = value.U16;
-            this.Letter = value.Letter;
-            this.F16 = value.F16;
-            this.I32 = value.I32;
-            this.U32 = value.U32;
-            this.F32 = value.F32;
-            this.I64 = value.I64;
-            this.U64 = value.U64;
-            this.F64 = value.F64;
-            this.Id = value.Id;
-        }
+        public void Store(in global::Game.EveryPrimitive value) => global::Game.EveryPrimitive.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 63));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 63));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 63;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -573,12 +575,12 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 63 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 63 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 63, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -624,30 +626,17 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         /// <summary>The field <c>Id</c>: 16 bytes at offset 47.</summary>
         public global::System.Guid Id => new global::System.Guid(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 47), 16), false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 63);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.EveryPrimitive Load()
-        {
-            global::Game.EveryPrimitive value = default;
-            value.Flag = this.Flag;
-            value.U8 = this.U8;
-            value.I8 = this.I8;
-            value.I16 = this.I16;
-            value.U16 = this.U16;
-            value.Letter = this.Letter;
-            value.F16 = this.F16;
-            value.I32 = this.I32;
-            value.U32 = this.U32;
-            value.F32 = this.F32;
-            value.I64 = this.I64;
-            value.U64 = this.U64;
-            value.F64 = this.F64;
-            value.Id = this.Id;
-            return value;
-        }
+        public global::Game.EveryPrimitive Load() => global::Game.EveryPrimitive.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 63;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

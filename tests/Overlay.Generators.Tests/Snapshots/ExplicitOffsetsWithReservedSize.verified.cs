@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(64, 0x9939DE94D617E97AUL)]
 partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -28,22 +29,24 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         public const int Slots = 48;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.PlayerRecord", 64, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.PlayerRecord", 64, 0x9939DE94D617E97AUL,
         new global::Overlay.Layouts.LayoutField[]
         {
             new("Id", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "uint", false),
             new("Health", 4, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
             new("Name", 8, 24, global::Overlay.Layouts.LayoutFieldKind.Utf8String, "string", false, 24),
-            new("Position", 32, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
+            new("Position", 32, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "Game.Vec3", false, 0, global::Overlay.Layouts.Layout<global::Game.Vec3>.LayoutInfo),
             new("NetScore", 44, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", true),
             new("Slots", 48, 8, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "ushort", false, 4),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.SizeInBytes => 64;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutFingerprint => 0x9939DE94D617E97AUL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.PlayerRecord>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -52,25 +55,25 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
     public static global::Game.PlayerRecord Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 64);
         var view = new ReadOnlyView(map, offset);
         global::Game.PlayerRecord value = default;
         value.Id = view.Id;
         value.Health = view.Health;
         value.Name = view.Name;
-        value.Position = view.Position.Load();
+        value.Position = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(map, offset + 32);
         value.NetScore = view.NetScore;
         value.Slots = view.Slots.ToArray();
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.PlayerRecord value)
     {
         global::Overlay.Layouts.Support.FixedStrings.Validate(value.Name, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Name");
-        global::Game.Vec3.Validate(value.Position);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Validate(value.Position);
         global::Overlay.Layouts.Support.FixedArrays.Validate(value.Slots, 4, "Slots");
     }
 
@@ -84,31 +87,52 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.PlayerRecord value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 64);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.PlayerRecord.Validate(in value);
         var view = new View(map, offset);
         view.Id = value.Id;
         view.Health = value.Health;
         view.Name = value.Name;
-        view.Position.Store(value.Position);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(map, offset + 32, value.Position);
         view.NetScore = value.NetScore;
         view.Slots.CopyFrom(value.Slots);
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 64 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 64 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.PlayerRecord Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.PlayerRecord Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.PlayerRecord value = default;
+        value.Id = record.Id;
+        value.Health = record.Health;
+        value.Name = record.Name;
+        value.Position = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(source.Slice(32, 12));
+        value.NetScore = record.NetScore;
+        value.Slots = record.Slots.ToArray();
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 64 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 64 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.PlayerRecord value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.PlayerRecord value)
+    {
+        var record = new Ref(destination);
+        global::Game.PlayerRecord.Validate(in value);
+        record.Id = value.Id;
+        record.Health = value.Health;
+        record.Name = value.Name;
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(destination.Slice(32, 12), value.Position);
+        record.NetScore = value.NetScore;
+        record.Slots.CopyFrom(value.Slots);
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -138,12 +162,6 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id
@@ -193,10 +211,12 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 64;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -231,12 +251,6 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>Id</c>: 4 bytes at offset 0.</summary>
         public uint Id => global::Overlay.Layouts.Support.ValueAccess.Read<uint>(__map, __offset + 0, false);
 
@@ -259,8 +273,10 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         /// <returns>The record.</returns>
         public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 64;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -275,12 +291,12 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 64 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 64 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 64, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -318,44 +334,30 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
         public global::Overlay.Layouts.MappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 64);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.PlayerRecord Load()
-        {
-            global::Game.PlayerRecord value = default;
-            value.Id = this.Id;
-            value.Health = this.Health;
-            value.Name = this.Name;
-            value.Position = this.Position.Load();
-            value.NetScore = this.NetScore;
-            value.Slots = this.Slots.ToArray();
-            return value;
-        }
+        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.PlayerRecord value)
-        {
-            Validate(in value);
-            this.Id = value.Id;
-            this.Health = value.Health;
-            this.Name = value.Name;
-            this.Position.Store(value.Position);
-            this.NetScore = value.NetScore;
-            this.Slots.CopyFrom(value.Slots);
-        }
+        public void Store(in global::Game.PlayerRecord value) => global::Game.PlayerRecord.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 64));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 64));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 64;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -368,12 +370,12 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 64 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 64 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 64, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -395,22 +397,17 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         /// <summary>The field <c>Slots</c>: 8 bytes at offset 48.</summary>
         public global::Overlay.Layouts.ReadOnlyMappedValueSpan<ushort> Slots => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 48), 8), 4, false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 64);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.PlayerRecord Load()
-        {
-            global::Game.PlayerRecord value = default;
-            value.Id = this.Id;
-            value.Health = this.Health;
-            value.Name = this.Name;
-            value.Position = this.Position.Load();
-            value.NetScore = this.NetScore;
-            value.Slots = this.Slots.ToArray();
-            return value;
-        }
+        public global::Game.PlayerRecord Load() => global::Game.PlayerRecord.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 64;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

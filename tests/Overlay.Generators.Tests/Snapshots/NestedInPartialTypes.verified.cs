@@ -5,6 +5,7 @@ namespace Outer;
 
 partial class Inner
 {
+    [global::Overlay.Layouts.Support.GeneratedLayout(8, 0xD95F37C3E62C3FB3UL)]
     partial struct Entry : global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>
     {
         /// <summary>The record's size in bytes.</summary>
@@ -22,18 +23,20 @@ partial class Inner
             public const int @class = 4;
         }
 
-        /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-        public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-            "Outer.Inner.Entry", 8, LayoutFingerprint,
+        private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+            "Outer.Inner.Entry", 8, 0xD95F37C3E62C3FB3UL,
             new global::Overlay.Layouts.LayoutField[]
             {
                 new("Key", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
                 new("class", 4, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
             });
 
-        static int global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutFingerprint => LayoutFingerprint;
-        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutInfo => LayoutInfo;
+        /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+        public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+        static int global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.SizeInBytes => 8;
+        static ulong global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutInfo => __layoutInfo;
 
         /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
         /// <param name="map">The map.</param>
@@ -42,7 +45,7 @@ partial class Inner
         public static global::Outer.Inner.Entry Load(global::Overlay.MemoryMap map, long offset)
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
-            map.EnsureRange(offset, SizeInBytes);
+            map.EnsureRange(offset, 8);
             var view = new ReadOnlyView(map, offset);
             global::Outer.Inner.Entry value = default;
             value.Key = view.Key;
@@ -50,7 +53,7 @@ partial class Inner
             return value;
         }
 
-        /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+        /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
         public static void Validate(in global::Outer.Inner.Entry value)
@@ -67,27 +70,40 @@ partial class Inner
         public static void Store(global::Overlay.MemoryMap map, long offset, in global::Outer.Inner.Entry value)
         {
             global::System.ArgumentNullException.ThrowIfNull(map);
-            map.EnsureRange(offset, SizeInBytes);
+            map.EnsureRange(offset, 8);
             if (!map.CanWrite)
             {
                 throw new global::System.NotSupportedException("The map is read-only.");
             }
 
-            Validate(in value);
+            global::Outer.Inner.Entry.Validate(in value);
             var view = new View(map, offset);
             view.Key = value.Key;
             view.@class = value.@class;
         }
 
-        /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-        /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>Copies the record in the first 8 bytes of <paramref name="source"/> out.</summary>
+        /// <param name="source">At least 8 bytes.</param>
         /// <returns>The record.</returns>
-        public static global::Outer.Inner.Entry Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+        public static global::Outer.Inner.Entry Load(global::System.ReadOnlySpan<byte> source)
+        {
+            var record = new ReadOnlyRef(source);
+            global::Outer.Inner.Entry value = default;
+            value.Key = record.Key;
+            value.@class = record.@class;
+            return value;
+        }
 
-        /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-        /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>Copies <paramref name="value"/> into the first 8 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+        /// <param name="destination">At least 8 bytes.</param>
         /// <param name="value">The record.</param>
-        public static void Store(global::System.Span<byte> destination, in global::Outer.Inner.Entry value) => new Ref(destination).Store(in value);
+        public static void Store(global::System.Span<byte> destination, in global::Outer.Inner.Entry value)
+        {
+            var record = new Ref(destination);
+            global::Outer.Inner.Entry.Validate(in value);
+            record.Key = value.Key;
+            record.@class = value.@class;
+        }
 
         /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
         public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -118,12 +134,6 @@ partial class Inner
                 __offset = position.Offset;
             }
 
-            /// <summary>The map the view reads.</summary>
-            public global::Overlay.MemoryMap Map => __map;
-
-            /// <summary>Where the record starts in the map.</summary>
-            public long Offset => __offset;
-
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
             public int Key
             {
@@ -152,10 +162,12 @@ partial class Inner
 
             /// <summary>A read-only view of the same record.</summary>
             /// <param name="view">The view.</param>
-            public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+            public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-            static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+            global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+            long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+            static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 8;
+            static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
             static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
             static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
             static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -190,12 +202,6 @@ partial class Inner
                 __offset = position.Offset;
             }
 
-            /// <summary>The map the view reads.</summary>
-            public global::Overlay.MemoryMap Map => __map;
-
-            /// <summary>Where the record starts in the map.</summary>
-            public long Offset => __offset;
-
             /// <summary>The field <c>Key</c>: 4 bytes at offset 0.</summary>
             public int Key => global::Overlay.Layouts.Support.ValueAccess.Read<int>(__map, __offset + 0, false);
 
@@ -206,8 +212,10 @@ partial class Inner
             /// <returns>The record.</returns>
             public global::Outer.Inner.Entry Load() => global::Outer.Inner.Entry.Load(__map, __offset);
 
-            static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+            global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+            long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+            static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 8;
+            static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
             static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
             static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
             static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -222,12 +230,12 @@ partial class Inner
         {
             private readonly ref byte __start;
 
-            /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-            /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+            /// <summary>The record over the first 8 bytes of <paramref name="bytes"/>.</summary>
+            /// <param name="bytes">At least 8 bytes.</param>
             /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
             public Ref(global::System.Span<byte> bytes)
             {
-                global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+                global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 8, nameof(bytes));
                 __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
             }
 
@@ -245,36 +253,30 @@ partial class Inner
                 set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
             }
 
+            // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+            private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+                ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+                : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 8);
+
             /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
             /// <returns>The record.</returns>
-            public global::Outer.Inner.Entry Load()
-            {
-                global::Outer.Inner.Entry value = default;
-                value.Key = this.Key;
-                value.@class = this.@class;
-                return value;
-            }
+            public global::Outer.Inner.Entry Load() => global::Outer.Inner.Entry.Load(__record);
 
             /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
             /// <param name="value">The record.</param>
             /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-            public void Store(in global::Outer.Inner.Entry value)
-            {
-                Validate(in value);
-                this.Key = value.Key;
-                this.@class = value.@class;
-            }
+            public void Store(in global::Outer.Inner.Entry value) => global::Outer.Inner.Entry.Store(__record, value);
 
             /// <summary>A read-only ref of the same record.</summary>
             /// <returns>The read-only ref.</returns>
-            public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+            public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 8));
 
             /// <summary>A read-only ref of the same record.</summary>
             /// <param name="record">The ref.</param>
-            public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+            public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 8));
 
-            static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+            static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 8;
+            static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
             static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
         }
 
@@ -287,12 +289,12 @@ partial class Inner
         {
             private readonly ref byte __start;
 
-            /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-            /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+            /// <summary>The record over the first 8 bytes of <paramref name="bytes"/>.</summary>
+            /// <param name="bytes">At least 8 bytes.</param>
             /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
             public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
             {
-                global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+                global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 8, nameof(bytes));
                 __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
             }
 
@@ -302,18 +304,17 @@ partial class Inner
             /// <summary>The field <c>class</c>: 4 bytes at offset 4.</summary>
             public int @class => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<int>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 4)), false);
 
+            // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+            private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+                ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+                : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 8);
+
             /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
             /// <returns>The record.</returns>
-            public global::Outer.Inner.Entry Load()
-            {
-                global::Outer.Inner.Entry value = default;
-                value.Key = this.Key;
-                value.@class = this.@class;
-                return value;
-            }
+            public global::Outer.Inner.Entry Load() => global::Outer.Inner.Entry.Load(__record);
 
-            static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-            static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+            static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 8;
+            static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
             static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
         }
     }

@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(25, 0x0E846AAB78863438UL)]
 partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Transform>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -22,19 +23,21 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
         public const int Flags = 24;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.Transform", 25, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.Transform", 25, 0x0E846AAB78863438UL,
         new global::Overlay.Layouts.LayoutField[]
         {
-            new("Position", 0, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
-            new("Scale", 12, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "global::Game.Vec3", false, 0, global::Game.Vec3.LayoutInfo),
+            new("Position", 0, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "Game.Vec3", false, 0, global::Overlay.Layouts.Layout<global::Game.Vec3>.LayoutInfo),
+            new("Scale", 12, 12, global::Overlay.Layouts.LayoutFieldKind.Layout, "Game.Vec3", false, 0, global::Overlay.Layouts.Layout<global::Game.Vec3>.LayoutInfo),
             new("Flags", 24, 1, global::Overlay.Layouts.LayoutFieldKind.Primitive, "byte", false),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.SizeInBytes => 25;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutFingerprint => 0x0E846AAB78863438UL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Transform>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -43,22 +46,22 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
     public static global::Game.Transform Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 25);
         var view = new ReadOnlyView(map, offset);
         global::Game.Transform value = default;
-        value.Position = view.Position.Load();
-        value.Scale = view.Scale.Load();
+        value.Position = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(map, offset + 0);
+        value.Scale = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(map, offset + 12);
         value.Flags = view.Flags;
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.Transform value)
     {
-        global::Game.Vec3.Validate(value.Position);
-        global::Game.Vec3.Validate(value.Scale);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Validate(value.Position);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Validate(value.Scale);
     }
 
     /// <summary>
@@ -71,28 +74,43 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.Transform value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 25);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.Transform.Validate(in value);
         var view = new View(map, offset);
-        view.Position.Store(value.Position);
-        view.Scale.Store(value.Scale);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(map, offset + 0, value.Position);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(map, offset + 12, value.Scale);
         view.Flags = value.Flags;
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 25 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 25 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.Transform Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.Transform Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.Transform value = default;
+        value.Position = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(source.Slice(0, 12));
+        value.Scale = global::Overlay.Layouts.Layout<global::Game.Vec3>.Load(source.Slice(12, 12));
+        value.Flags = record.Flags;
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 25 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 25 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.Transform value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.Transform value)
+    {
+        var record = new Ref(destination);
+        global::Game.Transform.Validate(in value);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(destination.Slice(0, 12), value.Position);
+        global::Overlay.Layouts.Layout<global::Game.Vec3>.Store(destination.Slice(12, 12), value.Scale);
+        record.Flags = value.Flags;
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -123,12 +141,6 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
         public global::Game.Vec3.View Position => new(__map, __offset + 0);
 
@@ -156,10 +168,12 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 25;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -194,12 +208,6 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>Position</c>: 12 bytes at offset 0.</summary>
         public global::Game.Vec3.ReadOnlyView Position => new(__map, __offset + 0);
 
@@ -213,8 +221,10 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
         /// <returns>The record.</returns>
         public global::Game.Transform Load() => global::Game.Transform.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 25;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -229,12 +239,12 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 25 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 25 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 25, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -251,38 +261,30 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
             set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 25);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Transform Load()
-        {
-            global::Game.Transform value = default;
-            value.Position = this.Position.Load();
-            value.Scale = this.Scale.Load();
-            value.Flags = this.Flags;
-            return value;
-        }
+        public global::Game.Transform Load() => global::Game.Transform.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.Transform value)
-        {
-            Validate(in value);
-            this.Position.Store(value.Position);
-            this.Scale.Store(value.Scale);
-            this.Flags = value.Flags;
-        }
+        public void Store(in global::Game.Transform value) => global::Game.Transform.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 25));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 25));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 25;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -295,12 +297,12 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 25 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 25 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 25, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -313,19 +315,17 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
         /// <summary>The field <c>Flags</c>: 1 bytes at offset 24.</summary>
         public byte Flags => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 24)), false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 25);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Transform Load()
-        {
-            global::Game.Transform value = default;
-            value.Position = this.Position.Load();
-            value.Scale = this.Scale.Load();
-            value.Flags = this.Flags;
-            return value;
-        }
+        public global::Game.Transform Load() => global::Game.Transform.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 25;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

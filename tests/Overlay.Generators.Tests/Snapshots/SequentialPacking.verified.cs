@@ -3,6 +3,7 @@
 
 namespace Game;
 
+[global::Overlay.Layouts.Support.GeneratedLayout(12, 0x054C4B776BD7F36FUL)]
 partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
 {
     /// <summary>The record's size in bytes.</summary>
@@ -22,9 +23,8 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         public const int Z = 8;
     }
 
-    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
-    public static global::Overlay.Layouts.LayoutInfo LayoutInfo { get; } = new(
-        "Game.Vec3", 12, LayoutFingerprint,
+    private static readonly global::Overlay.Layouts.LayoutInfo __layoutInfo = new(
+        "Game.Vec3", 12, 0x054C4B776BD7F36FUL,
         new global::Overlay.Layouts.LayoutField[]
         {
             new("X", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
@@ -32,9 +32,12 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
             new("Z", 8, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "float", false),
         });
 
-    static int global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.SizeInBytes => SizeInBytes;
-    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutFingerprint => LayoutFingerprint;
-    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutInfo => LayoutInfo;
+    /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
+    public static global::Overlay.Layouts.LayoutInfo LayoutInfo => __layoutInfo;
+
+    static int global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.SizeInBytes => 12;
+    static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
+    static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutInfo => __layoutInfo;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
@@ -43,7 +46,7 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
     public static global::Game.Vec3 Load(global::Overlay.MemoryMap map, long offset)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 12);
         var view = new ReadOnlyView(map, offset);
         global::Game.Vec3 value = default;
         value.X = view.X;
@@ -52,7 +55,7 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         return value;
     }
 
-    /// <summary>Throws what <see cref="Store"/> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
+    /// <summary>Throws what <c>Store</c> would throw for <paramref name="value"/>: a string that does not fit, an array that is null or of the wrong length.</summary>
     /// <param name="value">The record.</param>
     /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
     public static void Validate(in global::Game.Vec3 value)
@@ -69,28 +72,43 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
     public static void Store(global::Overlay.MemoryMap map, long offset, in global::Game.Vec3 value)
     {
         global::System.ArgumentNullException.ThrowIfNull(map);
-        map.EnsureRange(offset, SizeInBytes);
+        map.EnsureRange(offset, 12);
         if (!map.CanWrite)
         {
             throw new global::System.NotSupportedException("The map is read-only.");
         }
 
-        Validate(in value);
+        global::Game.Vec3.Validate(in value);
         var view = new View(map, offset);
         view.X = value.X;
         view.Y = value.Y;
         view.Z = value.Z;
     }
 
-    /// <summary>Copies the record in the first <see cref="SizeInBytes"/> bytes of <paramref name="source"/> out.</summary>
-    /// <param name="source">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies the record in the first 12 bytes of <paramref name="source"/> out.</summary>
+    /// <param name="source">At least 12 bytes.</param>
     /// <returns>The record.</returns>
-    public static global::Game.Vec3 Load(global::System.ReadOnlySpan<byte> source) => new ReadOnlyRef(source).Load();
+    public static global::Game.Vec3 Load(global::System.ReadOnlySpan<byte> source)
+    {
+        var record = new ReadOnlyRef(source);
+        global::Game.Vec3 value = default;
+        value.X = record.X;
+        value.Y = record.Y;
+        value.Z = record.Z;
+        return value;
+    }
 
-    /// <summary>Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
-    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <summary>Copies <paramref name="value"/> into the first 12 bytes of <paramref name="destination"/>; a value that cannot be stored writes nothing.</summary>
+    /// <param name="destination">At least 12 bytes.</param>
     /// <param name="value">The record.</param>
-    public static void Store(global::System.Span<byte> destination, in global::Game.Vec3 value) => new Ref(destination).Store(in value);
+    public static void Store(global::System.Span<byte> destination, in global::Game.Vec3 value)
+    {
+        var record = new Ref(destination);
+        global::Game.Vec3.Validate(in value);
+        record.X = value.X;
+        record.Y = value.Y;
+        record.Z = value.Z;
+    }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>
     public readonly struct View : global::Overlay.Layouts.IMappedView<View>
@@ -120,12 +138,6 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
             __map = position.Map;
             __offset = position.Offset;
         }
-
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
 
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X
@@ -162,10 +174,12 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
 
         /// <summary>A read-only view of the same record.</summary>
         /// <param name="view">The view.</param>
-        public static implicit operator ReadOnlyView(View view) => view.AsReadOnly();
+        public static implicit operator ReadOnlyView(View view) => new(view.__map, view.__offset);
 
-        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<View>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<View>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 12;
+        static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -200,12 +214,6 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
             __offset = position.Offset;
         }
 
-        /// <summary>The map the view reads.</summary>
-        public global::Overlay.MemoryMap Map => __map;
-
-        /// <summary>Where the record starts in the map.</summary>
-        public long Offset => __offset;
-
         /// <summary>The field <c>X</c>: 4 bytes at offset 0.</summary>
         public float X => global::Overlay.Layouts.Support.ValueAccess.Read<float>(__map, __offset + 0, false);
 
@@ -219,8 +227,10 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         /// <returns>The record.</returns>
         public global::Game.Vec3 Load() => global::Game.Vec3.Load(__map, __offset);
 
-        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => LayoutFingerprint;
+        global::Overlay.MemoryMap global::Overlay.Layouts.IMappedView<ReadOnlyView>.Map => __map;
+        long global::Overlay.Layouts.IMappedView<ReadOnlyView>.Offset => __offset;
+        static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 12;
+        static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
@@ -235,12 +245,12 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 12 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 12 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public Ref(global::System.Span<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 12, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes);
         }
 
@@ -265,38 +275,30 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
             set => global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), global::Overlay.Layouts.Support.ByteOrder.Convert(value, false));
         }
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.Span<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref __start, 12);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Vec3 Load()
-        {
-            global::Game.Vec3 value = default;
-            value.X = this.X;
-            value.Y = this.Y;
-            value.Z = this.Z;
-            return value;
-        }
+        public global::Game.Vec3 Load() => global::Game.Vec3.Load(__record);
 
         /// <summary>Copies <paramref name="value"/> into the record; a value that cannot be stored (see <c>Validate</c>) writes nothing.</summary>
         /// <param name="value">The record.</param>
         /// <exception cref="global::System.ArgumentException">A field cannot be stored.</exception>
-        public void Store(in global::Game.Vec3 value)
-        {
-            Validate(in value);
-            this.X = value.X;
-            this.Y = value.Y;
-            this.Z = value.Z;
-        }
+        public void Store(in global::Game.Vec3 value) => global::Game.Vec3.Store(__record, value);
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <returns>The read-only ref.</returns>
-        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, SizeInBytes));
+        public ReadOnlyRef AsReadOnly() => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 12));
 
         /// <summary>A read-only ref of the same record.</summary>
         /// <param name="record">The ref.</param>
-        public static implicit operator ReadOnlyRef(Ref record) => record.AsReadOnly();
+        public static implicit operator ReadOnlyRef(Ref record) => new(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref record.__start, 12));
 
-        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IMappedRef<Ref>.SizeInBytes => 12;
+        static ulong global::Overlay.Layouts.IMappedRef<Ref>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static Ref global::Overlay.Layouts.IMappedRef<Ref>.Create(global::System.Span<byte> bytes) => new(bytes);
     }
 
@@ -309,12 +311,12 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
     {
         private readonly ref byte __start;
 
-        /// <summary>The record over the first <see cref="SizeInBytes"/> bytes of <paramref name="bytes"/>.</summary>
-        /// <param name="bytes">At least <see cref="SizeInBytes"/> bytes.</param>
+        /// <summary>The record over the first 12 bytes of <paramref name="bytes"/>.</summary>
+        /// <param name="bytes">At least 12 bytes.</param>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="bytes"/> is shorter than the record.</exception>
         public ReadOnlyRef(global::System.ReadOnlySpan<byte> bytes)
         {
-            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, SizeInBytes, nameof(bytes));
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, 12, nameof(bytes));
             __start = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes); // only read through: a ReadOnlyRef has no setters
         }
 
@@ -327,19 +329,17 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         /// <summary>The field <c>Z</c>: 4 bytes at offset 8.</summary>
         public float Z => global::Overlay.Layouts.Support.ByteOrder.Convert(global::System.Runtime.CompilerServices.Unsafe.ReadUnaligned<float>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8)), false);
 
+        // The whole record, for Load and Store: a default Ref's would be a span at address 0 (and past it).
+        private global::System.ReadOnlySpan<byte> __record => global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref __start)
+            ? throw new global::System.NullReferenceException("The Ref is default: it refers to no record.")
+            : global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref __start, 12);
+
         /// <summary>Copies the record out: strings decoded, arrays copied.</summary>
         /// <returns>The record.</returns>
-        public global::Game.Vec3 Load()
-        {
-            global::Game.Vec3 value = default;
-            value.X = this.X;
-            value.Y = this.Y;
-            value.Z = this.Z;
-            return value;
-        }
+        public global::Game.Vec3 Load() => global::Game.Vec3.Load(__record);
 
-        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => SizeInBytes;
-        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => LayoutFingerprint;
+        static int global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.SizeInBytes => 12;
+        static ulong global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static ReadOnlyRef global::Overlay.Layouts.IReadOnlyMappedRef<ReadOnlyRef>.Create(global::System.ReadOnlySpan<byte> bytes) => new(bytes);
     }
 }

@@ -67,8 +67,8 @@ public class CheckedOffsetTests
         // The only CheckedOffset code outside the runtime can make: a null map, offset 0. The view
         // skips its constructor's checks, and every access throws instead of reading anything.
         TestRecord.View view = Make<TestRecord.View>(default);
-        Assert.Null(view.Map);
-        Assert.Equal(0, view.Offset);
+        Assert.Null(MappedView.MapOf(view));
+        Assert.Equal(0, MappedView.OffsetOf(view));
         Assert.Throws<NullReferenceException>(() => view.Id);
         Assert.Throws<NullReferenceException>(() => view.Id = 1);
         Assert.Throws<ArgumentNullException>(() => view.Tag); // FixedStrings checks its map itself
@@ -85,8 +85,8 @@ public class CheckedOffsetTests
         {
             records.At(i).Id = 100 + i;
             var made = new TestRecord.View(map, TestRecord.SizeInBytes * (i + 1));
-            Assert.Equal(made.Offset, records[i].Offset);
-            Assert.Same(made.Map, records[i].Map);
+            Assert.Equal(MappedView.OffsetOf(made), MappedView.OffsetOf(records[i]));
+            Assert.Same(MappedView.MapOf(made), MappedView.MapOf(records[i]));
             Assert.Equal(100 + i, made.Id);
         }
 

@@ -39,7 +39,7 @@ public class MappedArrayTests
         Assert.Equal(32, records.Offset);
         Assert.Same(map, records.Map);
         Assert.Equal(2, records[1].Id);
-        Assert.Equal(64, records[1].Offset);
+        Assert.Equal(64, MappedView.OffsetOf(records[1]));
         Assert.Equal("r3", records[2].Tag);
     }
 

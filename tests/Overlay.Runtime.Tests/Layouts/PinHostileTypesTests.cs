@@ -273,7 +273,7 @@ public class PinHostileTypesTests
             // Nothing was appended, and the file goes on as before.
             Assert.Equal(2, file.Count);
             TestRecord.View appended = file.Append(new HostileLayout { Id = 4 });
-            Assert.Equal((RecordFileTests.RecordsOffset + (2 * TestRecord.SizeInBytes), 4L), (appended.Offset, appended.Id));
+            Assert.Equal((RecordFileTests.RecordsOffset + (2 * TestRecord.SizeInBytes), 4L), (MappedView.OffsetOf(appended), appended.Id));
             file.Append(new TestRecord { Id = 5, Tag = "plain" });
             Assert.Equal(4, file.Count);
             Assert.Equal([1L, 2, 4, 5], Ids(file));
@@ -596,6 +596,10 @@ public class PinHostileTypesTests
         public static void Store(MemoryMap map, long offset, in HostileLayout value) => throw new NotSupportedException("Not used by these tests.");
 
         public static HostileLayout Load(ReadOnlySpan<byte> source) => throw new NotSupportedException("Not used by these tests.");
+
+        public static void Validate(in HostileLayout value)
+        {
+        }
 
         public static void Store(Span<byte> destination, in HostileLayout value)
         {

@@ -1,0 +1,175 @@
+using System;
+using Overlay.Generators.Model;
+using static Overlay.Generators.Emitting.LayoutEmitter;
+
+namespace Overlay.Generators.Emitting;
+
+/// <summary>
+/// Writes a layout's static <c>Load</c>, <c>Validate</c> and <c>Store</c> (over a map and over a
+/// span): the only places a whole record is copied. Views and refs forward to them.
+/// </summary>
+internal static class StaticsEmitter
+{
+    public static void Write(SourceWriter w, LayoutSpec layout)
+    {
+        string self = layout.FullyQualifiedName;
+        string size = Int(layout.SizeInBytes);
+
+        w.WriteLine("/// <summary>Copies the record at <paramref name=\"offset\"/> out of the map: strings decoded, arrays copied.</summary>");
+        w.WriteLine("/// <param name=\"map\">The map.</param>");
+        w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
+        w.WriteLine("/// <returns>The record.</returns>");
+        w.OpenBlock($"{Head(layout, self, "Load")}({Map} map, long offset)");
+        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
+        w.WriteLine($"map.EnsureRange(offset, {size});");
+        w.WriteLine("var view = new ReadOnlyView(map, offset);");
+        w.WriteLine($"{self} value = default;");
+        WriteCopyOut(w, layout, "view", (at, _) => $"map, offset + {at}");
+        w.WriteLine("return value;");
+        w.CloseBlock();
+        w.WriteLine();
+
+        w.WriteLine("/// <summary>Throws what <c>Store</c> would throw for <paramref name=\"value\"/>: a string that does not fit, an array that is null or of the wrong length.</summary>");
+        w.WriteLine("/// <param name=\"value\">The record.</param>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A field cannot be stored.</exception>");
+        w.OpenBlock($"{Head(layout, "void", "Validate")}(in {self} value)");
+        WriteValidateBody(w, layout);
+        w.CloseBlock();
+        w.WriteLine();
+
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Copies <paramref name=\"value\"/> into the map at <paramref name=\"offset\"/>. Everything is checked");
+        w.WriteLine("/// first (range, writability, strings, arrays): a value that cannot be stored writes nothing.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <param name=\"map\">The map.</param>");
+        w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
+        w.WriteLine("/// <param name=\"value\">The record.</param>");
+        w.OpenBlock($"{Head(layout, "void", "Store")}({Map} map, long offset, in {self} value)");
+        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
+        w.WriteLine($"map.EnsureRange(offset, {size});");
+        w.OpenBlock("if (!map.CanWrite)");
+        w.WriteLine("throw new global::System.NotSupportedException(\"The map is read-only.\");");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine($"{Self(layout, "Validate")}(in value);");
+        w.WriteLine("var view = new View(map, offset);");
+        WriteCopyIn(w, layout, "view", (at, _) => $"map, offset + {at}");
+        w.CloseBlock();
+        w.WriteLine();
+
+        w.WriteLine($"/// <summary>Copies the record in the first {size} bytes of <paramref name=\"source\"/> out.</summary>");
+        w.WriteLine($"/// <param name=\"source\">At least {size} bytes.</param>");
+        w.WriteLine("/// <returns>The record.</returns>");
+        w.OpenBlock($"{Head(layout, self, "Load")}(global::System.ReadOnlySpan<byte> source)");
+        w.WriteLine("var record = new ReadOnlyRef(source);");
+        w.WriteLine($"{self} value = default;");
+        WriteCopyOut(w, layout, "record", (at, length) => $"source.Slice({at}, {length})");
+        w.WriteLine("return value;");
+        w.CloseBlock();
+        w.WriteLine();
+
+        w.WriteLine($"/// <summary>Copies <paramref name=\"value\"/> into the first {size} bytes of <paramref name=\"destination\"/>; a value that cannot be stored writes nothing.</summary>");
+        w.WriteLine($"/// <param name=\"destination\">At least {size} bytes.</param>");
+        w.WriteLine("/// <param name=\"value\">The record.</param>");
+        w.OpenBlock($"{Head(layout, "void", "Store")}(global::System.Span<byte> destination, in {self} value)");
+        w.WriteLine("var record = new Ref(destination);");
+        w.WriteLine($"{Self(layout, "Validate")}(in value);");
+        WriteCopyIn(w, layout, "record", (at, length) => $"destination.Slice({at}, {length})");
+        w.CloseBlock();
+    }
+
+    /// <summary>
+    /// The start of a static's declaration: public when no field took its name, otherwise an
+    /// explicit implementation of <c>IMappedLayout&lt;T&gt;</c> (reached through <c>Layout&lt;T&gt;</c>).
+    /// </summary>
+    private static string Head(LayoutSpec layout, string returnType, string name) =>
+        layout.Takes(name) ? $"static {returnType} {Contract(layout)}.{name}" : $"public static {returnType} {name}";
+
+    private static void WriteValidateBody(SourceWriter w, LayoutSpec layout)
+    {
+        foreach (FieldSpec field in layout.Fields)
+        {
+            string source = $"value.{field.Identifier}";
+            switch (field.Kind)
+            {
+                case FieldKind.Utf8String:
+                case FieldKind.AsciiString:
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedStrings.Validate({source}, {Int(field.Length)}, {Encoding(field)}, \"{field.Name}\");");
+                    break;
+                case FieldKind.Layout:
+                    w.WriteLine($"{Of(field.TypeName, "Validate")}({source});");
+                    break;
+                case FieldKind.ValueArray:
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
+                    break;
+                case FieldKind.LayoutArray:
+                    w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
+                    w.OpenBlock($"foreach ({field.TypeName} item in {source})");
+                    w.WriteLine($"{Of(field.TypeName, "Validate")}(item);");
+                    w.CloseBlock();
+                    break;
+            }
+        }
+    }
+
+    // value.X = record.X for every field. Nested records are copied by their own layout's Load, at
+    // the position where(start, length) names ("map, offset + 8" or "source.Slice(8, 12)"): never through
+    // the nested view's or ref's Load, which a field of the nested layout may have displaced.
+    private static void WriteCopyOut(SourceWriter w, LayoutSpec layout, string source, Func<string, string, string> where)
+    {
+        foreach (FieldSpec field in layout.Fields)
+        {
+            string target = $"value.{field.Identifier}";
+            string from = $"{source}.{field.Identifier}";
+            switch (field.Kind)
+            {
+                case FieldKind.Layout:
+                    w.WriteLine($"{target} = {Of(field.TypeName, "Load")}({where(Position(field, null), Int(field.ElementSize))});");
+                    break;
+                case FieldKind.ValueArray:
+                    w.WriteLine($"{target} = {from}.ToArray();");
+                    break;
+                case FieldKind.LayoutArray:
+                    w.WriteLine($"{target} = new {field.TypeName}[{Int(field.Length)}];");
+                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
+                    w.WriteLine($"{target}[i] = {Of(field.TypeName, "Load")}({where(Position(field, "i"), Int(field.ElementSize))});");
+                    w.CloseBlock();
+                    break;
+                default:
+                    w.WriteLine($"{target} = {from};");
+                    break;
+            }
+        }
+    }
+
+    // record.X = value.X for every field of a validated value.
+    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where)
+    {
+        foreach (FieldSpec field in layout.Fields)
+        {
+            string to = $"{target}.{field.Identifier}";
+            string source = $"value.{field.Identifier}";
+            switch (field.Kind)
+            {
+                case FieldKind.Layout:
+                    w.WriteLine($"{Of(field.TypeName, "Store")}({where(Position(field, null), Int(field.ElementSize))}, {source});");
+                    break;
+                case FieldKind.ValueArray:
+                    w.WriteLine($"{to}.CopyFrom({source});");
+                    break;
+                case FieldKind.LayoutArray:
+                    w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
+                    w.WriteLine($"{Of(field.TypeName, "Store")}({where(Position(field, "i"), Int(field.ElementSize))}, {source}[i]);");
+                    w.CloseBlock();
+                    break;
+                default:
+                    w.WriteLine($"{to} = {source};");
+                    break;
+            }
+        }
+    }
+
+    // Where a nested record starts: "8" for a field, "8 + i * 12" for element i of an array.
+    private static string Position(FieldSpec field, string? index) =>
+        index is null ? Int(field.Offset) : $"{Int(field.Offset)} + {index} * {Int(field.ElementSize)}";
+}
