@@ -194,6 +194,21 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void VariableFields() => Check("VariableFields", "Game.Message", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+
+        [MappedLayout]
+        public partial struct Message
+        {
+            public int Id;
+            [VarString] public string Text;
+            [VarBytes] public byte[] Payload;
+        }
+        """);
+
     private static void Check(string snapshot, string layout, string source)
     {
         (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(Compiler.Create(source));

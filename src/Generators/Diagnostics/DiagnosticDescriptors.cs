@@ -157,6 +157,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "OVL116.md");
 
+    public static readonly DiagnosticDescriptor VariableFieldMisuse = new(
+        id: "OVL117",
+        title: "Variable-length field attribute misused",
+        messageFormat: "Field '{0}' {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL117.md");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial,
@@ -174,7 +183,8 @@ internal static class DiagnosticDescriptors
         EmptyLayout,
         SizeOutOfRange,
         FieldPastMaxSize,
-        ConflictingByteOrder);
+        ConflictingByteOrder,
+        VariableFieldMisuse);
 
     /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
     /// <param name="id">An <c>OVL1xx</c> id.</param>

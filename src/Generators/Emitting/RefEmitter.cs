@@ -72,8 +72,9 @@ internal static class RefEmitter
             w.CloseBlock();
         }
 
-        bool load = !layout.Takes("Load");
-        bool store = !readOnly && !layout.Takes("Store");
+        // A layout with variable-length fields loads and stores with its heap, which a Ref does not have.
+        bool load = !layout.Takes("Load") && !layout.HasVariableFields;
+        bool store = !readOnly && !layout.Takes("Store") && !layout.HasVariableFields;
         if (load || store)
         {
             w.WriteLine();
@@ -169,6 +170,15 @@ internal static class RefEmitter
                 w.WriteLine(readOnly
                     ? $"public global::Overlay.Layouts.ReadOnlyMappedSpan<{field.TypeName}.ReadOnlyRef> {field.Identifier} => new({bytes});"
                     : $"public global::Overlay.Layouts.MappedSpan<{field.TypeName}.Ref> {field.Identifier} => new({bytes});");
+                break;
+            case FieldKind.VarString:
+            case FieldKind.VarBytes:
+                // The stored reference only: a Ref has no heap (a pinned loop reads the heap through
+                // HeapSection.Pin, which checks the reference against the heap's bounds).
+                Property(
+                    $"public global::Overlay.Formats.HeapRef {field.Identifier}",
+                    $"global::Overlay.Formats.HeapRef.Read({Marshal}.CreateReadOnlySpan(ref {at}, 12))",
+                    $"value.Write({Marshal}.CreateSpan(ref {at}, 12))");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Overlay.Generators.Model;
 using static Overlay.Generators.Emitting.LayoutEmitter;
 
@@ -14,6 +15,11 @@ internal static class StaticsEmitter
     {
         string self = layout.FullyQualifiedName;
         string size = Int(layout.SizeInBytes);
+        if (layout.HasVariableFields)
+        {
+            WriteVariable(w, layout);
+            return;
+        }
 
         w.WriteLine("/// <summary>Copies the record at <paramref name=\"offset\"/> out of the map: strings decoded, arrays copied.</summary>");
         w.WriteLine("/// <param name=\"map\">The map.</param>");
@@ -78,6 +84,83 @@ internal static class StaticsEmitter
         w.CloseBlock();
     }
 
+    // A layout with [VarString]/[VarBytes] fields: Load and Store take the heap those point into.
+    // IMappedLayout's heapless members exist (explicitly) for the interface's sake and throw; users
+    // cannot call them by name, so the mistake shows at compile time except through generic code
+    // (MappedArray, RecordFile, a records section's Append(in T)).
+    private static void WriteVariable(SourceWriter w, LayoutSpec layout)
+    {
+        string self = layout.FullyQualifiedName;
+        string size = Int(layout.SizeInBytes);
+        string contract = Contract(layout);
+        string names = string.Join(", ", layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes).Select(f => f.Name));
+        string refusal = $"throw new global::System.NotSupportedException(\"{layout.DisplayName} has variable-length fields ({names}): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).\")";
+        w.WriteLine($"// Without a heap the variable-length fields ({names}) cannot be read or written.");
+        w.WriteLine($"static {self} {contract}.Load({Map} map, long offset) => {refusal};");
+        w.WriteLine($"static void {contract}.Store({Map} map, long offset, in {self} value) => {refusal};");
+        w.WriteLine($"static {self} {contract}.Load(global::System.ReadOnlySpan<byte> source) => {refusal};");
+        w.WriteLine($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value) => {refusal};");
+        w.WriteLine();
+
+        if (!layout.Takes("Load"))
+        {
+            w.WriteLine("/// <summary>Copies the record at <paramref name=\"offset\"/> out of the map: strings decoded, arrays and blobs copied.</summary>");
+            w.WriteLine("/// <param name=\"map\">The map.</param>");
+            w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
+            w.WriteLine("/// <param name=\"heap\">The heap its variable-length fields point into.</param>");
+            w.WriteLine("/// <returns>The record.</returns>");
+            w.WriteLine("/// <exception cref=\"global::System.IO.InvalidDataException\">A reference is outside the heap, or a string is not UTF-8.</exception>");
+            w.OpenBlock($"public static {self} Load({Map} map, long offset, global::Overlay.Formats.HeapSection heap)");
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(heap);");
+            w.WriteLine($"map.EnsureRange(offset, {size});");
+            w.WriteLine("var view = new ReadOnlyView(map, offset);");
+            w.WriteLine($"{self} value = default;");
+            WriteCopyOut(w, layout, "view", (at, _) => $"map, offset + {at}");
+            w.WriteLine("return value;");
+            w.CloseBlock();
+            w.WriteLine();
+        }
+
+        w.WriteLine("/// <summary>Throws what <c>Store</c> would throw for <paramref name=\"value\"/>: a string that does not fit or has no UTF-8 form, an array that is null or of the wrong length.</summary>");
+        w.WriteLine("/// <param name=\"value\">The record.</param>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A field cannot be stored.</exception>");
+        w.OpenBlock($"{Head(layout, "void", "Validate")}(in {self} value)");
+        WriteValidateBody(w, layout);
+        w.CloseBlock();
+
+        if (!layout.Takes("Store"))
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Copies <paramref name=\"value\"/> into the map at <paramref name=\"offset\"/>, its variable-length fields into");
+            w.WriteLine("/// <paramref name=\"heap\"/> (freeing the values they replace). The value and the old references are");
+            w.WriteLine("/// checked first: a value that cannot be stored, or a record whose references are bad, writes nothing.");
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"map\">The map.</param>");
+            w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
+            w.WriteLine("/// <param name=\"value\">The record.</param>");
+            w.WriteLine("/// <param name=\"heap\">The heap for its variable-length fields.</param>");
+            w.OpenBlock($"public static void Store({Map} map, long offset, in {self} value, global::Overlay.Formats.HeapSection heap)");
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(map);");
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(heap);");
+            w.WriteLine($"map.EnsureRange(offset, {size});");
+            w.OpenBlock("if (!map.CanWrite)");
+            w.WriteLine("throw new global::System.NotSupportedException(\"The map is read-only.\");");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine($"{Self(layout, "Validate")}(in value);");
+            foreach (FieldSpec field in layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes))
+            {
+                w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + {Int(field.Offset)}, heap);");
+            }
+
+            w.WriteLine("var view = new View(map, offset);");
+            WriteCopyIn(w, layout, "view", (at, _) => $"map, offset + {at}");
+            w.CloseBlock();
+        }
+    }
+
     /// <summary>
     /// The start of a static's declaration: public when no field took its name, otherwise an
     /// explicit implementation of <c>IMappedLayout&lt;T&gt;</c> (reached through <c>Layout&lt;T&gt;</c>).
@@ -98,6 +181,9 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.Layout:
                     w.WriteLine($"{Of(field.TypeName, "Validate")}({source});");
+                    break;
+                case FieldKind.VarString:
+                    w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.ValidateString({source}, \"{field.Name}\");");
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
@@ -129,6 +215,12 @@ internal static class StaticsEmitter
                 case FieldKind.ValueArray:
                     w.WriteLine($"{target} = {from}.ToArray();");
                     break;
+                case FieldKind.VarString:
+                    w.WriteLine($"{target} = {from}.Read(heap);");
+                    break;
+                case FieldKind.VarBytes:
+                    w.WriteLine($"{target} = {from}.ToArray(heap);");
+                    break;
                 case FieldKind.LayoutArray:
                     w.WriteLine($"{target} = new {field.TypeName}[{Int(field.Length)}];");
                     w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
@@ -156,6 +248,10 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"{to}.CopyFrom({source});");
+                    break;
+                case FieldKind.VarString:
+                case FieldKind.VarBytes:
+                    w.WriteLine($"{to}.Write(heap, {source});");
                     break;
                 case FieldKind.LayoutArray:
                     w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");

@@ -50,12 +50,21 @@ internal static class ViewEmitter
             WriteAccessor(w, layout, field, readOnly);
         }
 
+        // A layout with variable-length fields loads and stores with its heap: no heapless overloads.
+        bool variable = layout.HasVariableFields;
+        string heapParameter = variable ? "global::Overlay.Formats.HeapSection heap" : string.Empty;
+        string heapArgument = variable ? ", heap" : string.Empty;
         if (!layout.Takes("Load"))
         {
             w.WriteLine();
             w.WriteLine("/// <summary>Copies the record out of the map.</summary>");
+            if (variable)
+            {
+                w.WriteLine("/// <param name=\"heap\">The heap its variable-length fields point into.</param>");
+            }
+
             w.WriteLine("/// <returns>The record.</returns>");
-            w.WriteLine($"public {self} Load() => {Self(layout, "Load")}(__map, __offset);");
+            w.WriteLine($"public {self} Load({heapParameter}) => {Self(layout, "Load")}(__map, __offset{heapArgument});");
         }
 
         if (!readOnly)
@@ -65,7 +74,12 @@ internal static class ViewEmitter
                 w.WriteLine();
                 w.WriteLine("/// <summary>Copies <paramref name=\"value\"/> into the record; a value that cannot be stored writes nothing.</summary>");
                 w.WriteLine("/// <param name=\"value\">The record.</param>");
-                w.WriteLine($"public void Store(in {self} value) => {Self(layout, "Store")}(__map, __offset, value);");
+                if (variable)
+                {
+                    w.WriteLine("/// <param name=\"heap\">The heap for its variable-length fields.</param>");
+                }
+
+                w.WriteLine($"public void Store(in {self} value{(variable ? ", " + heapParameter : string.Empty)}) => {Self(layout, "Store")}(__map, __offset, value{heapArgument});");
             }
 
             if (!layout.Takes("AsReadOnly"))
@@ -129,6 +143,12 @@ internal static class ViewEmitter
                 break;
             case FieldKind.LayoutArray:
                 w.WriteLine($"public global::Overlay.Layouts.MappedArray<{field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, {Int(field.Length)});");
+                break;
+            case FieldKind.VarString:
+                w.WriteLine($"public global::Overlay.Layouts.HeapStringField {field.Identifier} => new(__map, {at}, \"{layout.DisplayName}.{field.Name}\");");
+                break;
+            case FieldKind.VarBytes:
+                w.WriteLine($"public global::Overlay.Layouts.HeapBytesField {field.Identifier} => new(__map, {at});");
                 break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");

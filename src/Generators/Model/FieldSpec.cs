@@ -45,4 +45,6 @@ internal enum FieldKind
     ValueArray,
     LayoutArray,
     Layout,
+    VarString,
+    VarBytes,
 }

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Overlay.Generators.Model;
 
 /// <summary>
@@ -26,6 +28,9 @@ internal sealed record LayoutSpec(
 {
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
+
+    /// <summary>Whether any field is a <c>[VarString]</c> or <c>[VarBytes]</c> (its Load and Store need a heap).</summary>
+    public bool HasVariableFields => Fields.Any(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes);
 
     /// <summary>
     /// Whether a field takes <paramref name="name"/>: then the generator does not emit its own member

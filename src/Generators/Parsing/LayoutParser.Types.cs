@@ -66,6 +66,12 @@ internal sealed partial class LayoutParser
             };
         }
 
+        if (spec.HasVariableFields)
+        {
+            // Its Load and Store need a heap, which IMappedLayout's (called by an outer layout) do not take.
+            return new ValueType(FieldKind.Layout, qualified, 0, string.Empty) { Invalid = true, Variable = true };
+        }
+
         return new ValueType(FieldKind.Layout, qualified, spec.SizeInBytes, Hex(spec.Fingerprint)) { DisplayName = display };
     }
 
@@ -171,6 +177,9 @@ internal sealed partial class LayoutParser
 
         /// <summary>A nested layout that has diagnostics of its own.</summary>
         public bool Invalid { get; init; }
+
+        /// <summary>A nested layout with variable-length fields (OVL117: it cannot be nested yet).</summary>
+        public bool Variable { get; init; }
 
         /// <summary>The type as people read it (<c>Game.Vec3</c>), for <c>LayoutInfo</c>.</summary>
         public string DisplayName { get; init; } = TypeName;

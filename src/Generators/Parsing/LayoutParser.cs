@@ -25,6 +25,8 @@ internal sealed partial class LayoutParser
     private const string FixedArrayAttributeName = "Overlay.Layouts.FixedArrayAttribute";
     private const string BigEndianAttributeName = "Overlay.Layouts.BigEndianAttribute";
     private const string LittleEndianAttributeName = "Overlay.Layouts.LittleEndianAttribute";
+    private const string VarStringAttributeName = "Overlay.Layouts.VarStringAttribute";
+    private const string VarBytesAttributeName = "Overlay.Layouts.VarBytesAttribute";
     private const string GeneratedLayoutAttributeName = "Overlay.Layouts.Support.GeneratedLayoutAttribute";
 
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
@@ -36,6 +38,9 @@ internal sealed partial class LayoutParser
     /// <c>int</c> in generated or runtime code never overflows.
     /// </summary>
     public const int MaxRecordSize = int.MaxValue / 2;
+
+    /// <summary>A heap reference in a record: u64 heap offset, u32 length (docs/formats.md §1.3).</summary>
+    public const int HeapReferenceSize = 12;
 
     /// <summary>
     /// The types the generator nests in every layout (OVL109): a field cannot share a name with a
@@ -271,6 +276,13 @@ internal sealed partial class LayoutParser
             diagnostics.Add(Diagnostic("OVL112", AttributeLocation(fixedArray, location), field.Name, field.Type.ToDisplayString(), "FixedArray", "array fields (T[])"));
         }
 
+        AttributeData? varString = FindAttribute(field, VarStringAttributeName);
+        AttributeData? varBytes = FindAttribute(field, VarBytesAttributeName);
+        if (varString is not null || varBytes is not null)
+        {
+            return ClassifyVariable(field, identifier, offset, location, varString, varBytes, fixedString ?? fixedArray, diagnostics);
+        }
+
         if (field.Type.SpecialType == SpecialType.System_String)
         {
             AttributeData? attribute = fixedString;
@@ -296,6 +308,12 @@ internal sealed partial class LayoutParser
             if (element.Cycle is not null)
             {
                 ReportCycle(field, location, path, element.Cycle.Value, diagnostics, ref cycle);
+                return null;
+            }
+
+            if (element.Variable)
+            {
+                diagnostics.Add(Diagnostic("OVL117", location, field.Name, $"nests layout '{array.ElementType.ToDisplayString()}', which has variable-length fields: a nested layout cannot have them yet (its Load and Store would need the heap)"));
                 return null;
             }
 
@@ -346,6 +364,12 @@ internal sealed partial class LayoutParser
             return null;
         }
 
+        if (value.Variable)
+        {
+            diagnostics.Add(Diagnostic("OVL117", location, field.Name, $"nests layout '{field.Type.ToDisplayString()}', which has variable-length fields: a nested layout cannot have them yet (its Load and Store would need the heap)"));
+            return null;
+        }
+
         if (value.Invalid)
         {
             diagnostics.Add(Diagnostic("OVL103", location, field.Name, field.Type.ToDisplayString(), $"layout '{field.Type.ToDisplayString()}' has errors of its own"));
@@ -353,6 +377,42 @@ internal sealed partial class LayoutParser
         }
 
         return new FieldSpec(field.Name, identifier, value.Kind, offset, value.Size, value.TypeName, value.Kind != FieldKind.Layout && bigEndian, 0, value.Size, value.FingerprintType, value.DisplayName);
+    }
+
+    /// <summary>A <c>[VarString] string</c> or <c>[VarBytes] byte[]</c>: a 12-byte heap reference in the record.</summary>
+    private static FieldSpec? ClassifyVariable(IFieldSymbol field, string identifier, int offset, Location location, AttributeData? varString, AttributeData? varBytes, AttributeData? fixedAttribute, List<DiagnosticInfo> diagnostics)
+    {
+        string type = field.Type.ToDisplayString();
+        string? problem = null;
+        AttributeData culprit = (varString ?? varBytes)!;
+        if (varString is not null && varBytes is not null)
+        {
+            problem = "has both [VarString] and [VarBytes]: keep the one its type needs";
+            culprit = varBytes;
+        }
+        else if (fixedAttribute is not null)
+        {
+            problem = $"has [{(varString is not null ? "VarString" : "VarBytes")}] and [{fixedAttribute.AttributeClass?.Name.Replace("Attribute", string.Empty)}]: a field is either fixed-length or variable-length";
+            culprit = fixedAttribute;
+        }
+        else if (varString is not null && field.Type.SpecialType != SpecialType.System_String)
+        {
+            problem = $"has type '{type}', but [VarString] is for string fields";
+        }
+        else if (varBytes is not null && field.Type is not IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
+        {
+            problem = $"has type '{type}', but [VarBytes] is for byte[] fields";
+        }
+
+        if (problem is not null)
+        {
+            diagnostics.Add(Diagnostic("OVL117", AttributeLocation(culprit, location), field.Name, problem));
+            return null;
+        }
+
+        return varString is not null
+            ? new FieldSpec(field.Name, identifier, FieldKind.VarString, offset, HeapReferenceSize, "string", false, 0, HeapReferenceSize, "vstring", "string")
+            : new FieldSpec(field.Name, identifier, FieldKind.VarBytes, offset, HeapReferenceSize, "byte[]", false, 0, HeapReferenceSize, "vbytes", "byte[]");
     }
 
     private static void ReportCycle(IFieldSymbol field, Location location, ImmutableArray<INamedTypeSymbol> path, ImmutableArray<INamedTypeSymbol> cyclePath, List<DiagnosticInfo> diagnostics, ref string? cycle)

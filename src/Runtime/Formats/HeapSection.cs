@@ -152,7 +152,28 @@ public sealed class HeapSection
             return;
         }
 
+        EnsureFreeable(reference);
+        MemoryMap map = _container.LiveMap;
+        long block = reference.Offset - ContainerFormat.HeapBlockHeaderSize;
+        ValueAccess.Write(map, _entry.Offset + block + 4, ContainerFormat.HeapBlockFree, false);
+        (_entry.PendingFree ??= new List<long>()).Add(block);
+        _entry.Count = Math.Max(0, _entry.Count - 1);
+    }
+
+    /// <summary>
+    /// Throws what <see cref="Free"/> would throw for <paramref name="reference"/>, freeing nothing:
+    /// a variable-length field checks its old value before it stores a new one (src/Runtime/Layouts).
+    /// </summary>
+    /// <param name="reference">A reference; null passes.</param>
+    /// <exception cref="InvalidDataException">The reference is outside the heap or does not name an allocated block.</exception>
+    internal void EnsureFreeable(HeapRef reference)
+    {
         Check(reference);
+        if (reference.IsNull)
+        {
+            return;
+        }
+
         MemoryMap map = _container.LiveMap;
         long block = reference.Offset - ContainerFormat.HeapBlockHeaderSize;
         uint size = ValueAccess.Read<uint>(map, _entry.Offset + block, false);
@@ -162,10 +183,6 @@ public sealed class HeapSection
         {
             throw Bad(reference, $"it does not name an allocated block (header: size {size}, state 0x{state:X8})");
         }
-
-        ValueAccess.Write(map, _entry.Offset + block + 4, ContainerFormat.HeapBlockFree, false);
-        (_entry.PendingFree ??= new List<long>()).Add(block);
-        _entry.Count = Math.Max(0, _entry.Count - 1);
     }
 
     /// <summary>Copies the value into <paramref name="destination"/>.</summary>

@@ -57,4 +57,10 @@ public enum LayoutFieldKind
 
     /// <summary>A nested layout.</summary>
     Layout,
+
+    /// <summary>A <c>[VarString]</c>: a 12-byte heap reference to UTF-8 bytes.</summary>
+    VarString,
+
+    /// <summary>A <c>[VarBytes]</c>: a 12-byte heap reference to bytes.</summary>
+    VarBytes,
 }

@@ -1,0 +1,104 @@
+using System;
+using System.ComponentModel;
+using Overlay.Formats;
+
+namespace Overlay.Layouts.Support;
+
+/// <summary>
+/// Reads and writes the 12-byte heap references of variable-length fields (docs/formats.md §1.3:
+/// u64 heap offset of the payload, u32 length, little-endian; <c>(0, 0)</c> is null), through the
+/// map's checked accessors. The heap checks every reference against its bounds before use.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class HeapFieldAccess
+{
+    private static readonly System.Text.UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The stored reference at <paramref name="offset"/>; not checked against any heap.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the reference is.</param>
+    /// <returns>The reference.</returns>
+    public static HeapRef ReadReference(MemoryMap map, long offset)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        Span<byte> bytes = stackalloc byte[HeapRef.SizeInBytes];
+        map.ReadAt(offset, bytes);
+        return HeapRef.Read(bytes);
+    }
+
+    /// <summary>Stores <paramref name="reference"/> at <paramref name="offset"/>.</summary>
+    /// <param name="map">The map.</param>
+    /// <param name="offset">Where the reference is.</param>
+    /// <param name="reference">The reference.</param>
+    public static void WriteReference(MemoryMap map, long offset, HeapRef reference)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        Span<byte> bytes = stackalloc byte[HeapRef.SizeInBytes];
+        reference.Write(bytes);
+        map.WriteAt(offset, bytes);
+    }
+
+    /// <summary>
+    /// Throws <see cref="System.IO.InvalidDataException"/> when the reference at <paramref name="offset"/>
+    /// could not be freed (outside the heap, or naming no allocated block): a record's <c>Store</c>
+    /// checks every old reference before it writes anything.
+    /// </summary>
+    /// <param name="map">The map holding the reference.</param>
+    /// <param name="offset">Where the reference is.</param>
+    /// <param name="heap">The heap.</param>
+    public static void CheckReplaceable(MemoryMap map, long offset, HeapSection heap)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        heap.EnsureFreeable(ReadReference(map, offset));
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="value"/> has no UTF-8 form (a lone surrogate).</summary>
+    /// <param name="value">The string; null stores as empty.</param>
+    /// <param name="fieldName">The field, for the message.</param>
+    public static void ValidateString(string? value, string fieldName)
+    {
+        try
+        {
+            _ = s_strict.GetByteCount(value ?? string.Empty);
+        }
+        catch (System.Text.EncoderFallbackException e)
+        {
+            throw new ArgumentException($"{fieldName}: the string holds a lone surrogate, which has no UTF-8 form.", fieldName, e);
+        }
+    }
+
+    /// <summary>A copy of the value the reference at <paramref name="offset"/> names in <paramref name="heap"/>.</summary>
+    /// <param name="map">The map holding the reference.</param>
+    /// <param name="offset">Where the reference is.</param>
+    /// <param name="heap">The heap.</param>
+    /// <returns>The bytes (empty for null).</returns>
+    public static byte[] ReadBytes(MemoryMap map, long offset, HeapSection heap)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        return heap.ToArray(ReadReference(map, offset));
+    }
+
+    /// <summary>
+    /// Replaces the value: allocates and fills the new one, stores its reference, then frees the old
+    /// one. The old reference is checked first (<see cref="HeapSection.Free"/> would refuse it after
+    /// the new one was written, leaving a record that no longer names what it did and a leaked block).
+    /// </summary>
+    /// <param name="map">The map holding the reference.</param>
+    /// <param name="offset">Where the reference is.</param>
+    /// <param name="heap">The heap.</param>
+    /// <param name="value">The new bytes.</param>
+    public static void Replace(MemoryMap map, long offset, HeapSection heap, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        HeapRef old = ReadReference(map, offset);
+        heap.EnsureFreeable(old);
+        if (!map.CanWrite)
+        {
+            throw new NotSupportedException("The map is read-only.");
+        }
+
+        HeapRef created = heap.Allocate(value);
+        WriteReference(map, offset, created);
+        heap.Free(old);
+    }
+}
