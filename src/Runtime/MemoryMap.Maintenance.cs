@@ -89,7 +89,7 @@ public sealed unsafe partial class MemoryMap
         }
 
         count = Math.Min(count, _length - start);
-        _platform.Advise(_data + start, count, advice);
+        _platform.Advise(_data + start, count, advice, _anonymous ? _flags | MapFlags.Anonymous : _flags);
     }
 
     /// <summary>
@@ -136,7 +136,11 @@ public sealed unsafe partial class MemoryMap
         }
         finally
         {
-            EndMaintenance();
+            // A resize that lost the mapping closed the map: Maintenance stays, as after Close.
+            if (!_closed)
+            {
+                EndMaintenance();
+            }
         }
     }
 
@@ -144,9 +148,23 @@ public sealed unsafe partial class MemoryMap
     private void ResizeHeld(long newSize)
     {
         CheckResize(newSize);
-        _data = _anonymous
-            ? _platform.ResizeAnonymous(_data, _length, newSize, _protection, _flags | MapFlags.Anonymous)
-            : _platform.ResizeFile(_data, _length, newSize, new FileMapping(_fd, _offset, _protection, _flags));
+        bool unmapped = false;
+        try
+        {
+            _data = _anonymous
+                ? _platform.ResizeAnonymous(_data, _length, newSize, _protection, _flags | MapFlags.Anonymous)
+                : _platform.ResizeFile(_data, _length, newSize, new FileMapping(_file, _offset, _protection, _flags), out unmapped);
+        }
+        catch when (unmapped)
+        {
+            // Windows only: the old view was gone before the failure and could not be put back
+            // (see WindowsMapPlatform.Resize.cs). Closing the map keeps every access away from
+            // the unmapped pages.
+            _data = null;
+            ReleaseClosed();
+            throw;
+        }
+
         SetLength(newSize);
     }
 
@@ -279,12 +297,18 @@ public sealed unsafe partial class MemoryMap
             return;
         }
 
-        _platform.Sync(_data + offset, size, wait);
+        // A named map's handle is its shared object, not a file to sync.
+        _platform.Sync(_data + offset, size, _anonymous ? PlatformFile.None : _file, wait);
     }
 
     /// <summary>Every argument and state check of <see cref="Resize"/>, in CPython's order, before any system call.</summary>
     private void CheckResize(long newSize)
     {
+        if (_name is not null)
+        {
+            throw new NotSupportedException($"Cannot resize the named map '{_name}': other processes map the same shared memory at its current size.");
+        }
+
         if (!_anonymous && !_trackFile)
         {
             throw new NotSupportedException("Cannot resize: the map was created with trackFile: false and holds no file descriptor.");

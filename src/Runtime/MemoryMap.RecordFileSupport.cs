@@ -32,7 +32,11 @@ public sealed unsafe partial class MemoryMap
         }
         finally
         {
-            EndMaintenance(heldByCaller: 1);
+            // A resize that lost the mapping closed the map: Maintenance stays, as after Close.
+            if (!_closed)
+            {
+                EndMaintenance(heldByCaller: 1);
+            }
         }
     }
 

@@ -61,7 +61,10 @@ public sealed unsafe partial class MemoryMap : IDisposable
     private long _writeStarts16;
 
     private long _position;
-    private int _fd = -1;
+
+    // The file handle the map owns (a POSIX descriptor or a Win32 HANDLE), or the shared object of
+    // a named map; PlatformFile.None when it owns none.
+    private nint _file = PlatformFile.None;
 
     // The live exports (MappedMemory, line enumerators, pins), or Maintenance while Close, Resize
     // or Protect runs (and for ever after Close): changed only atomically, see MemoryMap.Exports.cs.
@@ -75,6 +78,10 @@ public sealed unsafe partial class MemoryMap : IDisposable
     private readonly MapFlags _flags;
     private readonly bool _anonymous;
     private readonly bool _trackFile;
+
+    // A named map's name, and whether this map created it (on Unix the creator unlinks the name).
+    private readonly string? _name;
+    private readonly bool _createdName;
 
     /// <summary>The size of a memory page in bytes (Python's <c>mmap.PAGESIZE</c>).</summary>
     public static long PageSize => MapPlatform.Current.PageSize;
@@ -122,12 +129,12 @@ public sealed unsafe partial class MemoryMap : IDisposable
         try
         {
             file.DangerousAddRef(ref added);
-            int fd = checked((int)file.DangerousGetHandle());
+            nint handle = file.DangerousGetHandle();
             MapOptions.CheckNotNegative(length, offset);
             (_access, _flags, _protection) = MapOptions.Resolve(flags, protection, access);
             _offset = offset;
             _trackFile = trackFile;
-            MapFile(fd, ownsDescriptor: false, length);
+            MapFile(handle, ownsDescriptor: false, length);
         }
         finally
         {
@@ -151,6 +158,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <param name="trackFile">When false, the map keeps no descriptor of its own.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fileDescriptor"/> is negative, or as the other constructor.</exception>
     /// <exception cref="MapIOException">The descriptor is not open (EBADF), or the OS refused the mapping.</exception>
+    /// <exception cref="PlatformNotSupportedException">On Windows, whose files are handles, not descriptors: use the <see cref="SafeFileHandle"/> constructor or <see cref="Open"/> (thrown after the argument checks).</exception>
     public MemoryMap(
         int fileDescriptor,
         long length,
@@ -169,10 +177,10 @@ public sealed unsafe partial class MemoryMap : IDisposable
 
         _offset = offset;
         _trackFile = trackFile;
-        MapFile(fileDescriptor, ownsDescriptor: false, length);
+        MapFile(_platform.FromFileDescriptor(fileDescriptor), ownsDescriptor: false, length);
     }
 
-    private MemoryMap(int ownedDescriptor, MapAccess access, long length, long offset)
+    private MemoryMap(nint ownedDescriptor, MapAccess access, long length, long offset)
     {
         (_access, _flags, _protection) = MapOptions.Resolve(null, null, access);
         _offset = offset;
@@ -186,7 +194,17 @@ public sealed unsafe partial class MemoryMap : IDisposable
         _flags = flags;
         _protection = protection;
         _anonymous = true;
-        _data = _platform.Map(length, protection, flags | MapFlags.Anonymous, -1, 0);
+        try
+        {
+            _platform.CheckOptions(flags | MapFlags.Anonymous, protection);
+            _data = _platform.Map(length, protection, flags | MapFlags.Anonymous, PlatformFile.None, 0);
+        }
+        catch
+        {
+            GC.SuppressFinalize(this);
+            throw;
+        }
+
         SetLength(length);
         if (OverlayEventSource.Log.IsEnabled())
         {
@@ -211,7 +229,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         MapOptions.Validate(length, offset, access);
         bool writable = access is MapAccess.Write or MapAccess.Default;
-        int fd = MapPlatform.Current.OpenFile(path, writable);
+        nint fd = MapPlatform.Current.OpenFile(path, writable);
         return new MemoryMap(fd, access, length, offset);
     }
 
@@ -355,7 +373,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
             throw new NotSupportedException("Cannot get the file's size: the map was created with trackFile: false and holds no file descriptor.");
         }
 
-        return _platform.GetStatus(_fd).Size;
+        return _platform.GetStatus(_file).Size;
     }
 
     /// <summary>
@@ -407,13 +425,14 @@ public sealed unsafe partial class MemoryMap : IDisposable
             ? "MemoryMap(closed=True)"
             : $"MemoryMap(closed=False, access={_access}, length={_length}, pos={_position}, offset={_offset})";
 
-    private void MapFile(int fd, bool ownsDescriptor, long length)
+    private void MapFile(nint fd, bool ownsDescriptor, long length)
     {
         try
         {
             // Every caller has checked the signs and the access (before any system call); the
             // alignment comes last, as mmap's EINVAL does in Python.
             MapOptions.CheckAligned(_offset);
+            _platform.CheckOptions(_flags, _protection);
             if ((_flags & MapFlags.Anonymous) != 0)
             {
                 // Anonymous memory cannot follow a file's size; a shared one would fault when grown.
@@ -423,7 +442,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
             FileStatus status = _platform.GetStatus(fd);
             length = MapOptions.ResolveFileLength(status, length, _offset);
 
-            int mapFd = fd;
+            nint mapFd = fd;
             if (!ownsDescriptor && _trackFile)
             {
                 mapFd = _platform.Duplicate(fd);
@@ -445,12 +464,12 @@ public sealed unsafe partial class MemoryMap : IDisposable
                 throw;
             }
 
-            _fd = ownsDescriptor ? mapFd : -1;
+            _file = ownsDescriptor ? mapFd : PlatformFile.None;
             ownsDescriptor = false;
             SetLength(length);
             if (OverlayEventSource.Log.IsEnabled())
             {
-                OverlayEventSource.Log.MapCreated(_platform.DescribeFile(fd), fd, length, _access.ToString(), _offset);
+                OverlayEventSource.Log.MapCreated(_platform.DescribeFile(fd), unchecked((int)fd), length, _access.ToString(), _offset);
             }
         }
         catch
@@ -500,13 +519,18 @@ public sealed unsafe partial class MemoryMap : IDisposable
             _platform.Unmap(_data, _length);
         }
 
-        if (_fd >= 0)
+        if (_file != PlatformFile.None)
         {
-            _platform.CloseFile(_fd);
+            _platform.CloseFile(_file);
+        }
+
+        if (_createdName)
+        {
+            _platform.RemoveNamed(_name!);
         }
 
         _data = null;
-        _fd = -1;
+        _file = PlatformFile.None;
         _length = 0;
         _readLimit = 0;
         _writeLimit = 0;

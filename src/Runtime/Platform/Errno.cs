@@ -17,8 +17,11 @@ internal static class Errno
     public const int EBADF = 9;
     public const int ENOMEM = 12;
     public const int EACCES = 13;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
 
     public static Exception ToException(int errno, string call)
     {

@@ -12,23 +12,56 @@ internal interface IMapPlatform
     /// <summary>The alignment a file offset must have.</summary>
     long AllocationGranularity { get; }
 
+    /// <summary>
+    /// Refuses, before any system call, the flags and protection bits this OS cannot honour
+    /// (<see cref="System.PlatformNotSupportedException"/> naming the value); Linux passes every
+    /// named value to the kernel.
+    /// </summary>
+    void CheckOptions(MapFlags flags, MapProtection protection);
+
+    /// <summary>
+    /// The handle of the file open on POSIX descriptor <paramref name="fileDescriptor"/>: the
+    /// descriptor itself on Unix; Windows has no descriptors to map and throws
+    /// <see cref="System.PlatformNotSupportedException"/>.
+    /// </summary>
+    nint FromFileDescriptor(int fileDescriptor);
+
     /// <summary>Opens <paramref name="path"/> for reading, or for reading and writing.</summary>
-    int OpenFile(string path, bool writable);
+    nint OpenFile(string path, bool writable);
 
-    /// <summary>Duplicates a descriptor (close-on-exec), so the map owns its own.</summary>
-    int Duplicate(int fd);
+    /// <summary>Duplicates a file handle (close-on-exec, not inherited), so the map owns its own.</summary>
+    nint Duplicate(nint file);
 
-    /// <summary>Closes a descriptor the map owns.</summary>
-    void CloseFile(int fd);
+    /// <summary>Closes a handle the map owns. Never throws.</summary>
+    void CloseFile(nint file);
 
     /// <summary>The file's size and whether it is a regular file.</summary>
-    FileStatus GetStatus(int fd);
+    FileStatus GetStatus(nint file);
 
     /// <summary>Sets the file's size.</summary>
-    void Truncate(int fd, long size);
+    void Truncate(nint file, long size);
 
-    /// <summary>Maps <paramref name="length"/> bytes; <paramref name="fd"/> is -1 for anonymous memory.</summary>
-    unsafe byte* Map(long length, MapProtection protection, MapFlags flags, int fd, long offset);
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="offset"/>;
+    /// <paramref name="file"/> is <see cref="PlatformFile.None"/> for anonymous memory.
+    /// </summary>
+    unsafe byte* Map(long length, MapProtection protection, MapFlags flags, nint file, long offset);
+
+    /// <summary>
+    /// Creates shared memory other processes can open by <paramref name="name"/> and maps it:
+    /// a named file mapping object backed by the paging file on Windows, a POSIX shared memory
+    /// object (<c>shm_open</c>) on Unix. Fails if the name exists.
+    /// </summary>
+    unsafe NamedMapping CreateNamed(string name, long length, MapProtection protection);
+
+    /// <summary>Opens and maps the shared memory another map created under <paramref name="name"/>.</summary>
+    unsafe NamedMapping OpenNamed(string name, MapProtection protection);
+
+    /// <summary>
+    /// Ends the creator's hold on a name: on Unix the name is unlinked (maps already open keep
+    /// the memory); on Windows nothing, the name goes with the last handle and view. Never throws.
+    /// </summary>
+    void RemoveNamed(string name);
 
     /// <summary>Unmaps a mapping. Never throws: called from dispose paths.</summary>
     unsafe void Unmap(byte* address, long length);
@@ -41,7 +74,16 @@ internal interface IMapPlatform
     /// the file is still cut to the map's end, as Python does.
     /// </summary>
     /// <remarks>The caller holds every export off (nothing points into the mapping); the pages may be split into several VMAs by <c>madvise</c> or <c>mlock</c> of a sub-range.</remarks>
-    unsafe byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file);
+    /// <param name="address">The mapping.</param>
+    /// <param name="oldLength">Its length.</param>
+    /// <param name="newLength">The length wanted.</param>
+    /// <param name="file">The file and how it is mapped.</param>
+    /// <param name="unmapped">
+    /// Set to true, before the exception is thrown, when the call failed after the old mapping was
+    /// removed and could not be made again (Windows, which must unmap before it can cut a file):
+    /// the caller must then treat the map as closed.
+    /// </param>
+    unsafe byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file, out bool unmapped);
 
     /// <summary>
     /// Resizes private anonymous memory, keeping its first <c>min(oldLength, newLength)</c> bytes;
@@ -50,11 +92,20 @@ internal interface IMapPlatform
     /// </summary>
     unsafe byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags);
 
-    /// <summary>Writes dirty pages back; waits for the write when <paramref name="wait"/>.</summary>
-    unsafe void Sync(byte* address, long length, bool wait);
+    /// <summary>
+    /// Writes dirty pages back; with <paramref name="wait"/>, waits until the OS reports them
+    /// written to the file (and, where the OS separates the two, to the device: <c>FlushFileBuffers</c>
+    /// on Windows, <c>F_FULLFSYNC</c> on macOS) through <paramref name="file"/>, which may be
+    /// <see cref="PlatformFile.None"/> (a map without a handle: the pages only).
+    /// </summary>
+    unsafe void Sync(byte* address, long length, nint file, bool wait);
 
-    /// <summary>Gives the kernel advice about the pages.</summary>
-    unsafe void Advise(byte* address, long length, MapAdvice advice);
+    /// <summary>
+    /// Gives the kernel advice about the pages of a map created with <paramref name="flags"/>
+    /// (its kind decides what some advice means); advice without the same meaning on this OS is
+    /// refused with <see cref="System.PlatformNotSupportedException"/> before any system call.
+    /// </summary>
+    unsafe void Advise(byte* address, long length, MapAdvice advice, MapFlags flags);
 
     /// <summary>Changes the pages' protection.</summary>
     unsafe void Protect(byte* address, long length, MapProtection protection);
@@ -65,12 +116,30 @@ internal interface IMapPlatform
     /// <summary>Unlocks the pages.</summary>
     unsafe void Unlock(byte* address, long length);
 
-    /// <summary>The path of an open descriptor, for diagnostics; empty when unknown.</summary>
-    string DescribeFile(int fd);
+    /// <summary>The path of an open file, for diagnostics; empty when unknown.</summary>
+    string DescribeFile(nint file);
+}
+
+/// <summary>Values shared by every platform's file handles.</summary>
+internal static class PlatformFile
+{
+    /// <summary>No file: -1 is both an invalid POSIX descriptor and Windows' <c>INVALID_HANDLE_VALUE</c>.</summary>
+    public const nint None = -1;
+}
+
+/// <summary>A named mapping: its address, length, and the handle that keeps the shared object open.</summary>
+internal readonly unsafe struct NamedMapping(byte* address, long length, nint handle)
+{
+    public byte* Address { get; } = address;
+
+    public long Length { get; } = length;
+
+    /// <summary>The shared object's handle (an <c>shm_open</c> descriptor, a section handle), closed with <see cref="IMapPlatform.CloseFile"/>.</summary>
+    public nint Handle { get; } = handle;
 }
 
 /// <summary>What <see cref="IMapPlatform.GetStatus"/> reports of a file.</summary>
 internal readonly record struct FileStatus(long Size, bool IsRegularFile);
 
 /// <summary>What <see cref="IMapPlatform.ResizeFile"/> needs to map a file again.</summary>
-internal readonly record struct FileMapping(int Fd, long Offset, MapProtection Protection, MapFlags Flags);
+internal readonly record struct FileMapping(nint File, long Offset, MapProtection Protection, MapFlags Flags);

@@ -34,12 +34,12 @@ internal static class MapPlatform
     {
         if (OperatingSystem.IsLinux())
         {
-            return new Linux.LinuxMapPlatform();
+            return new Unix.UnixMapPlatform(Linux.LinuxConstants.Instance);
         }
 
         if (OperatingSystem.IsMacOS())
         {
-            return new MacOS.MacOSMapPlatform();
+            return new Unix.UnixMapPlatform(MacOS.DarwinConstants.Instance);
         }
 
         if (OperatingSystem.IsWindows())

@@ -30,6 +30,7 @@ public class UseAfterCloseTests
         ["get_Flags()"] = [m => _ = m.Flags],
         ["get_Protection()"] = [m => _ = m.Protection],
         ["get_Offset()"] = [m => _ = m.Offset],
+        ["get_Name()"] = [m => _ = m.Name],
         ["get_IsAnonymous()"] = [m => _ = m.IsAnonymous],
         ["get_CanRead()"] = [m => _ = m.CanRead],
         ["get_CanWrite()"] = [m => _ = m.CanWrite],

@@ -1,6 +1,7 @@
 using System;
 using Overlay.Platform;
 using Overlay.Platform.Linux;
+using Overlay.Platform.Unix;
 
 namespace Overlay.Tests.Safety;
 
@@ -13,7 +14,7 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
 {
     private readonly IMapPlatform _inner;
 
-    public FaultyPlatform(bool useRemap = true) => _inner = new LinuxMapPlatform(useRemap);
+    public FaultyPlatform(bool useRemap = true) => _inner = new UnixMapPlatform(LinuxConstants.Instance, useRemap);
 
     /// <summary>When set, runs instead of <see cref="Protect"/>; gets the real call to make part of the work.</summary>
     public Action<IntPtr, long, MapProtection, Action<IntPtr, long, MapProtection>>? OnProtect { get; set; }
@@ -22,28 +23,39 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
 
     public long AllocationGranularity => _inner.AllocationGranularity;
 
-    public int OpenFile(string path, bool writable) => _inner.OpenFile(path, writable);
+    public void CheckOptions(MapFlags flags, MapProtection protection) => _inner.CheckOptions(flags, protection);
 
-    public int Duplicate(int fd) => _inner.Duplicate(fd);
+    public nint FromFileDescriptor(int fileDescriptor) => _inner.FromFileDescriptor(fileDescriptor);
 
-    public void CloseFile(int fd) => _inner.CloseFile(fd);
+    public nint OpenFile(string path, bool writable) => _inner.OpenFile(path, writable);
 
-    public FileStatus GetStatus(int fd) => _inner.GetStatus(fd);
+    public nint Duplicate(nint file) => _inner.Duplicate(file);
 
-    public void Truncate(int fd, long size) => _inner.Truncate(fd, size);
+    public void CloseFile(nint file) => _inner.CloseFile(file);
 
-    public byte* Map(long length, MapProtection protection, MapFlags flags, int fd, long offset) => _inner.Map(length, protection, flags, fd, offset);
+    public FileStatus GetStatus(nint file) => _inner.GetStatus(file);
+
+    public void Truncate(nint file, long size) => _inner.Truncate(file, size);
+
+    public byte* Map(long length, MapProtection protection, MapFlags flags, nint file, long offset) => _inner.Map(length, protection, flags, file, offset);
+
+    public NamedMapping CreateNamed(string name, long length, MapProtection protection) => _inner.CreateNamed(name, length, protection);
+
+    public NamedMapping OpenNamed(string name, MapProtection protection) => _inner.OpenNamed(name, protection);
+
+    public void RemoveNamed(string name) => _inner.RemoveNamed(name);
 
     public void Unmap(byte* address, long length) => _inner.Unmap(address, length);
 
-    public byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file) => _inner.ResizeFile(address, oldLength, newLength, file);
+    public byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file, out bool unmapped) =>
+        _inner.ResizeFile(address, oldLength, newLength, file, out unmapped);
 
     public byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags) =>
         _inner.ResizeAnonymous(address, oldLength, newLength, protection, flags);
 
-    public void Sync(byte* address, long length, bool wait) => _inner.Sync(address, length, wait);
+    public void Sync(byte* address, long length, nint file, bool wait) => _inner.Sync(address, length, file, wait);
 
-    public void Advise(byte* address, long length, MapAdvice advice) => _inner.Advise(address, length, advice);
+    public void Advise(byte* address, long length, MapAdvice advice, MapFlags flags) => _inner.Advise(address, length, advice, flags);
 
     public void Protect(byte* address, long length, MapProtection protection)
     {
@@ -61,5 +73,5 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
 
     public void Unlock(byte* address, long length) => _inner.Unlock(address, length);
 
-    public string DescribeFile(int fd) => _inner.DescribeFile(fd);
+    public string DescribeFile(nint file) => _inner.DescribeFile(file);
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace Overlay.Platform.Linux;
+namespace Overlay.Platform.Unix;
 
 /// <summary>
 /// Resizing: the order of <c>ftruncate</c>, <c>mremap</c>, <c>mmap</c> and <c>munmap</c> that
@@ -15,26 +15,28 @@ namespace Overlay.Platform.Linux;
 /// pages are the file's), anonymous memory is copied. Advice and locks of the old pages do not
 /// follow; see <c>docs/lifetimes.md</c>.
 /// </remarks>
-internal sealed unsafe partial class LinuxMapPlatform
+internal sealed unsafe partial class UnixMapPlatform
 {
     private readonly bool _useRemap;
 
-    public byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file)
+    public byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file, out bool unmapped)
     {
+        // Every path below leaves the old mapping in place until the new one exists.
+        unmapped = false;
         if (newLength <= oldLength)
         {
             // The file first, as CPython does: if ftruncate refuses (a sealed memfd, a quota),
             // nothing has changed. Once it succeeded the pages past the new end have no backing,
             // but the caller's length no longer reaches them, and they are unmapped next.
-            Truncate(file.Fd, file.Offset + newLength);
+            Truncate(file.File, file.Offset + newLength);
             ShrinkInPlace(address, oldLength, newLength);
             return address;
         }
 
         // The file first here too, so the new pages have backing the moment they are mapped;
         // undone if the mapping cannot follow.
-        long oldFileSize = GetStatus(file.Fd).Size;
-        Truncate(file.Fd, file.Offset + newLength);
+        long oldFileSize = GetStatus(file.File).Size;
+        Truncate(file.File, file.Offset + newLength);
         try
         {
             byte* moved = TryRemap(address, oldLength, newLength);
@@ -46,11 +48,11 @@ internal sealed unsafe partial class LinuxMapPlatform
             if (IsPrivate(file.Flags))
             {
                 // A private map's changes live only in its own pages: they are copied, not re-read.
-                byte* copy = Map(newLength, MapProtection.ReadWrite, file.Flags, file.Fd, file.Offset);
-                return CopyToFresh(address, oldLength, copy, newLength, file.Protection);
+                byte* copy = Map(newLength, MapProtection.ReadWrite, file.Flags, file.File, file.Offset);
+                return MappingCopy.CopyToFresh(this, address, oldLength, copy, newLength, file.Protection);
             }
 
-            byte* fresh = Map(newLength, file.Protection, file.Flags, file.Fd, file.Offset);
+            byte* fresh = Map(newLength, file.Protection, file.Flags, file.File, file.Offset);
             Unmap(address, oldLength);
             return fresh;
         }
@@ -58,7 +60,7 @@ internal sealed unsafe partial class LinuxMapPlatform
         {
             try
             {
-                Truncate(file.Fd, oldFileSize);
+                Truncate(file.File, oldFileSize);
             }
             catch (Exception)
             {
@@ -83,50 +85,12 @@ internal sealed unsafe partial class LinuxMapPlatform
             return moved;
         }
 
-        byte* fresh = Map(newLength, MapProtection.ReadWrite, flags, -1, 0);
-        return CopyToFresh(address, oldLength, fresh, newLength, protection);
+        byte* fresh = Map(newLength, MapProtection.ReadWrite, flags, PlatformFile.None, 0);
+        return MappingCopy.CopyToFresh(this, address, oldLength, fresh, newLength, protection);
     }
 
     // MAP_SHARED_VALIDATE (0x03) shares the Private bit, so compare the whole mapping type.
     private static bool IsPrivate(MapFlags flags) => (flags & MapFlags.SharedValidate) == MapFlags.Private;
-
-    /// <summary>
-    /// Copies the old mapping into <paramref name="fresh"/> (mapped readable and writable), gives
-    /// it <paramref name="protection"/> and unmaps the old one. The old pages are made readable
-    /// for the copy if <c>Protect</c> took that away. On failure the fresh mapping is unmapped and
-    /// the old one is as it was.
-    /// </summary>
-    private byte* CopyToFresh(byte* address, long oldLength, byte* fresh, long newLength, MapProtection protection)
-    {
-        bool oldMadeReadable = false;
-        try
-        {
-            if ((protection & MapProtection.Read) == 0)
-            {
-                Protect(address, oldLength, protection | MapProtection.Read);
-                oldMadeReadable = true;
-            }
-
-            Buffer.MemoryCopy(address, fresh, newLength, oldLength);
-            if (protection != MapProtection.ReadWrite)
-            {
-                Protect(fresh, newLength, protection);
-            }
-        }
-        catch
-        {
-            Unmap(fresh, newLength);
-            if (oldMadeReadable)
-            {
-                RestoreProtection(address, oldLength, protection);
-            }
-
-            throw;
-        }
-
-        Unmap(address, oldLength);
-        return fresh;
-    }
 
     /// <summary><c>mremap</c> with <c>MREMAP_MAYMOVE</c>; null where it cannot (several VMAs, no room) or is not to be used.</summary>
     private byte* TryRemap(byte* address, long oldLength, long newLength)
@@ -136,8 +100,8 @@ internal sealed unsafe partial class LinuxMapPlatform
             return null;
         }
 
-        nint result = LinuxInterop.MRemap((nint)address, (nuint)oldLength, (nuint)newLength, LinuxInterop.MREMAP_MAYMOVE, 0);
-        return result != LinuxInterop.MapFailed ? (byte*)result : null;
+        nint result = UnixInterop.MRemap((nint)address, (nuint)oldLength, (nuint)newLength, _os.MREMAP_MAYMOVE, 0);
+        return result != UnixInterop.MapFailed ? (byte*)result : null;
     }
 
     /// <summary>
@@ -152,14 +116,9 @@ internal sealed unsafe partial class LinuxMapPlatform
         long had = RoundUpToPage(oldLength);
         if (had > keep)
         {
-            LinuxInterop.MUnmap((nint)(address + keep), (nuint)(had - keep));
+            UnixInterop.MUnmap((nint)(address + keep), (nuint)(had - keep));
         }
     }
-
-    // If the read access given for the copy cannot be taken back, the pages stay readable: no
-    // check relies on their being otherwise, and the first error is the one to report.
-    private static void RestoreProtection(byte* address, long length, MapProtection protection) =>
-        _ = LinuxInterop.MProtect((nint)address, (nuint)length, (int)protection);
 
     private long RoundUpToPage(long length) => (length + PageSize - 1) & ~(PageSize - 1);
 }

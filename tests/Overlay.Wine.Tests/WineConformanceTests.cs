@@ -1,0 +1,66 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Overlay.Wine.Tests;
+
+/// <summary>
+/// The Windows back end, tested: <c>tests/Overlay.Runtime.Tests</c> is published self-contained
+/// for win-x64 and run under Wine, where its entry point runs every test not listed in
+/// <c>NotOnWindows</c> through xunit's in-process runner. Without Wine this fails, saying how to
+/// install it (<c>scripts/install-wine.sh</c>): a test run must not pass while the Windows back
+/// end went untested.
+/// </summary>
+/// <remarks>
+/// Not in <c>Overlay.sln</c> yet: under Wine 8 the second test that fails hangs the run (an
+/// exception out of <c>MethodInfo.Invoke</c>, see <c>docs/platforms.md</c>). Run it by hand:
+/// <c>dotnet test tests/Overlay.Wine.Tests -c Release</c>.
+/// </remarks>
+public class WineConformanceTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);
+
+    [Fact]
+    public void RuntimeTestsPassOnTheWindowsBackEndUnderWine()
+    {
+        string wine = WineEnvironment.FindWine();
+        string repository = WineEnvironment.RepositoryRoot();
+        string work = Path.Combine(repository, "artifacts", "wine");
+        string published = Path.Combine(work, "publish");
+
+        var publish = Stopwatch.StartNew();
+        (int publishExit, string publishOutput) = WineEnvironment.Run(
+            "dotnet",
+            [
+                "publish", Path.Combine(repository, "tests", "Overlay.Runtime.Tests", "Overlay.Runtime.Tests.csproj"),
+                "-c", "Release", "-r", "win-x64", "--self-contained",
+                // Its own obj and bin: the solution's build of the same projects must not see a win-x64 restore.
+                "--artifacts-path", Path.Combine(work, "build"),
+                "-o", published,
+                "-p:ValidateExecutableReferencesMatchSelfContained=false",
+                // Test projects get no apphost by default; Wine needs the .exe.
+                "-p:UseAppHost=true",
+                "-nologo", "-v", "quiet",
+            ],
+            environment: null,
+            s_timeout);
+        publish.Stop();
+        Assert.True(publishExit == 0, $"dotnet publish for win-x64 failed ({publishExit}):\n{publishOutput}");
+
+        var run = Stopwatch.StartNew();
+        (int exit, string text) = WineEnvironment.Run(
+            wine,
+            [Path.Combine(published, "Overlay.Runtime.Tests.exe")],
+            WineEnvironment.Variables(work),
+            s_timeout);
+        run.Stop();
+        output.WriteLine($"publish {publish.Elapsed.TotalSeconds:F0} s, Wine run {run.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine(text);
+
+        string? summary = text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(" failed", StringComparison.Ordinal));
+        Assert.True(exit == 0 && summary is not null && summary.EndsWith(" 0 failed", StringComparison.Ordinal), $"the runtime tests under Wine exited {exit}:\n{text}");
+    }
+}
