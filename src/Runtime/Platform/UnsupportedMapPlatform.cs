@@ -40,4 +40,9 @@ internal class UnsupportedMapPlatform : IMapPlatform
     public unsafe void Lock(byte* address, long length) => throw NotSupported("mlock");
     public unsafe void Unlock(byte* address, long length) => throw NotSupported("munlock");
     public string DescribeFile(int fd) => string.Empty;
+
+    // Unknown: a record file then trusts only its durable count after any crash. macOS
+    // (sysctl kern.bootsessionuuid) and Windows (the boot time, now minus GetTickCount64) have
+    // equivalents, to be read when their layers are written.
+    public Guid BootId => Guid.Empty;
 }

@@ -62,4 +62,6 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     public void Unlock(byte* address, long length) => _inner.Unlock(address, length);
 
     public string DescribeFile(int fd) => _inner.DescribeFile(fd);
+
+    public Guid BootId => _inner.BootId;
 }

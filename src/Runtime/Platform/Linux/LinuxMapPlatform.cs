@@ -118,6 +118,22 @@ internal sealed unsafe partial class LinuxMapPlatform : IMapPlatform
         return count > 0 ? Encoding.UTF8.GetString(buffer, (int)count) : string.Empty;
     }
 
+    public Guid BootId => s_bootId.Value;
+
+    // A random UUID the kernel makes at each boot; read once (it cannot change while this process
+    // runs). Unreadable (no /proc) is Guid.Empty: "unknown", which never equals a stored id.
+    private static readonly Lazy<Guid> s_bootId = new(() =>
+    {
+        try
+        {
+            return Guid.TryParse(System.IO.File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim(), out Guid id) ? id : Guid.Empty;
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            return Guid.Empty;
+        }
+    });
+
     private static void Check(int result, string call)
     {
         if (result != 0)

@@ -1,0 +1,79 @@
+using System;
+using Overlay.Platform;
+using Overlay.Platform.Linux;
+
+namespace Overlay.Tests.Durability;
+
+/// <summary>
+/// Linux's platform under a boot id the test chooses (a "reboot" is another platform with another
+/// id), reporting each completed <c>msync</c> with its offset in the one file mapping made through
+/// it: the seam through which the crash-image tests see which pages a flush made durable.
+/// </summary>
+internal sealed unsafe class BootPlatform : IMapPlatform
+{
+    private readonly LinuxMapPlatform _inner = new();
+    private byte* _base;
+    private long _length;
+
+    public BootPlatform(Guid bootId) => BootId = bootId;
+
+    public Guid BootId { get; }
+
+    /// <summary>Called as each <c>msync</c> starts, with the mapping's bytes: whatever was stored before it may reach the disk in any order.</summary>
+    public Action<ReadOnlySpan<byte>>? BeforeSync { get; set; }
+
+    /// <summary>Called after each <c>msync</c> returns: the mapping's bytes, and the synced range's offset and length.</summary>
+    public Action<ReadOnlySpan<byte>, long, long>? AfterSync { get; set; }
+
+    public long PageSize => _inner.PageSize;
+
+    public long AllocationGranularity => _inner.AllocationGranularity;
+
+    public int OpenFile(string path, bool writable) => _inner.OpenFile(path, writable);
+
+    public int Duplicate(int fd) => _inner.Duplicate(fd);
+
+    public void CloseFile(int fd) => _inner.CloseFile(fd);
+
+    public FileStatus GetStatus(int fd) => _inner.GetStatus(fd);
+
+    public void Truncate(int fd, long size) => _inner.Truncate(fd, size);
+
+    public byte* Map(long length, MapProtection protection, MapFlags flags, int fd, long offset)
+    {
+        byte* address = _inner.Map(length, protection, flags, fd, offset);
+        _base = address;
+        _length = length;
+        return address;
+    }
+
+    public void Unmap(byte* address, long length) => _inner.Unmap(address, length);
+
+    public byte* ResizeFile(byte* address, long oldLength, long newLength, FileMapping file)
+    {
+        byte* moved = _inner.ResizeFile(address, oldLength, newLength, file);
+        _base = moved;
+        _length = newLength;
+        return moved;
+    }
+
+    public byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags) =>
+        _inner.ResizeAnonymous(address, oldLength, newLength, protection, flags);
+
+    public void Sync(byte* address, long length, bool wait)
+    {
+        BeforeSync?.Invoke(new ReadOnlySpan<byte>(_base, checked((int)_length)));
+        _inner.Sync(address, length, wait);
+        AfterSync?.Invoke(new ReadOnlySpan<byte>(_base, checked((int)_length)), address - _base, length);
+    }
+
+    public void Advise(byte* address, long length, MapAdvice advice) => _inner.Advise(address, length, advice);
+
+    public void Protect(byte* address, long length, MapProtection protection) => _inner.Protect(address, length, protection);
+
+    public void Lock(byte* address, long length) => _inner.Lock(address, length);
+
+    public void Unlock(byte* address, long length) => _inner.Unlock(address, length);
+
+    public string DescribeFile(int fd) => _inner.DescribeFile(fd);
+}
