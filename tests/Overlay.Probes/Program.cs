@@ -15,6 +15,7 @@ internal static class Program
         ["finalizer-keeps-exported-span"] = LifetimeProbes.FinalizerKeepsExportedSpan,
         ["enumerator-copy-after-close"] = LifetimeProbes.EnumeratorCopyAfterClose,
         ["refused-shrink-keeps-mapping"] = ResizeProbes.RefusedShrinkKeepsMapping,
+        ["durability-writer"] = KillWorkload.RunFromEnvironment,
     };
 
     // Scenarios that take arguments (a file the test prepared); the test may kill them mid-way.

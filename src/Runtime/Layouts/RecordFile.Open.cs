@@ -1,6 +1,9 @@
 using System;
+using System.Buffers.Binary;
 using System.IO;
 using Microsoft.Win32.SafeHandles;
+using Overlay.Layouts.Support;
+using Overlay.Platform;
 
 namespace Overlay.Layouts;
 
@@ -45,9 +48,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             RandomAccess.SetLength(file, length);
             map = new MemoryMap(file, 0, access: MapAccess.Write);
             Span<byte> prefix = stackalloc byte[RecordFileFormat.PrefixSize];
+            prefix.Clear();
             ExpectedPrefix(magic, count: 0).Write(prefix);
+
+            // Slot 0 says "0 records are durable"; slot 1 stays invalid (zeros) until a flush.
+            var durable = new DurableSlot(Sequence: 0, Count: 0);
+            RecordFileDurableState.WriteSlot(prefix[durable.Offset..], durable);
+            MapPlatform.ForNewMaps.BootId.TryWriteBytes(prefix[RecordFileFormat.BootIdOffset..]);
             map.WriteAt(0, prefix);
-            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, created: true);
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, durable, created: true);
         }
         catch
         {
@@ -129,9 +138,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             }
 
             RecordFilePrefix found = RecordFilePrefix.Read(bytes);
+            Guid bootNow = MapPlatform.ForNewMaps.BootId;
             map = new MemoryMap(file, 0, access: access);
-            long count = Validate(found, map.Length, path, magic);
-            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, created: false);
+            Validate(found, map.Length, path, magic);
+            (long count, DurableSlot durable) = ChooseCount(bytes, found.RecordCount, map, bootNow, path);
+            if (writer)
+            {
+                Adopt(map, count, bootNow);
+            }
+
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, durable, created: false);
         }
         catch
         {
@@ -153,13 +169,22 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
     }
 
-    private static long Validate(RecordFilePrefix found, long length, string path, ulong magic)
+    private static void Validate(RecordFilePrefix found, long length, string path, ulong magic)
     {
         RecordFilePrefix expected = ExpectedPrefix(magic, 0);
 
         if (found.Magic != expected.Magic)
         {
             throw Invalid(path, $"its magic number is 0x{found.Magic:X16}, expected 0x{expected.Magic:X16}");
+        }
+
+        if (found.FormatVersion == 1)
+        {
+            // Version 1 had one count, stored by every append, which a power loss could leave
+            // claiming records that never reached the disk; its 48-byte prefix has no room for the
+            // durable counts, so it cannot be upgraded in place. Refused rather than half-trusted
+            // (the format has not been released: no version 1 files exist outside tests).
+            throw Invalid(path, $"its format version is 1, written before record files kept a durable count (docs/durability.md); this library reads version {expected.FormatVersion} only: copy the records into a new file made with RecordFile.Create");
         }
 
         if (found.FormatVersion != expected.FormatVersion)
@@ -198,13 +223,67 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             throw Invalid(path, $"it is {length} bytes long, shorter than its prefix and {THeaderView.SizeInBytes}-byte header ({recordsOffset} bytes)");
         }
 
-        long fits = (length - recordsOffset) / RecordSize;
-        if (found.RecordCount > (ulong)fits)
+    }
+
+    /// <summary>
+    /// Which count to believe (docs/durability.md): the live count if the session that stored it
+    /// ran in this boot (its page cache, and so every record it counted, is intact, whatever
+    /// crashed); otherwise the durable count of the better slot, or the seal's count when its
+    /// check holds over the records it claims. Every count is checked against the file's length.
+    /// </summary>
+    private static (long Count, DurableSlot Durable) ChooseCount(ReadOnlySpan<byte> prefix, ulong live, MemoryMap map, Guid bootNow, string path)
+    {
+        long length = map.Length;
+        long recordsOffset = RecordsOffset;
+        ulong fits = (ulong)((length - recordsOffset) / RecordSize);
+        if (RecordFileDurableState.ReadBest(prefix) is not { } durable)
         {
-            throw Invalid(path, $"it claims {found.RecordCount} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+            throw Invalid(path, "neither of its two durable counts is intact (their checks fail): the prefix is damaged");
         }
 
-        return (long)found.RecordCount;
+        if (durable.Count > fits)
+        {
+            throw Invalid(path, $"its durable count claims {durable.Count} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+        }
+
+        if (bootNow != Guid.Empty && RecordFileDurableState.ReadBootId(prefix) == bootNow)
+        {
+            if (live > fits)
+            {
+                throw Invalid(path, $"it claims {live} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+            }
+
+            if (live < durable.Count)
+            {
+                throw Invalid(path, $"its live count {live} is below its durable count {durable.Count}");
+            }
+
+            return ((long)live, durable);
+        }
+
+        // Another boot: the live count may have reached the disk before its records did. A seal
+        // extends the durable count only if every record it claims is on the disk as sealed.
+        ulong sealedCount = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
+        ulong sealCheck = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
+        if (sealedCount > durable.Count && sealedCount <= fits
+            && RecordFileDurableState.SealCheck(map, recordsOffset, RecordSize, sealedCount, durable) == sealCheck)
+        {
+            return ((long)sealedCount, durable);
+        }
+
+        return ((long)durable.Count, durable);
+    }
+
+    /// <summary>
+    /// A writer makes the chosen count its live count, then stamps its boot: in that order, so
+    /// that a crash between the two never pairs this boot with a count another boot stored.
+    /// </summary>
+    private static void Adopt(MemoryMap map, long count, Guid bootNow)
+    {
+        ValueAccess.Write(map, RecordFileFormat.RecordCountOffset, (ulong)count, bigEndian: false);
+        Span<byte> id = stackalloc byte[16];
+        bootNow.TryWriteBytes(id);
+        map.WriteAt(RecordFileFormat.BootIdOffset, id);
     }
 
     private static RecordFilePrefix ExpectedPrefix(ulong magic, long count) => new(

@@ -82,16 +82,22 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // the slot is not handed out twice.
     private bool _storing;
     private long _minimumGrowthBytes = DefaultMinimumGrowthBytes;
+
+    // The durable slot the file's prefix holds: the next Flush that counts more records writes
+    // the other slot with the next sequence (RecordFile.Durability.cs).
+    private DurableSlot _durable;
     private bool _disposed;
 
     /// <param name="map">The map over the whole file.</param>
     /// <param name="fileLock">The writer lock or reader presence, held on the file's open until <see cref="Dispose"/>.</param>
     /// <param name="path">The file's path.</param>
     /// <param name="count">The records in use.</param>
+    /// <param name="durable">The better durable slot in the file (docs/durability.md).</param>
     /// <param name="created">True for a file just created (every record slot holds zeros); false
     /// for an opened one, whose slack up to its capacity may hold what a crashed writer left.</param>
-    private RecordFile(MemoryMap map, RecordFileLock fileLock, string path, long count, bool created)
+    private RecordFile(MemoryMap map, RecordFileLock fileLock, string path, long count, DurableSlot durable, bool created)
     {
+        _durable = durable;
         _map = map;
         _lock = fileLock;
         _path = path;

@@ -1,32 +1,42 @@
 namespace Overlay.Layouts;
 
 /// <summary>
-/// The on-disk shape of a <see cref="RecordFile{THeaderView, TRecordView}"/>, version 1. All
+/// The on-disk shape of a <see cref="RecordFile{THeaderView, TRecordView}"/>, version 2. All
 /// numbers are little-endian.
 /// </summary>
 /// <remarks>
 /// <code>
 /// offset  size  field
 ///      0     8  magic number (chosen by the application)
-///      8     4  format version (1)
-///     12     4  prefix size (48)
+///      8     4  format version (2)
+///     12     4  prefix size (128)
 ///     16     4  header size (the header layout's SizeInBytes)
 ///     20     4  record size (the record layout's SizeInBytes)
 ///     24     8  header layout fingerprint
 ///     32     8  record layout fingerprint
-///     40     8  record count
-///     48     …  the header, then zero padding to a multiple of 8, then count × record size bytes
+///     40     8  live record count (stored by every append; trusted in the boot that wrote it)
+///     48    16  boot id of the session that wrote the live count
+///     64    24  durable slot 0: sequence (u64), record count (u64), check (u64)
+///     88    24  durable slot 1
+///    112     8  seal: the record count at the last clean close
+///    120     8  seal check: a hash of the seal, the durable slot it extends and its records
+///    128     …  the header, then zero padding to a multiple of 8, then count × record size bytes
 /// </code>
+/// Which count <c>Open</c> believes, and why each is written when it is, is in docs/durability.md:
+/// the live count when the boot id is the running boot's (the page cache is intact), otherwise the
+/// durable count of the valid slot with the higher sequence, or the seal's count when its check
+/// holds over the records it claims. Version 1 files (a 48-byte prefix with one count) are refused
+/// with an <see cref="System.IO.InvalidDataException"/> that says so.
 /// A cleanly closed file ends right after its last record; a file whose writer crashed may carry
 /// slack after it (zeros, or records that were reserved but never counted), which readers ignore.
 /// </remarks>
 public static class RecordFileFormat
 {
     /// <summary>The format version this library writes and reads.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     /// <summary>The prefix's size in bytes: the header starts here.</summary>
-    public const int PrefixSize = 48;
+    public const int PrefixSize = 128;
 
     /// <summary>Where the magic number is (u64).</summary>
     public const int MagicOffset = 0;
@@ -49,8 +59,23 @@ public static class RecordFileFormat
     /// <summary>Where the record layout's fingerprint is (u64).</summary>
     public const int RecordFingerprintOffset = 32;
 
-    /// <summary>Where the record count is (u64).</summary>
+    /// <summary>Where the live record count is (u64): the count every append stores.</summary>
     public const int RecordCountOffset = 40;
+
+    /// <summary>Where the boot id of the session that wrote the live count is (16 bytes, <see cref="System.Guid"/>'s own byte order).</summary>
+    public const int BootIdOffset = 48;
+
+    /// <summary>Where the first of the two durable slots is; the second follows it.</summary>
+    public const int DurableSlotsOffset = 64;
+
+    /// <summary>The size of one durable slot: sequence, count and check, each a u64.</summary>
+    public const int DurableSlotSize = 24;
+
+    /// <summary>Where the seal's record count is (u64).</summary>
+    public const int SealCountOffset = 112;
+
+    /// <summary>Where the seal's check is (u64).</summary>
+    public const int SealCheckOffset = 120;
 
     /// <summary>The records start at a multiple of this, counted from the start of the file.</summary>
     public const int RecordAlignment = 8;

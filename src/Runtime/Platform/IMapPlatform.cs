@@ -118,6 +118,15 @@ internal interface IMapPlatform
 
     /// <summary>The path of an open file, for diagnostics; empty when unknown.</summary>
     string DescribeFile(nint file);
+
+    /// <summary>
+    /// An id of the running boot of the OS, or <see cref="System.Guid.Empty"/> when it cannot be
+    /// read. Two equal, non-empty ids mean that no reboot, and so no loss of the page cache,
+    /// happened in between: a record file trusts the count a writer of the same boot left in the
+    /// page cache, and after a reboot only the count its last completed flush made durable
+    /// (docs/durability.md).
+    /// </summary>
+    System.Guid BootId { get; }
 }
 
 /// <summary>Values shared by every platform's file handles.</summary>

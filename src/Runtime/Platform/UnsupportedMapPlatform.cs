@@ -45,4 +45,7 @@ internal sealed class UnsupportedMapPlatform : IMapPlatform
     public unsafe void Lock(byte* address, long length) => throw NotSupported("mlock");
     public unsafe void Unlock(byte* address, long length) => throw NotSupported("munlock");
     public string DescribeFile(nint file) => string.Empty;
+
+    // Unknown: a record file then trusts only its durable count after any crash.
+    public Guid BootId => Guid.Empty;
 }

@@ -48,11 +48,12 @@ public class RecordFileHostileTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(47)]
+    [InlineData(127)]
     public void AFileShorterThanThePrefix(int length)
     {
         using TempPath temp = new TempPath().WithBytes(length, 0xFF);
         string message = OpenFails(temp.Path);
-        Assert.Contains($"is {length} bytes long, shorter than the 48-byte record file prefix", message);
+        Assert.Contains($"is {length} bytes long, shorter than the 128-byte record file prefix", message);
         OpenFails(temp.Path, MapAccess.Write);
         Assert.Equal(length, new FileInfo(temp.Path).Length);
     }
@@ -70,8 +71,18 @@ public class RecordFileHostileTests
     public void AWrongVersion()
     {
         using TempPath temp = ValidFile(2);
-        Patch(temp.Path, p => p with { FormatVersion = 2 });
-        Assert.Contains("format version is 2, expected 1", OpenFails(temp.Path));
+        Patch(temp.Path, p => p with { FormatVersion = 3 });
+        Assert.Contains("format version is 3, expected 2", OpenFails(temp.Path));
+    }
+
+    [Fact]
+    public void AVersion1FileIsRefusedWithTheReason()
+    {
+        using TempPath temp = ValidFile(2);
+        Patch(temp.Path, p => p with { FormatVersion = 1 });
+        string message = OpenFails(temp.Path, MapAccess.Write);
+        Assert.Contains("format version is 1, written before record files kept a durable count (docs/durability.md)", message);
+        Assert.Contains("RecordFile.Create", message);
     }
 
     [Fact]
@@ -79,7 +90,7 @@ public class RecordFileHostileTests
     {
         using TempPath temp = ValidFile(2);
         Patch(temp.Path, p => p with { PrefixSize = 56 });
-        Assert.Contains("prefix size is 56 bytes, expected 48", OpenFails(temp.Path));
+        Assert.Contains("prefix size is 56 bytes, expected 128", OpenFails(temp.Path));
     }
 
     [Fact]
@@ -124,7 +135,7 @@ public class RecordFileHostileTests
         Assert.Contains("magic number", OpenFails(temp.Path));
         Patch(temp.Path, p => p with { Magic = Magic });
         Assert.Contains("format version", OpenFails(temp.Path));
-        Patch(temp.Path, p => p with { FormatVersion = 1, HeaderSize = 1, RecordSize = 1 });
+        Patch(temp.Path, p => p with { FormatVersion = RecordFileFormat.Version, HeaderSize = 1, RecordSize = 1 });
         Assert.Contains("header size", OpenFails(temp.Path));
         Patch(temp.Path, p => p with { HeaderSize = 12 });
         Assert.Contains("record size", OpenFails(temp.Path));
@@ -138,8 +149,8 @@ public class RecordFileHostileTests
     public void AFileTruncatedInsideTheHeader()
     {
         using TempPath temp = ValidFile(0);
-        Truncate(temp.Path, 55);
-        Assert.Contains("55 bytes long, shorter than its prefix and 12-byte header (64 bytes)", OpenFails(temp.Path));
+        Truncate(temp.Path, 135);
+        Assert.Contains("135 bytes long, shorter than its prefix and 12-byte header (144 bytes)", OpenFails(temp.Path));
     }
 
     [Fact]

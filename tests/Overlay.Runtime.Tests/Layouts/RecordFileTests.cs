@@ -14,8 +14,8 @@ public class RecordFileTests
 {
     internal const ulong Magic = 0x4F56_4C59_5245_4331UL;
 
-    // 48-byte prefix + 12-byte header = 60, padded to 64.
-    internal const long RecordsOffset = 64;
+    // 128-byte prefix + 12-byte header = 140, padded to 144.
+    internal const long RecordsOffset = 144;
 
     internal static string TagOf(long i) => i % 7 == 0 ? $"é{i}" : $"t{i}";
 
@@ -107,20 +107,20 @@ public class RecordFileTests
         byte[] bytes = File.ReadAllBytes(temp.Path);
         Assert.Equal(RecordsOffset + (3 * 32), bytes.Length);
         Assert.Equal(Magic, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(0)));
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
-        Assert.Equal(48u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(128u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
         Assert.Equal(12u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)));
         Assert.Equal(32u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)));
         Assert.Equal(TestHeader.LayoutFingerprint, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(24)));
         Assert.Equal(TestRecord.LayoutFingerprint, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(32)));
         Assert.Equal(3ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(40)));
-        Assert.Equal(0x01020304u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(48)));
-        Assert.Equal(new byte[4], bytes[60..64]);
+        Assert.Equal(0x01020304u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(128)));
+        Assert.Equal(new byte[4], bytes[140..144]);
         Assert.Equal(2L, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)RecordsOffset + 64)));
         Assert.Equal(1.0, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan((int)RecordsOffset + 64 + 8)));
 
         RecordFilePrefix prefix = RecordFilePrefix.Read(bytes);
-        Assert.Equal(new RecordFilePrefix(Magic, 1, 48, 12, 32, TestHeader.LayoutFingerprint, TestRecord.LayoutFingerprint, 3), prefix);
+        Assert.Equal(new RecordFilePrefix(Magic, 2, 128, 12, 32, TestHeader.LayoutFingerprint, TestRecord.LayoutFingerprint, 3), prefix);
     }
 
     [Fact]

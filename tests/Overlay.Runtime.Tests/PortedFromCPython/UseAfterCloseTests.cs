@@ -93,6 +93,8 @@ public class UseAfterCloseTests
         ["Flush()"] = [m => m.Flush()],
         ["Flush(Int64,Int64)"] = [m => m.Flush(0, 0), m => m.Flush(0, -1), m => m.Flush(1, 10), m => m.Flush(-1, 5)],
         ["ScheduleFlush()"] = [m => m.ScheduleFlush()],
+        ["LockFile(Boolean)"] = [m => m.LockFile(), m => m.LockFile(exclusive: false)],
+        ["TryLockFile(Boolean)"] = [m => m.TryLockFile(), m => m.TryLockFile(exclusive: false)],
         ["ScheduleFlush(Int64,Int64)"] = [m => m.ScheduleFlush(0, 0), m => m.ScheduleFlush(1, 10)],
         ["Advise(MapAdvice,Int64,Nullable<Int64>)"] =
         [

@@ -74,4 +74,6 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     public void Unlock(byte* address, long length) => _inner.Unlock(address, length);
 
     public string DescribeFile(nint file) => _inner.DescribeFile(file);
+
+    public Guid BootId => _inner.BootId;
 }

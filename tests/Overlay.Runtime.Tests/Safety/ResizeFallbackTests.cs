@@ -37,6 +37,28 @@ public class ResizeFallbackTests
         Assert.Equal(0xAA, file.ReadAll()[^1]);
     }
 
+    // Issue 11: the other cause named there. mlock of one page splits the mapping as madvise does.
+    // (Protect changes the whole map only, so it cannot split one: there is no sub-range Protect.)
+    [Theory]
+    [MemberData(nameof(RemapChoices))]
+    public void FileMapGrowsAfterASubRangeLock(bool useRemap)
+    {
+        long page = MemoryMap.PageSize;
+        using var file = FeatureTempFile.WithPattern((int)(3 * page));
+        byte[] before = file.ReadAll();
+        using MemoryMap map = Create(useRemap, () => MemoryMap.Open(file.Path));
+        map.Lock(page, page);
+
+        map.Resize(8 * page);
+
+        Assert.Equal(8 * page, map.Length);
+        Assert.Equal(before, map[..(int)(3 * page)]);
+        Assert.Equal(new byte[5 * page], map[(int)(3 * page)..]);
+        map[-1] = 0xAB;
+        map.Flush();
+        Assert.Equal(0xAB, file.ReadAll()[^1]);
+    }
+
     [Theory]
     [MemberData(nameof(RemapChoices))]
     public void FileMapShrinksAfterASubRangeAdvise(bool useRemap)

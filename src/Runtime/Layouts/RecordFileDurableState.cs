@@ -1,0 +1,193 @@
+using System;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Overlay.Layouts;
+
+/// <summary>
+/// One durable slot of a record file's prefix: a count whose records had reached the disk before
+/// the slot was written (see docs/durability.md).
+/// </summary>
+/// <param name="Sequence">Grows by one at each flush that writes a slot; the valid slot with the higher one wins.</param>
+/// <param name="Count">The records made durable.</param>
+internal readonly record struct DurableSlot(ulong Sequence, ulong Count)
+{
+    /// <summary>Where this slot goes: slot <c>Sequence % 2</c>, so a flush never overwrites the slot it supersedes.</summary>
+    public int Offset => RecordFileFormat.DurableSlotsOffset + ((int)(Sequence & 1) * RecordFileFormat.DurableSlotSize);
+}
+
+/// <summary>
+/// Reads and writes the prefix's durability fields (boot id, two durable slots, seal) and
+/// computes their checks. Every number here comes from a file and is checked before use: a slot
+/// whose check fails is ignored, a seal is believed only when its check holds over the very
+/// records it claims.
+/// </summary>
+internal static class RecordFileDurableState
+{
+    // Any constants work: the checks only have to make a torn or zeroed slot fail. The salts make a
+    // slot of all zeros (a file whose prefix sector never reached the disk) invalid.
+    private const ulong Prime1 = 0x9E3779B185EBCA87UL;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong SlotSalt = 0x4F564C534C4F5431UL;  // "OVLSLOT1"
+    private const ulong SealSalt = 0x4F564C5345414C31UL;  // "OVLSEAL1"
+
+    /// <summary>Reads the slot at <paramref name="offset"/> of <paramref name="prefix"/>, or null if its check fails (torn, zeroed, hostile).</summary>
+    public static DurableSlot? ReadSlot(ReadOnlySpan<byte> prefix, int offset)
+    {
+        ulong sequence = BinaryPrimitives.ReadUInt64LittleEndian(prefix[offset..]);
+        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(prefix[(offset + 8)..]);
+        ulong check = BinaryPrimitives.ReadUInt64LittleEndian(prefix[(offset + 16)..]);
+        var slot = new DurableSlot(sequence, count);
+
+        // A slot sits where its sequence says: one found in the other place was not written there.
+        return check == SlotCheck(slot) && slot.Offset == offset ? slot : null;
+    }
+
+    /// <summary>The valid slot with the higher sequence, or null when neither is valid.</summary>
+    public static DurableSlot? ReadBest(ReadOnlySpan<byte> prefix)
+    {
+        DurableSlot? first = ReadSlot(prefix, RecordFileFormat.DurableSlotsOffset);
+        DurableSlot? second = ReadSlot(prefix, RecordFileFormat.DurableSlotsOffset + RecordFileFormat.DurableSlotSize);
+        if (first is null)
+        {
+            return second;
+        }
+
+        return second is { } s && s.Sequence > first.Value.Sequence ? s : first;
+    }
+
+    /// <summary>The slot's 24 bytes (sequence, count, check), to store at <see cref="DurableSlot.Offset"/>.</summary>
+    public static void WriteSlot(Span<byte> destination, DurableSlot slot)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, slot.Sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], slot.Count);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], SlotCheck(slot));
+    }
+
+    /// <summary>Reads the boot id stored at <see cref="RecordFileFormat.BootIdOffset"/>.</summary>
+    public static Guid ReadBootId(ReadOnlySpan<byte> prefix) =>
+        new(prefix.Slice(RecordFileFormat.BootIdOffset, 16));
+
+    /// <summary>
+    /// The seal check: a hash of the sealed count, the durable slot it extends, and the bytes of
+    /// the records from the slot's count to the sealed count, read from <paramref name="map"/>
+    /// through checked reads (a reader's map is not writable, so the owner's range is not available).
+    /// </summary>
+    public static ulong SealCheck(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
+    {
+        Hasher hash = SealHasher(sealedCount, basis);
+        Span<byte> chunk = stackalloc byte[4096];
+        long position = recordsOffset + ((long)basis.Count * recordSize);
+        long remaining = (long)(sealedCount - basis.Count) * recordSize;
+        while (remaining > 0)
+        {
+            int length = (int)Math.Min(remaining, chunk.Length);
+            map.ReadAt(position, chunk[..length]);
+            hash.Add(chunk[..length]);
+            position += length;
+            remaining -= length;
+        }
+
+        return hash.Finish();
+    }
+
+    /// <summary>The same as <see cref="SealCheck(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's writable map without copying (the writer's <c>Dispose</c>).</summary>
+    public static ulong SealCheckAsOwner(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
+    {
+        Hasher hash = SealHasher(sealedCount, basis);
+        const int Chunk = 1 << 30; // a multiple of the stripe, and a span's length
+        long position = recordsOffset + ((long)basis.Count * recordSize);
+        long remaining = (long)(sealedCount - basis.Count) * recordSize;
+        while (remaining > 0)
+        {
+            int length = (int)Math.Min(remaining, Chunk);
+            hash.Add(MemoryMarshal.CreateReadOnlySpan(ref map.OwnerRange(position, length), length));
+            position += length;
+            remaining -= length;
+        }
+
+        return hash.Finish();
+    }
+
+    private static Hasher SealHasher(ulong sealedCount, DurableSlot basis)
+    {
+        var hash = new Hasher(SealSalt);
+        hash.Add(sealedCount);
+        hash.Add(basis.Sequence);
+        hash.Add(basis.Count);
+        return hash;
+    }
+
+    private static ulong SlotCheck(DurableSlot slot)
+    {
+        var hash = new Hasher(SlotSalt);
+        hash.Add(slot.Sequence);
+        hash.Add(slot.Count);
+        return hash.Finish();
+    }
+
+    /// <summary>
+    /// A 64-bit hash (xxHash64's round and final mix): not for adversaries, only so that zeroed,
+    /// stale or torn bytes do not match. Bytes go through four lanes a 32-byte stripe at a time
+    /// (about memory speed), so <see cref="Add(ReadOnlySpan{byte})"/> must be fed chunks whose
+    /// lengths are multiples of 32 except the last; single words go into the first lane.
+    /// </summary>
+    private struct Hasher(ulong seed)
+    {
+        private ulong _lane0 = seed;
+        private ulong _lane1 = seed + Prime1;
+        private ulong _lane2 = seed ^ Prime2;
+        private ulong _lane3 = seed - Prime1;
+        private ulong _length;
+
+        public void Add(ulong word)
+        {
+            _lane0 = Round(_lane0, word);
+            _length += 8;
+        }
+
+        public void Add(ReadOnlySpan<byte> bytes)
+        {
+            _length += (ulong)bytes.Length;
+            while (bytes.Length >= 32)
+            {
+                _lane0 = Round(_lane0, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+                _lane1 = Round(_lane1, BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]));
+                _lane2 = Round(_lane2, BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]));
+                _lane3 = Round(_lane3, BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
+                bytes = bytes[32..];
+            }
+
+            while (bytes.Length >= 8)
+            {
+                _lane0 = Round(_lane0, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+                bytes = bytes[8..];
+            }
+
+            if (!bytes.IsEmpty)
+            {
+                Span<byte> last = stackalloc byte[8];
+                last.Clear();
+                bytes.CopyTo(last);
+                _lane0 = Round(_lane0, BinaryPrimitives.ReadUInt64LittleEndian(last));
+            }
+        }
+
+        public readonly ulong Finish()
+        {
+            ulong h = BitOperations.RotateLeft(_lane0, 1) + BitOperations.RotateLeft(_lane1, 7)
+                + BitOperations.RotateLeft(_lane2, 12) + BitOperations.RotateLeft(_lane3, 18);
+            h ^= _length;
+            h ^= h >> 33;
+            h *= Prime2;
+            h ^= h >> 29;
+            h *= Prime1;
+            h ^= h >> 32;
+            return h;
+        }
+
+        private static ulong Round(ulong lane, ulong word) =>
+            BitOperations.RotateLeft(lane + (word * Prime2), 31) * Prime1;
+    }
+}
