@@ -11,9 +11,13 @@ internal static unsafe partial class Native
     public const int O_EXCL = 0x80;
     public const int PROT_WRITE = 2;
     public const int MREMAP_MAYMOVE = 1;
+    public const int MADV_POPULATE_WRITE = 23;
 
     [LibraryImport(LibC, EntryPoint = "ftruncate")]
     public static partial int FTruncate(int fd, long length);
+
+    [LibraryImport(LibC, EntryPoint = "madvise")]
+    public static partial int MAdvise(nint address, nuint length, int advice);
 
     [LibraryImport(LibC, EntryPoint = "mremap")]
     public static partial nint MRemap(nint oldAddress, nuint oldLength, nuint newLength, int flags);

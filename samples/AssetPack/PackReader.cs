@@ -28,9 +28,10 @@ public sealed class PackReader : IDisposable
     private readonly int _count;
     private readonly RawSection _assets;
     private readonly long _assetBytes;
+    private readonly long _assetsOffset;
     private bool _disposed;
 
-    private PackReader(MappedContainer container, ReadOnlyMappedMemory toc, int count, RawSection assets)
+    private PackReader(MappedContainer container, ReadOnlyMappedMemory toc, int count, RawSection assets, long assetsOffset)
     {
         _container = container;
         _tocExport = toc;
@@ -38,6 +39,7 @@ public sealed class PackReader : IDisposable
         _count = count;
         _assets = assets;
         _assetBytes = assets.Length;
+        _assetsOffset = assetsOffset;
     }
 
     /// <summary>The number of assets.</summary>
@@ -75,7 +77,13 @@ public sealed class PackReader : IDisposable
 
             int count = (int)toc.Count;
             ReadOnlyMappedMemory export = container.Map.AcquireReadOnlyMemory(toc.Offset, count * TocEntry.SizeInBytes);
-            return new PackReader(container, export, count, container.Raw(PackBuilder.AssetsSection));
+            long assetsOffset = 0;
+            foreach (SectionInfo section in container.Sections)
+            {
+                assetsOffset = section.Name == PackBuilder.AssetsSection ? section.Offset : assetsOffset;
+            }
+
+            return new PackReader(container, export, count, container.Raw(PackBuilder.AssetsSection), assetsOffset);
         }
         catch
         {
@@ -179,6 +187,31 @@ public sealed class PackReader : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _assets.AcquireReadOnlyMemory(asset.Start, asset.Size);
+    }
+
+    /// <summary>
+    /// Maps every asset page now (<c>MADV_POPULATE_READ</c>; on kernels before 5.14, read-ahead
+    /// only): one system call instead of a page fault per 64 KiB on first touch. For a level that
+    /// will read most of the pack; a game reading a few assets from a big pack should not.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>
+    public void Populate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_assetBytes == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _container.Map.Advise(MapAdvice.PopulateRead, _assetsOffset, _assetBytes);
+        }
+        catch (MapIOException)
+        {
+            // EINVAL from a kernel without MADV_POPULATE_READ: read-ahead is the next best thing.
+            _container.Map.Advise(MapAdvice.WillNeed, _assetsOffset, _assetBytes);
+        }
     }
 
     /// <summary>Checks every asset's checksum, and that the table is sorted (else lookups would miss).</summary>
