@@ -101,6 +101,20 @@ public sealed class IndexKeyFormat<TKey>
     /// <summary>Reads a key back from its bytes.</summary>
     internal TKey Read(ReadOnlySpan<byte> source) => _load is null ? MemoryMarshal.Read<TKey>(source) : _load(source);
 
+    /// <summary>
+    /// The order of two stored keys: numeric for the integer primitives, the bytes' lexicographic
+    /// order for <see cref="Guid"/> and layouts (their stored format, docs/indexes.md).
+    /// </summary>
+    internal static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (IsPrimitive && typeof(TKey) != typeof(Guid))
+        {
+            return System.Collections.Generic.Comparer<TKey>.Default.Compare(MemoryMarshal.Read<TKey>(a), MemoryMarshal.Read<TKey>(b));
+        }
+
+        return a.SequenceCompareTo(b);
+    }
+
     internal static ulong PrimitiveFingerprint(string name)
     {
         Span<byte> bytes = stackalloc byte[32];
