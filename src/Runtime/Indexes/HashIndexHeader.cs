@@ -58,7 +58,7 @@ internal readonly record struct HashIndexHeader(
     }
 
     /// <summary>The checksum the bytes should carry.</summary>
-    public static uint ComputeChecksum(ReadOnlySpan<byte> b) => Crc32C.Compute(b[..ChecksumOffset]);
+    public static uint ComputeChecksum(ReadOnlySpan<byte> b) => Formats.Crc32C.Compute(b[..ChecksumOffset], default);
 
     /// <summary>Writes every field, zero reserved bytes and a fresh checksum (the <see cref="Checksum"/> property is ignored).</summary>
     public void Write(Span<byte> b)

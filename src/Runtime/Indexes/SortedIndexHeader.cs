@@ -44,7 +44,7 @@ internal readonly record struct SortedIndexHeader(
         U32(b, 48), U32(b, 52), U64(b, 56), U64(b, 64), U64(b, 72), U64(b, 80), U64(b, 88),
         b[96..ChecksumOffset].IndexOfAnyExcept((byte)0) < 0, U32(b, ChecksumOffset));
 
-    public static uint ComputeChecksum(ReadOnlySpan<byte> b) => Crc32C.Compute(b[..ChecksumOffset]);
+    public static uint ComputeChecksum(ReadOnlySpan<byte> b) => Formats.Crc32C.Compute(b[..ChecksumOffset], default);
 
     public void Write(Span<byte> b)
     {

@@ -32,7 +32,7 @@ public class HashIndexHostileTests
         edit(bytes);
         if (fixChecksum)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Crc32C.Compute(bytes.AsSpan(0, 124)));
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Overlay.Formats.Crc32C.Compute(bytes.AsSpan(0, 124), default));
         }
 
         File.WriteAllBytes(path, bytes);

@@ -238,7 +238,7 @@ public class SortedIndexTests
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset), (uint)value);
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Crc32C.Compute(bytes.AsSpan(0, 124)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Overlay.Formats.Crc32C.Compute(bytes.AsSpan(0, 124), default));
         File.WriteAllBytes(temp.Path, bytes);
         Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => Sorted.Open(temp.Path)).Message);
     }
