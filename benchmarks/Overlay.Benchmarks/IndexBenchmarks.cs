@@ -46,6 +46,15 @@ public unsafe class IndexBenchmarks
 
     public static ulong KeyOf(long i) => unchecked(((ulong)i * 0x9E3779B97F4A7C15UL) | 1);
 
+    static IndexBenchmarks()
+    {
+        // benchmarks/build-lmdb.sh builds LMDB from the package's own sources where the package's
+        // binary needs a newer glibc than the machine has.
+        string built = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../native/liblmdb.so"));
+        System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(LightningEnvironment).Assembly, (name, _, _) =>
+            name == "lmdb" && File.Exists(built) ? System.Runtime.InteropServices.NativeLibrary.Load(built) : IntPtr.Zero);
+    }
+
     [GlobalSetup]
     public void Setup()
     {
