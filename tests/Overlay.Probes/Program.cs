@@ -16,6 +16,7 @@ internal static class Program
         ["enumerator-copy-after-close"] = LifetimeProbes.EnumeratorCopyAfterClose,
         ["refused-shrink-keeps-mapping"] = ResizeProbes.RefusedShrinkKeepsMapping,
         ["durability-writer"] = KillWorkload.RunFromEnvironment,
+        ["hash-index-batch"] = IndexProbes.HashIndexBatch,
     };
 
     // Scenarios that take arguments (a file the test prepared); the test may kill them mid-way.

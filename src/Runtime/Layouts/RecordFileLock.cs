@@ -53,11 +53,14 @@ internal sealed class RecordFileLock : IDisposable
 
     /// <summary>Takes the writer lock on <paramref name="file"/>, which it then owns.</summary>
     /// <exception cref="IOException">Another record file, in this process or another, has the file open for writing.</exception>
-    public static RecordFileLock ForWriter(SafeFileHandle file, string path)
+    /// <param name="file">The open file.</param>
+    /// <param name="path">The file's path, for the message.</param>
+    /// <param name="owner">The type that keeps the protocol (an index reuses it), for the message.</param>
+    public static RecordFileLock ForWriter(SafeFileHandle file, string path, string owner = "RecordFile")
     {
         if (!s_locks.TryLock(file, WriterByte, exclusive: true))
         {
-            throw new IOException($"{path} is open for writing elsewhere (another RecordFile, in this process or another, holds its writer lock): a record file has one writer at a time. Open it with MapAccess.Read to read beside the writer.");
+            throw new IOException($"{path} is open for writing elsewhere (another {owner}, in this process or another, holds its writer lock): it has one writer at a time. Open it with MapAccess.Read to read beside the writer.");
         }
 
         return new RecordFileLock(file, WriterByte);
@@ -69,6 +72,22 @@ internal sealed class RecordFileLock : IDisposable
     {
         s_locks.Lock(file, ReaderByte, exclusive: false);
         return new RecordFileLock(file, ReaderByte);
+    }
+
+    /// <summary>
+    /// For a reader: whether a writer holds the file's writer lock now (a probe: a shared lock on
+    /// the writer's byte, released at once). An index reader uses it to tell a live writer's
+    /// unflushed changes from a crashed writer's.
+    /// </summary>
+    public static bool IsWriterPresent(SafeFileHandle file)
+    {
+        if (!s_locks.TryLock(file, WriterByte, exclusive: false))
+        {
+            return true;
+        }
+
+        s_locks.Unlock(file, WriterByte);
+        return false;
     }
 
     /// <summary>

@@ -1,0 +1,452 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using BenchmarkDotNet.Attributes;
+using LightningDB;
+using Microsoft.Data.Sqlite;
+using Overlay.Indexes;
+using Overlay.Layouts;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>A 32-byte value: issue 10's benchmark shape (ulong → 32 bytes).</summary>
+[MappedLayout]
+public partial struct Value32
+{
+    public long A;
+    public long B;
+    public long C;
+    public long D;
+}
+
+/// <summary>
+/// Issue 10: 1M keys (ulong → 32-byte value), warm page cache, one thread. Each invocation does
+/// 1,000 lookups of precomputed random keys, so the reported time is per lookup. Run with
+/// <c>--filter '*IndexBenchmarks*'</c> (docs/benchmarks.md).
+/// </summary>
+public unsafe class IndexBenchmarks
+{
+    private const int Keys = 1_000_000;
+    private const int Batch = 1000;
+
+    private string _directory = "";
+    private ulong[] _hits = [];
+    private ulong[] _misses = [];
+    private MappedHashIndex<ulong, Value32.ReadOnlyView> _hash = null!;
+    private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sorted = null!;
+    private RawHash _raw = null!;
+    private Dictionary<ulong, Value32> _dictionary = null!;
+    private LightningEnvironment _lmdb = null!;
+    private LightningDatabase _lmdbDatabase = null!;
+    private LightningTransaction _lmdbRead = null!;
+    private SqliteConnection _sqlite = null!;
+    private SqliteCommand _sqliteGet = null!;
+    private SqliteCommand _sqliteRange = null!;
+    private ulong[] _rangeStarts = [];
+
+    public static ulong KeyOf(long i) => unchecked(((ulong)i * 0x9E3779B97F4A7C15UL) | 1);
+
+    static IndexBenchmarks()
+    {
+        // benchmarks/build-lmdb.sh builds LMDB from the package's own sources where the package's
+        // binary needs a newer glibc than the machine has.
+        string built = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../native/liblmdb.so"));
+        System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(LightningEnvironment).Assembly, (name, _, _) =>
+            name == "lmdb" && File.Exists(built) ? System.Runtime.InteropServices.NativeLibrary.Load(built) : IntPtr.Zero);
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), $"overlay-index-bench-{Environment.ProcessId}");
+        Directory.CreateDirectory(_directory);
+        var random = new Random(42);
+        _hits = new ulong[Batch];
+        _misses = new ulong[Batch];
+        _rangeStarts = new ulong[16];
+        for (int i = 0; i < Batch; i++)
+        {
+            _hits[i] = KeyOf(random.Next(Keys));
+            _misses[i] = KeyOf(Keys + random.Next(Keys)) & ~1UL; // even: never a key
+        }
+
+        for (int i = 0; i < _rangeStarts.Length; i++)
+        {
+            _rangeStarts[i] = (ulong)random.NextInt64();
+        }
+
+        BuildHash(Path.Combine(_directory, "hash.idx"));
+        _hash = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "hash.idx"), MapAccess.Read);
+        using (var builder = new SortedIndexBuilder<ulong, Value32.ReadOnlyView>(runDirectory: _directory))
+        {
+            for (long i = 0; i < Keys; i++)
+            {
+                builder.Add(KeyOf(i), new Value32 { A = i });
+            }
+
+            builder.Build(Path.Combine(_directory, "sorted.idx"));
+        }
+
+        _sorted = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "sorted.idx"));
+        _raw = RawHash.Build(Path.Combine(_directory, "raw.bin"), Keys);
+        _dictionary = new Dictionary<ulong, Value32>();
+        for (long i = 0; i < Keys; i++)
+        {
+            _dictionary[KeyOf(i)] = new Value32 { A = i };
+        }
+
+        (_lmdb, _lmdbDatabase) = BuildLmdb(Path.Combine(_directory, "lmdb"));
+        _lmdbRead = _lmdb.BeginTransaction(TransactionBeginFlags.ReadOnly);
+        _sqlite = BuildSqlite(Path.Combine(_directory, "sqlite.db"));
+        _sqliteGet = _sqlite.CreateCommand();
+        _sqliteGet.CommandText = "SELECT v FROM kv WHERE k = $k";
+        _sqliteGet.Parameters.Add("$k", SqliteType.Integer);
+        _sqliteGet.Prepare();
+        _sqliteRange = _sqlite.CreateCommand();
+        _sqliteRange.CommandText = "SELECT k, v FROM kv WHERE k >= $k ORDER BY k LIMIT 1000";
+        _sqliteRange.Parameters.Add("$k", SqliteType.Integer);
+        _sqliteRange.Prepare();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _hash.Dispose();
+        _sorted.Dispose();
+        _raw.Dispose();
+        _lmdbRead.Dispose();
+        _lmdbDatabase.Dispose();
+        _lmdb.Dispose();
+        _sqliteGet.Dispose();
+        _sqliteRange.Dispose();
+        _sqlite.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Baseline = true)]
+    public long RawPointerHashHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits)
+        {
+            sum += _raw.Get(key);
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlayHashHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits)
+        {
+            if (_hash.TryGetValue(key, out Value32.ReadOnlyView value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int OverlayHashMisses()
+    {
+        int found = 0;
+        foreach (ulong key in _misses)
+        {
+            found += _hash.ContainsKey(key) ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long DictionaryHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits)
+        {
+            if (_dictionary.TryGetValue(key, out Value32 value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlaySortedHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits)
+        {
+            if (_sorted.TryGetValue(key, out Value32.ReadOnlyView value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long LmdbHits()
+    {
+        long sum = 0;
+        Span<byte> key = stackalloc byte[8];
+        foreach (ulong k in _hits)
+        {
+            BitConverter.TryWriteBytes(key, k);
+            var (code, _, value) = _lmdbRead.Get(_lmdbDatabase, key);
+            if (code == MDBResultCode.Success)
+            {
+                sum += BitConverter.ToInt64(value.AsSpan());
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long SqliteHits()
+    {
+        long sum = 0;
+        byte[] buffer = new byte[32];
+        foreach (ulong k in _hits)
+        {
+            _sqliteGet.Parameters[0].Value = unchecked((long)k);
+            using SqliteDataReader reader = _sqliteGet.ExecuteReader();
+            if (reader.Read())
+            {
+                reader.GetBytes(0, 0, buffer, 0, 32);
+                sum += BitConverter.ToInt64(buffer);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>16 scans of 1,000 keys each: the time per key.</summary>
+    [Benchmark(OperationsPerInvoke = 16 * 1000)]
+    public long OverlaySortedScan1000()
+    {
+        long sum = 0;
+        foreach (ulong from in _rangeStarts)
+        {
+            int n = 0;
+            foreach (var entry in _sorted.Range(from, ulong.MaxValue))
+            {
+                sum += entry.Value.A;
+                if (++n == 1000)
+                {
+                    break;
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = 16 * 1000)]
+    public long LmdbCursorScan1000()
+    {
+        long sum = 0;
+        Span<byte> key = stackalloc byte[8];
+        using LightningCursor cursor = _lmdbRead.CreateCursor(_lmdbDatabase);
+        foreach (ulong from in _rangeStarts)
+        {
+            BitConverter.TryWriteBytes(key, from);
+            MDBResultCode code = cursor.SetRange(key);
+            for (int n = 0; n < 1000 && code == MDBResultCode.Success; n++)
+            {
+                var (_, _, value) = cursor.GetCurrent();
+                sum += BitConverter.ToInt64(value.AsSpan());
+                (code, _, _) = cursor.Next();
+            }
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = 16 * 1000)]
+    public long SqliteBetweenScan1000()
+    {
+        long sum = 0;
+        byte[] buffer = new byte[32];
+        foreach (ulong from in _rangeStarts)
+        {
+            // SQLite integers are signed: the scan covers the signed order, which is what matters for cost.
+            _sqliteRange.Parameters[0].Value = unchecked((long)from);
+            using SqliteDataReader reader = _sqliteRange.ExecuteReader();
+            while (reader.Read())
+            {
+                reader.GetBytes(1, 0, buffer, 0, 32);
+                sum += BitConverter.ToInt64(buffer);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Builds the Overlay hash index of 1M keys, durably (one Flush at the end).</summary>
+    public static void BuildHash(string path)
+    {
+        File.Delete(path);
+        using var index = MappedHashIndex<ulong, Value32.View>.Create(path, new HashIndexOptions { InitialCapacity = Keys });
+        for (long i = 0; i < Keys; i++)
+        {
+            index.GetOrAdd(KeyOf(i)).A = i;
+        }
+
+        index.Flush();
+    }
+
+    public static (LightningEnvironment, LightningDatabase) BuildLmdb(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+
+        Directory.CreateDirectory(path);
+        var env = new LightningEnvironment(path) { MapSize = 1L << 30 };
+        env.Open();
+        using var tx = env.BeginTransaction();
+        LightningDatabase db = tx.OpenDatabase(configuration: new DatabaseConfiguration { Flags = DatabaseOpenFlags.Create });
+        byte[] key = new byte[8];
+        byte[] value = new byte[32];
+        for (long i = 0; i < Keys; i++)
+        {
+            BitConverter.TryWriteBytes(key, KeyOf(i));
+            BitConverter.TryWriteBytes(value, i);
+            tx.Put(db, key, value);
+        }
+
+        tx.Commit();
+        return (env, db);
+    }
+
+    public static SqliteConnection BuildSqlite(string path)
+    {
+        File.Delete(path);
+        var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using (SqliteCommand create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE kv(k INTEGER PRIMARY KEY, v BLOB NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO kv(k, v) VALUES ($k, $v)";
+        var k = insert.Parameters.Add("$k", SqliteType.Integer);
+        var v = insert.Parameters.Add("$v", SqliteType.Blob);
+        insert.Prepare();
+        byte[] value = new byte[32];
+        for (long i = 0; i < Keys; i++)
+        {
+            BitConverter.TryWriteBytes(value, i);
+            k.Value = unchecked((long)KeyOf(i));
+            v.Value = value;
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return connection;
+    }
+}
+
+/// <summary>
+/// The baseline: the simplest raw-pointer hash over a mapped file, as a user would write it on
+/// <c>MemoryMap</c>: 40-byte slots (key + 1, 0 = empty; 32-byte value), multiplicative hash,
+/// linear probing, no checks.
+/// </summary>
+public sealed unsafe class RawHash : IDisposable
+{
+    private readonly MemoryMap _map;
+    private readonly MappedMemory _memory;
+    private readonly System.Buffers.MemoryHandle _pin;
+    private readonly byte* _slots;
+    private readonly ulong _mask;
+    private readonly int _shift;
+
+    private RawHash(MemoryMap map, int bits)
+    {
+        _map = map;
+        _memory = map.AcquireMemory();
+        _pin = _memory.Memory.Pin();
+        _slots = (byte*)_pin.Pointer;
+        _mask = (1UL << bits) - 1;
+        _shift = 64 - bits;
+    }
+
+    public static RawHash Build(string path, int keys)
+    {
+        int bits = 21;
+        File.Delete(path);
+        using (var stream = new FileStream(path, FileMode.CreateNew))
+        {
+            stream.SetLength((1L << bits) * 40);
+        }
+
+        var raw = new RawHash(MemoryMap.Open(path), bits);
+        for (long i = 0; i < keys; i++)
+        {
+            raw.Put(IndexBenchmarks.KeyOf(i), i);
+        }
+
+        raw._map.Flush();
+        return raw;
+    }
+
+    public void Put(ulong key, long a)
+    {
+        ulong i = (key * 0x9E3779B97F4A7C15UL) >> _shift;
+        while (true)
+        {
+            byte* slot = _slots + (i * 40);
+            ulong stored = *(ulong*)slot;
+            if (stored == 0 || stored == key + 1)
+            {
+                *(ulong*)slot = key + 1;
+                *(long*)(slot + 8) = a;
+                return;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    public long Get(ulong key)
+    {
+        ulong i = (key * 0x9E3779B97F4A7C15UL) >> _shift;
+        while (true)
+        {
+            byte* slot = _slots + (i * 40);
+            ulong stored = *(ulong*)slot;
+            if (stored == key + 1)
+            {
+                return *(long*)(slot + 8);
+            }
+
+            if (stored == 0)
+            {
+                return 0;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    public void Dispose()
+    {
+        _pin.Dispose();
+        ((IDisposable)_memory).Dispose();
+        _map.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Overlay.Indexes;
+
+// What reaches the file, and in which order (the type's remarks state the promise):
+//
+//   first change after open/Flush:  header state := dirty, checksum; msync(header) and wait.
+//   changes:                        plain stores into the shared mapping.
+//   Flush:                          msync(slots) and wait; then header (count, capacity, state
+//                                   clean, checksum); msync(header) and wait.
+//   Dispose:                        Flush (a writer), unmap, release the lock.
+public sealed unsafe partial class MappedHashIndex<TKey, TValue>
+{
+    /// <summary>
+    /// Writes the changed slots to the file and waits for the disk, then the header (count,
+    /// capacity, state clean, checksum), and waits again: after it returns, a crash or power loss
+    /// keeps exactly this state. Does nothing for a read-only index, or when nothing changed since
+    /// the last flush.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <exception cref="MapIOException">The OS reported a failure to write.</exception>
+    public void Flush()
+    {
+        ThrowIfDisposed();
+        if (!_writable || !_dirty)
+        {
+            return;
+        }
+
+        _map.Flush(_base, RegionLength);
+        WriteHeader(HashIndexHeader.Clean);
+        _map.Flush(_base, HashIndexHeader.Size);
+        _dirty = false;
+    }
+
+    /// <summary>
+    /// Flushes a writer (<see cref="Flush"/>), unmaps the file and releases its lock. A second call
+    /// does nothing. Views taken from the index throw <see cref="ObjectDisposedException"/> afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use; the index stays open.</exception>
+    /// <exception cref="MapIOException">The flush failed; the index stays open, so the caller may retry.</exception>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Flush();
+        _map.CloseAsOwner();
+        _disposed = true;
+        _slots = null;
+        _mapRoot.Free();
+        GC.SuppressFinalize(this);
+        _lock.Dispose();
+    }
+
+    /// <summary>
+    /// Ends the hold on the map of an index that was never disposed, so the map can unmap once no
+    /// view references it (as <c>RecordFile</c>'s finalizer). Nothing is flushed: the header stays
+    /// dirty if it was, and the next <c>Open</c> says so.
+    /// </summary>
+    ~MappedHashIndex()
+    {
+        if (_mapRoot.IsAllocated)
+        {
+            _map.ReleaseOwnership();
+            _mapRoot.Free();
+        }
+    }
+
+    /// <summary>Marks the header dirty on disk before the first change since the last flush.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkDirty()
+    {
+        if (!_dirty)
+        {
+            MarkDirtySlow();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MarkDirtySlow()
+    {
+        WriteHeader(HashIndexHeader.Dirty);
+        _map.Flush(_base, HashIndexHeader.Size);
+        _dirty = true;
+    }
+
+    private void WriteHeader(uint state)
+    {
+        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state);
+        header.Write(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
+    }
+
+    private static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
+        HashIndexHeader.ExpectedMagic,
+        HashIndexHeader.Version,
+        HashIndexHeader.Size,
+        (uint)keySize,
+        (uint)valueSize,
+        keys.Fingerprint,
+        TValue.LayoutFingerprint,
+        StableHash.FunctionId,
+        (uint)load,
+        seed,
+        (uint)stride,
+        (uint)tail,
+        (ulong)capacity,
+        (ulong)count,
+        state,
+        0,
+        tag,
+        true,
+        0);
+}

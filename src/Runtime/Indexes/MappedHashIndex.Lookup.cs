@@ -1,0 +1,157 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Overlay.Indexes;
+
+// Lookups: the hot path. A key becomes its bytes (a primitive's own bytes, a layout's stored
+// format in a stack buffer), then its hash, then a probe from its home slot.
+public sealed unsafe partial class MappedHashIndex<TKey, TValue>
+{
+    /// <summary>Looks <paramref name="key"/> up and hands out a view of its value in the file (nothing is copied).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">A view of the value (read-only for a read-only index); <c>default</c> if the key is absent.</param>
+    /// <returns>True if the key is present.</returns>
+    /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <exception cref="ArgumentException">A layout key cannot be stored in its format (a string too long, ...).</exception>
+    public bool TryGetValue(in TKey key, out TValue value)
+    {
+        ThrowIfDisposed();
+        Span<byte> scratch = IndexKeyFormat<TKey>.IsPrimitive ? default : stackalloc byte[_keySize];
+        ReadOnlySpan<byte> bytes = KeyBytes(in key, scratch);
+        long slot = Probe(HashOf(bytes), bytes);
+        if (slot < 0)
+        {
+            value = default;
+            return false;
+        }
+
+        value = ValueAt(slot);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="key"/> is present.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>True if it is.</returns>
+    /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <exception cref="ArgumentException">A layout key cannot be stored in its format.</exception>
+    public bool ContainsKey(in TKey key)
+    {
+        ThrowIfDisposed();
+        Span<byte> scratch = IndexKeyFormat<TKey>.IsPrimitive ? default : stackalloc byte[_keySize];
+        ReadOnlySpan<byte> bytes = KeyBytes(in key, scratch);
+        return Probe(HashOf(bytes), bytes) >= 0;
+    }
+
+    /// <summary>A view of the value of <paramref name="key"/>, which must be present.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The view.</returns>
+    /// <exception cref="System.Collections.Generic.KeyNotFoundException">The key is absent.</exception>
+    /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    public TValue GetValue(in TKey key)
+    {
+        if (!TryGetValue(in key, out TValue value))
+        {
+            throw new System.Collections.Generic.KeyNotFoundException($"The key is not in {_path}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>The key's bytes: a primitive's own (no copy), a layout's stored format in <paramref name="scratch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> KeyBytes(in TKey key, Span<byte> scratch)
+    {
+        if (IndexKeyFormat<TKey>.IsPrimitive)
+        {
+            return MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key));
+        }
+
+        _keys.Write(in key, scratch);
+        return scratch;
+    }
+
+    /// <summary>The key's hash, never 0 (0 marks an empty slot).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong HashOf(ReadOnlySpan<byte> key)
+    {
+        ulong hash = key.Length == sizeof(ulong)
+            ? StableHash.Hash8(MemoryMarshal.Read<ulong>(key), _preparedSeed)
+            : StableHash.Hash(key, _preparedSeed);
+        return hash == 0 ? 1 : hash;
+    }
+
+    /// <summary>The slot holding the key, or -1. Ends at an empty slot or at the end of the table, whatever the file holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Probe(ulong hash, ReadOnlySpan<byte> key)
+    {
+        long limit = _slotCount;
+        long stride = _stride;
+        long i = (long)(hash & _mask);
+        byte* p = _slots + (i * stride);
+        if (key.Length == sizeof(ulong))
+        {
+            ulong k = MemoryMarshal.Read<ulong>(key);
+            while (true)
+            {
+                ulong stored = Unsafe.ReadUnaligned<ulong>(p);
+                if (stored == hash)
+                {
+                    if (Unsafe.ReadUnaligned<ulong>(p + sizeof(ulong)) == k)
+                    {
+                        return i;
+                    }
+                }
+                else if (stored == 0)
+                {
+                    return -1;
+                }
+
+                if (++i >= limit)
+                {
+                    return -1;
+                }
+
+                p += stride;
+            }
+        }
+
+        while (true)
+        {
+            ulong stored = Unsafe.ReadUnaligned<ulong>(p);
+            if (stored == hash)
+            {
+                if (new ReadOnlySpan<byte>(p + sizeof(ulong), key.Length).SequenceEqual(key))
+                {
+                    return i;
+                }
+            }
+            else if (stored == 0)
+            {
+                return -1;
+            }
+
+            if (++i >= limit)
+            {
+                return -1;
+            }
+
+            p += stride;
+        }
+    }
+
+    /// <summary>The first empty slot at or after the home of <paramref name="hash"/>, or -1 if the run reaches the end of the table.</summary>
+    private long FindEmpty(ulong hash)
+    {
+        long limit = _slotCount;
+        for (long i = (long)(hash & _mask); i < limit; i++)
+        {
+            if (Unsafe.ReadUnaligned<ulong>(Slot(i)) == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Overlay.Indexes;
+
+/// <summary>
+/// The hash function of index files (function id 1 in their header): a seeded 64-bit hash of a
+/// key's bytes, built as wyhash final 4 is (two 64×64→128-bit multiply-folds over the bytes, the
+/// seed mixed in first), written here so that its output is fixed by this file and its test
+/// vectors (<c>StableHashTests</c>), not by a package or a .NET version. <see cref="System.HashCode"/>
+/// cannot be used: it is randomised per process.
+/// </summary>
+/// <remarks>
+/// Why this function: a file's seed is chosen at random when it is created, so a key set built to
+/// collide under one file's seed does not collide under another's (the multiply-folds make the
+/// output depend on the seed in every bit); and an 8-byte key costs two 128-bit multiplies,
+/// which keeps the hash a small part of a lookup. Keys of up to 16 bytes are read as wyhash reads
+/// them (overlapping 4-byte words); longer keys in 16-byte steps, one lane (wyhash uses three
+/// lanes past 48 bytes; keys that long are rare here, and the output is defined by this code).
+/// </remarks>
+internal static class StableHash
+{
+    /// <summary>The function id written into index headers.</summary>
+    public const uint FunctionId = 1;
+
+    private const ulong S0 = 0xa0761d6478bd642f;
+    private const ulong S1 = 0xe7037ed1a0b428db;
+
+    /// <summary>The seed as the hash uses it: mixed once per file, so every call saves a multiply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong PrepareSeed(ulong seed) => seed ^ Mix(seed ^ S0, S1);
+
+    /// <summary>The hash of <paramref name="key"/> under a seed prepared by <see cref="PrepareSeed"/>.</summary>
+    public static ulong Hash(ReadOnlySpan<byte> key, ulong preparedSeed)
+    {
+        int length = key.Length;
+        ulong seed = preparedSeed;
+        ulong a;
+        ulong b;
+        if (length <= 16)
+        {
+            if (length >= 4)
+            {
+                int step = (length >> 3) << 2;
+                a = ((ulong)Read4(key, 0) << 32) | Read4(key, step);
+                b = ((ulong)Read4(key, length - 4) << 32) | Read4(key, length - 4 - step);
+            }
+            else if (length > 0)
+            {
+                a = ((ulong)key[0] << 16) | ((ulong)key[length >> 1] << 8) | key[length - 1];
+                b = 0;
+            }
+            else
+            {
+                a = 0;
+                b = 0;
+            }
+        }
+        else
+        {
+            int offset = 0;
+            int remaining = length;
+            while (remaining > 16)
+            {
+                seed = Mix(Read8(key, offset) ^ S1, Read8(key, offset + 8) ^ seed);
+                offset += 16;
+                remaining -= 16;
+            }
+
+            a = Read8(key, offset + remaining - 16);
+            b = Read8(key, offset + remaining - 8);
+        }
+
+        return Finish(a, b, seed, (ulong)length);
+    }
+
+    /// <summary>
+    /// <see cref="Hash"/> of the 8 little-endian bytes of <paramref name="key"/>, without reading
+    /// them from memory: the same result (a test checks it), for the common 8-byte key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Hash8(ulong key, ulong preparedSeed)
+    {
+        // For 8 bytes, Hash reads a = (low word << 32) | high word and b = the key itself.
+        ulong a = (key << 32) | (key >> 32);
+        return Finish(a, key, preparedSeed, 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Finish(ulong a, ulong b, ulong seed, ulong length)
+    {
+        a ^= S1;
+        b ^= seed;
+        ulong high = Math.BigMul(a, b, out ulong low);
+        return Mix(low ^ S0 ^ length, high ^ S1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong a, ulong b)
+    {
+        ulong high = Math.BigMul(a, b, out ulong low);
+        return high ^ low;
+    }
+
+    private static uint Read4(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
+
+    private static ulong Read8(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
+}
