@@ -74,10 +74,10 @@ public readonly partial struct MappedArray<TView>
         // One reading of the record size for the check, the pinned range and the span (see CheckPin).
         int size = MappedSpan<TRef>.RecordSize;
         CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: true);
-        ref byte start = ref _map.BeginPin(_offset, _count * size, write: true);
+        ref byte start = ref _map.BeginPin(_offset, _count * _stride, write: true);
         try
         {
-            return body(new MappedSpan<TRef>(ref start, (int)_count), state);
+            return body(new MappedSpan<TRef>(ref start, (int)_count, _stride), state);
         }
         finally
         {
@@ -149,10 +149,10 @@ public readonly partial struct MappedArray<TView>
         ArgumentNullException.ThrowIfNull(body);
         int size = ReadOnlyMappedSpan<TRef>.RecordSize;
         CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: false);
-        ref byte start = ref _map.BeginPin(_offset, _count * size, write: false);
+        ref byte start = ref _map.BeginPin(_offset, _count * _stride, write: false);
         try
         {
-            return body(new ReadOnlyMappedSpan<TRef>(ref start, (int)_count), state);
+            return body(new ReadOnlyMappedSpan<TRef>(ref start, (int)_count, _stride), state);
         }
         finally
         {
@@ -177,6 +177,14 @@ public readonly partial struct MappedArray<TView>
         if (_map is null)
         {
             throw new InvalidOperationException("The array is default: it has no map.");
+        }
+
+        // The span steps by the array's stride and hands out refSize bytes a record: a stride
+        // below refSize (a hand-written view whose size changed since the array was made) would
+        // put the last records past the pinned range.
+        if (refSize > _stride)
+        {
+            throw new ArgumentException($"{refType.FullName} records are {refSize} bytes; the array's are {_stride} bytes apart.", "TRef");
         }
 
         if (write && TView.IsReadOnly)
