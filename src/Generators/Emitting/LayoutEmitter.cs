@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
 using Overlay.Generators.Model;
 
 namespace Overlay.Generators.Emitting;
@@ -134,9 +136,18 @@ internal static class LayoutEmitter
 
         // Schemas store enums by value: the underlying integer, read back from the fingerprint
         // keyword ("enum(i32)", "array(enum(u8))"), which already names it.
-        return EnumUnderlyingKeyword(field.FingerprintType) is { } underlying
-            ? expression + $" {{ UnderlyingType = \"{underlying}\" }}"
-            : expression;
+        var initializers = new List<string>();
+        if (EnumUnderlyingKeyword(field.FingerprintType) is { } underlying)
+        {
+            initializers.Add($"UnderlyingType = \"{underlying}\"");
+        }
+
+        if (field.FormerNames.Count > 0)
+        {
+            initializers.Add("FormerNames = new string[] { " + string.Join(", ", field.FormerNames.AsImmutableArray().Select(n => SymbolDisplay.FormatLiteral(n, quote: true))) + " }");
+        }
+
+        return initializers.Count == 0 ? expression : expression + " { " + string.Join(", ", initializers) + " }";
     }
 
     private static string? EnumUnderlyingKeyword(string fingerprintType)

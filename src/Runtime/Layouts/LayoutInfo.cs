@@ -45,6 +45,12 @@ public sealed record LayoutField(
     /// to compare and convert enums by value without the enum's type.
     /// </summary>
     public string? UnderlyingType { get; init; }
+
+    /// <summary>
+    /// The names the field had in earlier versions of the layout (<see cref="FormerNameAttribute"/>),
+    /// newest first: <c>Upgrade</c> matches a stored field by its name or one of these. Null when none.
+    /// </summary>
+    public IReadOnlyList<string>? FormerNames { get; init; }
 }
 
 /// <summary>The kinds of field a layout can hold.</summary>

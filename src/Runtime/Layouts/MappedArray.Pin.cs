@@ -74,10 +74,10 @@ public readonly partial struct MappedArray<TView>
         // One reading of the record size for the check, the pinned range and the span (see CheckPin).
         int size = MappedSpan<TRef>.RecordSize;
         CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: true);
-        ref byte start = ref _map.BeginPin(_offset, _count * _stride, write: true);
+        ref byte start = ref _map.BeginPin(_offset, _count * size, write: true);
         try
         {
-            return body(new MappedSpan<TRef>(ref start, (int)_count, _stride), state);
+            return body(new MappedSpan<TRef>(ref start, (int)_count), state);
         }
         finally
         {
@@ -149,10 +149,10 @@ public readonly partial struct MappedArray<TView>
         ArgumentNullException.ThrowIfNull(body);
         int size = ReadOnlyMappedSpan<TRef>.RecordSize;
         CheckPin(size, TRef.LayoutFingerprint, typeof(TRef), write: false);
-        ref byte start = ref _map.BeginPin(_offset, _count * _stride, write: false);
+        ref byte start = ref _map.BeginPin(_offset, _count * size, write: false);
         try
         {
-            return body(new ReadOnlyMappedSpan<TRef>(ref start, (int)_count, _stride), state);
+            return body(new ReadOnlyMappedSpan<TRef>(ref start, (int)_count), state);
         }
         finally
         {
@@ -179,12 +179,14 @@ public readonly partial struct MappedArray<TView>
             throw new InvalidOperationException("The array is default: it has no map.");
         }
 
-        // The span steps by the array's stride and hands out refSize bytes a record: a stride
-        // below refSize (a hand-written view whose size changed since the array was made) would
-        // put the last records past the pinned range.
-        if (refSize > _stride)
+        // A pinned span steps by the Ref's size, a JIT constant: the loop's fast path. Records
+        // further apart (a file written by a newer layout, docs/formats.md Schemas §8.3) are read
+        // through views or Load instead: a stride read from the span cost 2-4x raw per access
+        // (docs/benchmarks.md, Stride from the file). A hand-written view whose size changed since
+        // the array was made lands here too.
+        if (refSize != _stride)
         {
-            throw new ArgumentException($"{refType.FullName} records are {refSize} bytes; the array's are {_stride} bytes apart.", "TRef");
+            throw new ArgumentException($"{refType.FullName} records are {refSize} bytes; the array's are {_stride} bytes apart (records of another version of the layout): a pinned span needs them back to back. Use views or Load, or upgrade the file.", "TRef");
         }
 
         if (write && TView.IsReadOnly)

@@ -28,10 +28,6 @@ public readonly ref struct MappedSpan<TRef>
     private readonly ref byte _start;
     private readonly int _length;
 
-    // The distance between records: the file's record size, which an older layout's code reads
-    // the prefix of (docs/formats.md, Schemas §3); s_size when the span was made from bytes.
-    private readonly int _stride;
-
     /// <summary>The records in <paramref name="bytes"/>: as many whole records as fit.</summary>
     /// <param name="bytes">The bytes; a partial record at the end is left out.</param>
     /// <exception cref="ArgumentException"><typeparamref name="TRef"/> says its records have no bytes or a negative number.</exception>
@@ -40,7 +36,6 @@ public readonly ref struct MappedSpan<TRef>
         int size = RecordSize;
         _start = ref MemoryMarshal.GetReference(bytes);
         _length = bytes.Length / size;
-        _stride = size;
     }
 
     // From a pin: the caller checked that length records lie inside a mapping it holds in place.
@@ -48,15 +43,6 @@ public readonly ref struct MappedSpan<TRef>
     {
         _start = ref start;
         _length = length;
-        _stride = s_size;
-    }
-
-    // From a pin over records of a file whose record size (stride) is at least s_size.
-    internal MappedSpan(ref byte start, int length, int stride)
-    {
-        _start = ref start;
-        _length = length;
-        _stride = stride;
     }
 
     /// <summary>The number of records.</summary>
@@ -99,7 +85,7 @@ public readonly ref struct MappedSpan<TRef>
             // The Ref's constructor compares the span's length with its own size: both constants
             // here, so the JIT folds that check away. (uint): the index is known non-negative, and
             // zero-extending it is free where sign-extending costs an instruction per access.
-            return TRef.Create(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref _start, (nint)(uint)index * _stride), s_size));
+            return TRef.Create(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref _start, (nint)(uint)index * s_size), s_size));
         }
     }
 
@@ -126,7 +112,7 @@ public readonly ref struct MappedSpan<TRef>
             MappedSpanErrors.Slice(start, length, _length);
         }
 
-        return new MappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * _stride), length, _stride);
+        return new MappedSpan<TRef>(ref Unsafe.Add(ref _start, (nint)(uint)start * s_size), length);
     }
 
     /// <summary>Enumerates the records without allocating.</summary>

@@ -74,3 +74,39 @@ public partial struct PlayerReordered
     public float Score;
     public int Id;
 }
+
+/// <summary>Version 3: Id widened to long (moved), Score renamed Points and widened to double, Rank added, Name lengthened.</summary>
+[MappedLayout]
+public partial struct PlayerV3
+{
+    public long Id;
+    [FormerName("Score")] public double Points;
+    public long Gold;
+    public Rank Rank;
+}
+
+/// <summary>Score narrowed to Half: needs a converter.</summary>
+[MappedLayout]
+public partial struct PlayerNarrowed
+{
+    public int Id;
+    public Half Score;
+}
+
+[MappedLayout]
+public partial struct NamedV1
+{
+    public int Id;
+    [FixedString(4, Encoding = FixedStringEncoding.Ascii)] public string Name;
+    [FixedArray(2)] public Rank[] Ranks;
+    public Vec2 At;
+}
+
+[MappedLayout]
+public partial struct NamedV2
+{
+    [FixedString(8)] public string Name;
+    public long Id;
+    [FixedArray(3)] public ushort[] Ranks;
+    public Vec2 At;
+}
