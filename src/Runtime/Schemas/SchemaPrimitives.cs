@@ -24,7 +24,7 @@ internal static class SchemaPrimitives
         ("long", 8, true, true),
         ("ulong", 8, true, false),
         ("double", 8, false, true),
-        ("global::System.Half", 2, false, true),
+        ("System.Half", 2, false, true),
     ];
 
     public const int Count = 14;
@@ -47,6 +47,12 @@ internal static class SchemaPrimitives
         if (keyword is null)
         {
             return 0;
+        }
+
+        // Generators before the display names wrote "global::System.Half".
+        if (keyword.StartsWith("global::", StringComparison.Ordinal))
+        {
+            keyword = keyword[8..];
         }
 
         for (int i = 1; i < Count; i++)

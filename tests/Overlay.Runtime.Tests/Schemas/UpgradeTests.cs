@@ -75,7 +75,7 @@ public class UpgradeTests
         byte[] before = File.ReadAllBytes(temp.Path);
         var plan = new ContainerUpgrade().Records<PlayerNarrowed>("players");
         InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => MappedContainer.Upgrade(temp.Path, Tag, plan));
-        Assert.Contains("Score: float -> global::System.Half can lose values", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Score: float -> System.Half can lose values", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(temp.Path));
         Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".upgrade-*"));
 
