@@ -44,8 +44,10 @@ public sealed class VariableFieldTests : IDisposable
             payload = entry.Payload.Reference;
             container.Commit();
             recordAt = container.Sections[0].Offset;
-            heapAt = container.Sections[1].Offset;
-            Assert.Equal(("entries", "heap"), (container.Sections[0].Name, container.Sections[1].Name));
+            heapAt = container.Sections[2].Offset;
+
+            // The records section's embedded schema (docs/formats.md §8) sits between them.
+            Assert.Equal(("entries", "schema.0", "heap"), (container.Sections[0].Name, container.Sections[1].Name, container.Sections[2].Name));
         }
 
         byte[] file = File.ReadAllBytes(_path);

@@ -23,6 +23,7 @@ internal static class Program
     private static readonly Dictionary<string, Action<string[]>> s_withArguments = new(StringComparer.Ordinal)
     {
         ["compact-slowly"] = FormatProbes.CompactSlowly,
+        ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
     };
 
     private static int Main(string[] args)

@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
 using Overlay.Generators.Model;
 
 namespace Overlay.Generators.Emitting;
@@ -124,12 +126,50 @@ internal static class LayoutEmitter
     private static string LayoutFieldExpression(FieldSpec field)
     {
         string expression = $"new(\"{field.Name}\", {Int(field.Offset)}, {Int(field.SizeInBytes)}, global::Overlay.Layouts.LayoutFieldKind.{field.Kind}, \"{field.DisplayTypeName}\", {Bool(field.IsBigEndian)}";
-        return field.Kind switch
+        expression = field.Kind switch
         {
             FieldKind.Layout => expression + $", 0, {Of(field.TypeName, "LayoutInfo")})",
             FieldKind.LayoutArray => expression + $", {Int(field.Length)}, {Of(field.TypeName, "LayoutInfo")})",
             FieldKind.Utf8String or FieldKind.AsciiString or FieldKind.ValueArray => expression + $", {Int(field.Length)})",
             _ => expression + ")",
+        };
+
+        // Schemas store enums by value: the underlying integer, read back from the fingerprint
+        // keyword ("enum(i32)", "array(enum(u8))"), which already names it.
+        var initializers = new List<string>();
+        if (EnumUnderlyingKeyword(field.FingerprintType) is { } underlying)
+        {
+            initializers.Add($"UnderlyingType = \"{underlying}\"");
+        }
+
+        if (field.FormerNames.Count > 0)
+        {
+            initializers.Add("FormerNames = new string[] { " + string.Join(", ", field.FormerNames.AsImmutableArray().Select(n => SymbolDisplay.FormatLiteral(n, quote: true))) + " }");
+        }
+
+        return initializers.Count == 0 ? expression : expression + " { " + string.Join(", ", initializers) + " }";
+    }
+
+    private static string? EnumUnderlyingKeyword(string fingerprintType)
+    {
+        int start = fingerprintType.IndexOf("enum(", System.StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        int end = fingerprintType.IndexOf(')', start);
+        return fingerprintType.Substring(start + 5, end - start - 5) switch
+        {
+            "u8" => "byte",
+            "i8" => "sbyte",
+            "i16" => "short",
+            "u16" => "ushort",
+            "i32" => "int",
+            "u32" => "uint",
+            "i64" => "long",
+            "u64" => "ulong",
+            _ => null,
         };
     }
 

@@ -103,6 +103,7 @@ internal static class ViewEmitter
         w.WriteLine($"static int {contract}.SizeInBytes => {Int(layout.SizeInBytes)};");
         w.WriteLine($"static ulong {contract}.LayoutFingerprint => {Fingerprint(layout)};");
         w.WriteLine($"static bool {contract}.IsReadOnly => {Bool(readOnly)};");
+        w.WriteLine($"static global::Overlay.Layouts.LayoutInfo {contract}.LayoutInfo => {LayoutEmitter.Self(layout, "LayoutInfo")};");
         w.WriteLine($"static {name} {contract}.Create({Map} map, long offset) => new(map, offset);");
         w.WriteLine($"static {name} {contract}.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);");
         w.CloseBlock();

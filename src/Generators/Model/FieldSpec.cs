@@ -32,6 +32,9 @@ internal sealed record FieldSpec(
     string DisplayTypeName)
 {
     public int End => Offset + SizeInBytes;
+
+    /// <summary>The field's former names (<c>[FormerName]</c>), for <c>LayoutField.FormerNames</c>.</summary>
+    public EquatableArray<string> FormerNames { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>The kinds of layout field; the names match <c>Overlay.Layouts.LayoutFieldKind</c>.</summary>

@@ -24,6 +24,7 @@ internal sealed partial class LayoutParser
     private const string FixedStringAttributeName = "Overlay.Layouts.FixedStringAttribute";
     private const string FixedArrayAttributeName = "Overlay.Layouts.FixedArrayAttribute";
     private const string BigEndianAttributeName = "Overlay.Layouts.BigEndianAttribute";
+    private const string FormerNameAttributeName = "Overlay.Layouts.FormerNameAttribute";
     private const string LittleEndianAttributeName = "Overlay.Layouts.LittleEndianAttribute";
     private const string VarStringAttributeName = "Overlay.Layouts.VarStringAttribute";
     private const string VarBytesAttributeName = "Overlay.Layouts.VarBytesAttribute";
@@ -166,6 +167,8 @@ internal sealed partial class LayoutParser
                 sizesKnown = false;
                 continue;
             }
+
+            spec = spec with { FormerNames = FormerNames(field) };
 
             // In long: an explicit offset near int.MaxValue plus the field's size overflows int.
             long end = (long)spec.Offset + spec.SizeInBytes;
@@ -515,6 +518,22 @@ internal sealed partial class LayoutParser
             location.SourceSpan,
             location.GetLineSpan().Span,
             arguments.ToEquatableArray());
+
+    /// <summary>The names in the field's <c>[FormerName]</c> attributes, in source order (not in the fingerprint: a rename's history does not change the bytes).</summary>
+    private static EquatableArray<string> FormerNames(IFieldSymbol field)
+    {
+        var names = new List<string>();
+        foreach (AttributeData attribute in field.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } attributeClass && IsNamed(attributeClass, FormerNameAttributeName)
+                && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names.ToEquatableArray();
+    }
 
     private static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Overlay.Layouts;
+using Overlay.Schemas;
 
 namespace Overlay.Formats;
 
@@ -29,6 +30,7 @@ public sealed class ContainerBuilder : IDisposable
     private readonly int _slotSize;
     private readonly FileStream _output;
     private readonly List<BuilderSection> _sections = new();
+    private readonly List<(byte[] Bytes, int Index)> _schemas = new();
     private bool _sealed;
     private bool _disposed;
 
@@ -80,7 +82,29 @@ public sealed class ContainerBuilder : IDisposable
             throw new ArgumentException($"{typeof(TRecord).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TRecord));
         }
 
-        return new RecordsWriter<TRecord>(Add(name, SectionKind.Records, (uint)size, TRecord.LayoutFingerprint));
+        // Its schema section follows it (docs/formats.md, Schemas §4), after it so that a first
+        // section still streams straight into the file; identical schemas are stored once.
+        byte[] schema = LayoutSchema.Encode(TRecord.LayoutInfo);
+        int existing = _schemas.FindIndex(s => s.Bytes.AsSpan().SequenceEqual(schema));
+        if (existing < 0 && _sections.Count + 2 > ContainerFormat.EntriesPerSlot(_slotSize))
+        {
+            throw new InvalidOperationException($"The table is full ({ContainerFormat.EntriesPerSlot(_slotSize)} entries; a records section needs one more for its schema): create the builder with a larger maximumEntries.");
+        }
+
+        BuilderSection records = Add(name, SectionKind.Records, (uint)size, TRecord.LayoutFingerprint);
+        if (existing >= 0)
+        {
+            records.Entry.Schema = (uint)_schemas[existing].Index + 1;
+        }
+        else
+        {
+            int index = _sections.Count;
+            Add($"schema.{_schemas.Count}", SectionKind.Schema, 1, 0).Append(schema);
+            _schemas.Add((schema, index));
+            records.Entry.Schema = (uint)index + 1;
+        }
+
+        return new RecordsWriter<TRecord>(records);
     }
 
     /// <summary>Adds a heap: a section of blobs addressed by <see cref="HeapRef"/>s, in the heap format (<c>docs/formats.md</c> §1.3).</summary>

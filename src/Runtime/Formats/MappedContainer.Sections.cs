@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Overlay.Layouts;
+using Overlay.Schemas;
 
 namespace Overlay.Formats;
 
@@ -44,7 +45,28 @@ public sealed partial class MappedContainer
             throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The section would be larger than a file can be.");
         }
 
+        // The schema goes in with the section (docs/formats.md, Schemas §4): everything that can
+        // refuse (the layout's schema, the name, the access, the table's room) is checked before
+        // either entry is added, so a refused call changes nothing.
+        byte[]? schema = TView.LayoutInfo is { } layout ? LayoutSchema.Encode(layout) : null;
+        uint reference = 0;
+        if (schema is not null)
+        {
+            SectionEntry.CheckName(name, nameof(name));
+            ThrowIfNotWritable();
+            reference = FindSchema(schema);
+            if (FindEntry(name) is null && !HasRoomFor(reference == 0 ? 2 : 1))
+            {
+                throw new InvalidOperationException($"{_path}'s table is full ({MaximumEntries} entries; a records section needs one more for its schema): create the container with a larger maximumEntries, or compact it.");
+            }
+        }
+
         SectionEntry entry = AddEntry(name, SectionKind.Records, (uint)size, TView.LayoutFingerprint, initialCapacity * size);
+        if (schema is not null)
+        {
+            entry.Schema = reference != 0 ? reference : AddSchema(schema);
+        }
+
         return new RecordSection<TView>(this, entry);
     }
 
@@ -96,7 +118,7 @@ public sealed partial class MappedContainer
         SectionEntry entry = GetEntry(name, SectionKind.Records);
         if (entry.Stride != (uint)TView.SizeInBytes || entry.Fingerprint != TView.LayoutFingerprint)
         {
-            throw ContainerReader.Invalid(_path, $"section '{name}' holds records of {entry.Stride} bytes with fingerprint 0x{entry.Fingerprint:X16}, not {typeof(TView).FullName}'s ({TView.SizeInBytes} bytes, 0x{TView.LayoutFingerprint:X16})");
+            CheckCompatible<TView>(entry);
         }
 
         if (!TView.IsReadOnly && !_map.CanWrite)
@@ -124,6 +146,25 @@ public sealed partial class MappedContainer
     /// <exception cref="InvalidDataException">The section is not of raw bytes.</exception>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
     public RawSection Raw(string name) => new(this, GetEntry(name, SectionKind.Raw));
+
+    // Another layout than the file's: readable without migration only if the embedded schema says
+    // the two differ by appended fields alone (docs/formats.md, Schemas §3).
+    private void CheckCompatible<TView>(SectionEntry entry)
+        where TView : struct, IMappedView<TView>
+    {
+        string mismatch = $"section '{entry.Name}' holds records of {entry.Stride} bytes with fingerprint 0x{entry.Fingerprint:X16}, not {typeof(TView).FullName}'s ({TView.SizeInBytes} bytes, 0x{TView.LayoutFingerprint:X16})";
+        LayoutInfo? current = TView.LayoutInfo;
+        if (entry.Schema == 0 || current is null)
+        {
+            throw ContainerReader.Invalid(_path, mismatch + (entry.Schema == 0 ? ", and the section carries no schema to compare them by" : ", and the view has no LayoutInfo to compare them by"));
+        }
+
+        SchemaComparison comparison = SchemaComparison.Compare(ReadSchema(entry), current);
+        if (!comparison.IsCompatible)
+        {
+            throw new InvalidDataException($"{_path}: {mismatch}; the file's layout and the code's differ incompatibly, so the file needs an upgrade:\n{comparison}");
+        }
+    }
 
     private SectionEntry? FindEntry(string name)
     {

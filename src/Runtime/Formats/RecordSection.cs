@@ -49,9 +49,58 @@ public sealed class RecordSection<TView>
         }
     }
 
-    /// <summary>The records, as an array of views over the section's current extent (a snapshot of the count and the extent).</summary>
+    /// <summary>
+    /// The file's record size: <typeparamref name="TView"/>'s size, or another when the file was
+    /// written by an older or newer version of the layout that differs by appended fields
+    /// (<c>docs/formats.md</c>, Schemas §3).
+    /// </summary>
+    public int RecordSize => (int)_entry.Stride;
+
+    /// <summary>
+    /// The records, as an array of views over the section's current extent (a snapshot of the count
+    /// and the extent). In a file written by a newer layout the views read each record's prefix.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The file's records are shorter than <typeparamref name="TView"/>'s (an older layout): read them with <see cref="Load{TRecord}"/>, or upgrade the file.</exception>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
-    public MappedArray<TView> Records => new(_container.LiveMap, _entry.Offset, _entry.Count);
+    public MappedArray<TView> Records
+    {
+        get
+        {
+            MemoryMap map = _container.LiveMap;
+            ThrowIfShorterRecords();
+            return new MappedArray<TView>(map, _entry.Offset, _entry.Count, (int)_entry.Stride);
+        }
+    }
+
+    /// <summary>
+    /// A copy of the record at <paramref name="index"/>: in a file written by an older layout the
+    /// fields it lacks read as zero; only the file's record size is read, never the next record.
+    /// </summary>
+    /// <typeparam name="TRecord">The layout of <typeparamref name="TView"/>.</typeparam>
+    /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TRecord"/> is another layout than <typeparamref name="TView"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside the records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TRecord Load<TRecord>(long index)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        if (TRecord.SizeInBytes != TView.SizeInBytes || TRecord.LayoutFingerprint != TView.LayoutFingerprint)
+        {
+            throw new ArgumentException($"{typeof(TRecord).FullName} is not the layout of {typeof(TView).FullName}.", nameof(TRecord));
+        }
+
+        MemoryMap map = _container.LiveMap;
+        if ((ulong)index >= (ulong)_entry.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_entry.Count} records of section '{_entry.Name}'.");
+        }
+
+        int size = TRecord.SizeInBytes;
+        byte[] buffer = new byte[size];
+        map.ReadAt(_entry.Offset + (index * _entry.Stride), buffer.AsSpan(0, (int)Math.Min(size, _entry.Stride)));
+        return TRecord.Load(buffer);
+    }
 
     /// <summary>A view of the record at <paramref name="index"/>.</summary>
     /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
@@ -67,7 +116,8 @@ public sealed class RecordSection<TView>
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_entry.Count} records of section '{_entry.Name}'.");
             }
 
-            return TView.Create(new CheckedOffset(map, _entry.Offset + (index * TView.SizeInBytes)));
+            ThrowIfShorterRecords();
+            return TView.Create(new CheckedOffset(map, _entry.Offset + (index * _entry.Stride)));
         }
     }
 
@@ -182,9 +232,19 @@ public sealed class RecordSection<TView>
         }
     }
 
+    // A view of an older layout's shorter record would reach into the next record: never.
+    private void ThrowIfShorterRecords()
+    {
+        if (_entry.Stride < (uint)TView.SizeInBytes)
+        {
+            throw new NotSupportedException($"Section '{_entry.Name}' holds {_entry.Stride}-byte records of an older version of the layout; {typeof(TView).FullName} needs {TView.SizeInBytes}: read them with Load, or upgrade the file.");
+        }
+    }
+
     private long Reserve()
     {
         _container.ThrowIfNotWritable();
+        ThrowIfShorterRecords();
         long at = _entry.Length;
         _container.EnsureCapacity(_entry, at + _entry.Stride);
         _container.PrepareBytes(_entry, at, _entry.Stride);

@@ -76,6 +76,13 @@ public interface IMappedView<TSelf>
     static abstract bool IsReadOnly { get; }
 
     /// <summary>
+    /// The layout's description, which containers store as the section's schema
+    /// (<c>docs/formats.md</c>, Schemas); null for a hand-written view that has none (its sections
+    /// then carry no schema and open only with the exact layout).
+    /// </summary>
+    static virtual LayoutInfo? LayoutInfo => null;
+
+    /// <summary>
     /// Creates a view of the record at <paramref name="offset"/>, as the view's constructor: the map
     /// must not be null and the offset not negative; whether the record lies inside the map is
     /// checked by every access, against the live mapping.

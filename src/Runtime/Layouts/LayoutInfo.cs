@@ -10,7 +10,14 @@ namespace Overlay.Layouts;
 /// <param name="SizeInBytes">The record's size in bytes.</param>
 /// <param name="Fingerprint">The layout fingerprint.</param>
 /// <param name="Fields">The fields in offset order.</param>
-public sealed record LayoutInfo(string Name, int SizeInBytes, ulong Fingerprint, IReadOnlyList<LayoutField> Fields);
+public sealed record LayoutInfo(string Name, int SizeInBytes, ulong Fingerprint, IReadOnlyList<LayoutField> Fields)
+{
+    /// <summary>
+    /// The layout's declared version (SBE's "acting version"), stored with the layout's schema in
+    /// files; 0 when the layout declares none.
+    /// </summary>
+    public int Version { get; init; }
+}
 
 /// <summary>One field of a <see cref="LayoutInfo"/>.</summary>
 /// <param name="Name">The field's name.</param>
@@ -29,7 +36,22 @@ public sealed record LayoutField(
     string TypeName,
     bool IsBigEndian,
     int Length = 0,
-    LayoutInfo? Layout = null);
+    LayoutInfo? Layout = null)
+{
+    /// <summary>
+    /// The C# keyword of the integer an <see cref="LayoutFieldKind.Enum"/> field (or each element
+    /// of an array of enums) is stored as: <c>byte</c>, <c>sbyte</c>, <c>short</c>, <c>ushort</c>,
+    /// <c>int</c>, <c>uint</c>, <c>long</c> or <c>ulong</c>. Null for other fields. Schemas need it
+    /// to compare and convert enums by value without the enum's type.
+    /// </summary>
+    public string? UnderlyingType { get; init; }
+
+    /// <summary>
+    /// The names the field had in earlier versions of the layout (<see cref="FormerNameAttribute"/>),
+    /// newest first: <c>Upgrade</c> matches a stored field by its name or one of these. Null when none.
+    /// </summary>
+    public IReadOnlyList<string>? FormerNames { get; init; }
+}
 
 /// <summary>The kinds of field a layout can hold.</summary>
 public enum LayoutFieldKind

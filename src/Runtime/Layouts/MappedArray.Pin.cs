@@ -179,6 +179,16 @@ public readonly partial struct MappedArray<TView>
             throw new InvalidOperationException("The array is default: it has no map.");
         }
 
+        // A pinned span steps by the Ref's size, a JIT constant: the loop's fast path. Records
+        // further apart (a file written by a newer layout, docs/formats.md Schemas §8.3) are read
+        // through views or Load instead: a stride read from the span cost 2-4x raw per access
+        // (docs/benchmarks.md, Stride from the file). A hand-written view whose size changed since
+        // the array was made lands here too.
+        if (refSize != _stride)
+        {
+            throw new ArgumentException($"{refType.FullName} records are {refSize} bytes; the array's are {_stride} bytes apart (records of another version of the layout): a pinned span needs them back to back. Use views or Load, or upgrade the file.", "TRef");
+        }
+
         if (write && TView.IsReadOnly)
         {
             throw new NotSupportedException($"The array is of read-only views ({typeof(TView).Name}): use PinReadOnly.");

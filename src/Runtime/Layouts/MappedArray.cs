@@ -15,6 +15,10 @@ public readonly partial struct MappedArray<TView>
     private readonly long _offset;
     private readonly long _count;
 
+    // The distance between records: TView.SizeInBytes, or a file's larger record size when the
+    // file was written by a newer layout that appended fields (docs/formats.md, Schemas §3).
+    private readonly int _stride;
+
     /// <summary>Creates an array of <paramref name="count"/> records starting at <paramref name="offset"/>.</summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the first record starts.</param>
@@ -47,7 +51,22 @@ public readonly partial struct MappedArray<TView>
         _map = map;
         _offset = offset;
         _count = count;
+        _stride = size;
     }
+
+    // Records of a file whose record size is stride (at least TView.SizeInBytes: the caller, a
+    // container section, checked the file's schema), each read through its first SizeInBytes bytes.
+    internal MappedArray(MemoryMap map, long offset, long count, int stride)
+    {
+        map.EnsureRange(offset, count * stride);
+        _map = map;
+        _offset = offset;
+        _count = count;
+        _stride = stride;
+    }
+
+    /// <summary>The distance in bytes between records: the layout's size, or a file's larger record size (a newer layout's records, read through their prefix).</summary>
+    public int Stride => _stride;
 
     /// <summary>The number of records.</summary>
     public long Count => _count;
@@ -76,7 +95,7 @@ public readonly partial struct MappedArray<TView>
 
             // The array's map is not null and its offset not negative (checked when it was made),
             // and 0 <= index < Count, so the view's constructor has nothing left to check.
-            return TView.Create(new CheckedOffset(_map, _offset + (index * TView.SizeInBytes)));
+            return TView.Create(new CheckedOffset(_map, _offset + (index * _stride)));
         }
     }
 
@@ -102,7 +121,7 @@ public readonly partial struct MappedArray<TView>
             throw new ArgumentOutOfRangeException(nameof(start), start, $"Records [{start}, {start} + {count}) are not inside the array of {_count}.");
         }
 
-        return new MappedArray<TView>(_map, _offset + (start * TView.SizeInBytes), count);
+        return new MappedArray<TView>(_map, _offset + (start * _stride), count, _stride);
     }
 
     /// <summary>Enumerates views of the records without allocating.</summary>

@@ -33,7 +33,7 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         {
             new("Count", 0, 4, global::Overlay.Layouts.LayoutFieldKind.Primitive, "int", false),
             new("Corners", 4, 36, global::Overlay.Layouts.LayoutFieldKind.LayoutArray, "Game.Vec3", false, 3, global::Overlay.Layouts.Layout<global::Game.Vec3>.LayoutInfo),
-            new("Kinds", 40, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "Game.Kind", false, 4),
+            new("Kinds", 40, 4, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "Game.Kind", false, 4) { UnderlyingType = "byte" },
             new("Weights", 44, 16, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "double", true, 2),
             new("Visible", 60, 8, global::Overlay.Layouts.LayoutFieldKind.ValueArray, "bool", false, 8),
         });
@@ -215,6 +215,7 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 68;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.Mesh.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -272,6 +273,7 @@ partial struct Mesh : global::Overlay.Layouts.IMappedLayout<global::Game.Mesh>
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 68;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0xFC163AF3F0FC089EUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.Mesh.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

@@ -206,6 +206,7 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 30;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Net.PacketHeader.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -263,6 +264,7 @@ partial struct PacketHeader : global::Overlay.Layouts.IMappedLayout<global::Net.
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 30;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x1E2DD2D94EF699A3UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Net.PacketHeader.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

@@ -29,10 +29,10 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         "Game.States", 15, 0x55254B7AE5324DBCUL,
         new global::Overlay.Layouts.LayoutField[]
         {
-            new("S", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Small", false),
-            new("M", 1, 2, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Medium", false),
-            new("N", 3, 4, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Normal", true),
-            new("L", 7, 8, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Large", false),
+            new("S", 0, 1, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Small", false) { UnderlyingType = "sbyte" },
+            new("M", 1, 2, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Medium", false) { UnderlyingType = "ushort" },
+            new("N", 3, 4, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Normal", true) { UnderlyingType = "int" },
+            new("L", 7, 8, global::Overlay.Layouts.LayoutFieldKind.Enum, "Game.Large", false) { UnderlyingType = "ulong" },
         });
 
     /// <summary>The layout's description: fields, offsets, types and byte orders.</summary>
@@ -195,6 +195,7 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 15;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.States.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -249,6 +250,7 @@ partial struct States : global::Overlay.Layouts.IMappedLayout<global::Game.State
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 15;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x55254B7AE5324DBCUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.States.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

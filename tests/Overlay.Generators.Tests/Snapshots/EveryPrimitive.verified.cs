@@ -335,6 +335,7 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 63;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.EveryPrimitive.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -419,6 +420,7 @@ partial struct EveryPrimitive : global::Overlay.Layouts.IMappedLayout<global::Ga
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 63;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0xEBE25947A54F67A4UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.EveryPrimitive.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

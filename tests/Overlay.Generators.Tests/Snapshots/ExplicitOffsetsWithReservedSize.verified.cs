@@ -218,6 +218,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 64;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.PlayerRecord.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -278,6 +279,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 64;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x9939DE94D617E97AUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.PlayerRecord.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

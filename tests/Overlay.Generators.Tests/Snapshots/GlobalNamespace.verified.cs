@@ -151,6 +151,7 @@ partial struct Counter : global::Overlay.Layouts.IMappedLayout<global::Counter>
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 8;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x6DA5FE2FA766CAA0UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Counter.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -196,6 +197,7 @@ partial struct Counter : global::Overlay.Layouts.IMappedLayout<global::Counter>
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 8;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x6DA5FE2FA766CAA0UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Counter.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

@@ -175,6 +175,7 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 25;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.Transform.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -226,6 +227,7 @@ partial struct Transform : global::Overlay.Layouts.IMappedLayout<global::Game.Tr
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 25;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x0E846AAB78863438UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.Transform.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

@@ -181,6 +181,7 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 12;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.Vec3.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -232,6 +233,7 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 12;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.Vec3.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

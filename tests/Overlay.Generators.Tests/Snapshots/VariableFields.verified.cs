@@ -165,6 +165,7 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
         static int global::Overlay.Layouts.IMappedView<View>.SizeInBytes => 28;
         static ulong global::Overlay.Layouts.IMappedView<View>.LayoutFingerprint => 0x48BFFD861EC9C0F3UL;
         static bool global::Overlay.Layouts.IMappedView<View>.IsReadOnly => false;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<View>.LayoutInfo => global::Game.Message.LayoutInfo;
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static View global::Overlay.Layouts.IMappedView<View>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }
@@ -217,6 +218,7 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
         static int global::Overlay.Layouts.IMappedView<ReadOnlyView>.SizeInBytes => 28;
         static ulong global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutFingerprint => 0x48BFFD861EC9C0F3UL;
         static bool global::Overlay.Layouts.IMappedView<ReadOnlyView>.IsReadOnly => true;
+        static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedView<ReadOnlyView>.LayoutInfo => global::Game.Message.LayoutInfo;
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.MemoryMap map, long offset) => new(map, offset);
         static ReadOnlyView global::Overlay.Layouts.IMappedView<ReadOnlyView>.Create(global::Overlay.Layouts.Support.CheckedOffset position) => new(position);
     }

@@ -27,7 +27,7 @@ internal static class ContainerFiles
 
     public static TestRecord Record(long i) => new() { Id = i, Value = i * 0.5, Flags = (int)(i % 7), Tag = $"r{i}" };
 
-    /// <summary>A committed container with records "people" (n), heap "names" and raw "blob"; both slots hold the same table.</summary>
+    /// <summary>A committed container with records "people" (n), their schema "schema.0", heap "names" and raw "blob" (table entries 0-3); both slots hold the same table.</summary>
     public static TempPath Sample(int records = 10)
     {
         var temp = new TempPath();

@@ -243,7 +243,7 @@ public class ContainerHostileTests
     public void ASchemaReferenceToANonSchemaSection()
     {
         using TempPath temp = Sample();
-        PatchEntry(temp.Path, 0, e => SetU32(e, Schema, 2));
+        PatchEntry(temp.Path, 0, e => SetU32(e, Schema, 3));
         OpenFails(temp.Path, "not a schema section");
         using TempPath past = Sample();
         PatchEntry(past.Path, 0, e => SetU32(e, Schema, 99));
@@ -254,7 +254,7 @@ public class ContainerHostileTests
     public void AHeapFreeListHeadOutsideTheHeap()
     {
         using TempPath temp = Sample();
-        PatchEntry(temp.Path, 1, e => SetU64(e, Aux0, 1UL << 40));
+        PatchEntry(temp.Path, 2, e => SetU64(e, Aux0, 1UL << 40));
         OpenFails(temp.Path, "free list starts at");
     }
 
@@ -312,7 +312,7 @@ public class ContainerHostileTests
         // The free block's next pointer now points at itself: a cycle.
         byte[] bytes = File.ReadAllBytes(temp.Path);
         long heapOffset = 0;
-        PatchBothSlots(temp.Path, (_, table) => heapOffset = GetI64(Entry(table, 1), Offset));
+        PatchBothSlots(temp.Path, (_, table) => heapOffset = GetI64(Entry(table, 2), Offset));
         bytes = File.ReadAllBytes(temp.Path);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan((int)heapOffset + 8 + 8), 8);
         File.WriteAllBytes(temp.Path, bytes);
@@ -327,7 +327,7 @@ public class ContainerHostileTests
 
         // The free list points at a live block: its header is not "FREE", so the list is dropped.
         using TempPath live = Sample();
-        PatchEntry(live.Path, 1, e => SetU64(e, Aux0, 8 + 16));
+        PatchEntry(live.Path, 2, e => SetU64(e, Aux0, 8 + 16));
         using (MappedContainer container = MappedContainer.Open(live.Path, Tag))
         {
             HeapSection heap = container.Heap("names");

@@ -32,7 +32,7 @@ public class ContainerRoundTripTests
 
         using (MappedContainer container = MappedContainer.Open(temp.Path, Tag, MapAccess.Read))
         {
-            Assert.Equal(new[] { "people", "heap", "raw" }, container.Sections.Select(s => s.Name));
+            Assert.Equal(new[] { "people", "schema.0", "heap", "raw" }, container.Sections.Select(s => s.Name));
             Assert.Equal(3UL, container.Generation); // Create writes generations 1 and 2
             RecordSection<TestRecord.ReadOnlyView> people = container.Records<TestRecord.ReadOnlyView>("people");
             Assert.Equal(2, people.Count);

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Overlay.Layouts;
+using Overlay.Schemas;
+
+namespace Overlay.Formats;
+
+// Upgrade (docs/formats.md, Schemas §9): the compaction's new-file-then-rename, with the named
+// records sections converted record by record through their embedded schemas.
+public sealed partial class MappedContainer
+{
+    /// <summary>
+    /// Rewrites the container at <paramref name="path"/> with the sections <paramref name="plan"/>
+    /// names converted into their current layouts (<see cref="RecordConverter"/>), crash-safely: a new
+    /// file is written next to the old one (<c>path.upgrade-*.tmp</c>), flushed, then renamed over
+    /// it, so a crash or a refused record leaves the old file as it was. Other sections are copied;
+    /// free space is dropped, as by <see cref="Compact"/>.
+    /// </summary>
+    /// <param name="path">The container; not open for writing meanwhile.</param>
+    /// <param name="tag">The application tag it must carry.</param>
+    /// <param name="plan">The sections to convert.</param>
+    /// <param name="progress">Told the records converted so far, after each 64K.</param>
+    /// <returns>The number of records converted.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="KeyNotFoundException">A section the plan names does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid, a named section is not of records or has no schema, or a stored value does not fit its new field; the old file is intact.</exception>
+    /// <exception cref="InvalidOperationException">A field could lose values and has no converter (every such field is listed); the old file is intact.</exception>
+    /// <exception cref="IOException">Writing or renaming failed; the old file is intact.</exception>
+    public static long Upgrade(string path, ulong tag, ContainerUpgrade plan, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(plan);
+        string full = System.IO.Path.GetFullPath(path);
+        string directory = System.IO.Path.GetDirectoryName(full)!;
+        string stem = System.IO.Path.GetFileName(full);
+        foreach (string stray in Directory.EnumerateFiles(directory, stem + ".upgrade-*.tmp"))
+        {
+            File.Delete(stray);
+        }
+
+        string temp = System.IO.Path.Combine(directory, $"{stem}.upgrade-{Guid.NewGuid():N}.tmp");
+        long converted = 0;
+        try
+        {
+            using MappedContainer source = Open(full, tag, MapAccess.Read);
+
+            // The new table: the old entries, the converted ones with their new stride, fingerprint
+            // and length, each pointing at a new schema entry appended after the others.
+            var planned = new List<SectionEntry>();
+            var converters = new Dictionary<SectionEntry, RecordConverter>(ReferenceEqualityComparer.Instance);
+            var schemas = new Dictionary<SectionEntry, byte[]>(ReferenceEqualityComparer.Instance);
+            var sources = new Dictionary<SectionEntry, SectionEntry>(ReferenceEqualityComparer.Instance);
+            foreach (SectionEntry entry in source._entries)
+            {
+                SectionEntry copy = entry.Clone();
+                planned.Add(copy);
+                sources[copy] = entry;
+            }
+
+            foreach ((string name, ContainerUpgrade.Target target) in plan.Targets)
+            {
+                SectionEntry entry = source.GetEntry(name, SectionKind.Records);
+                if (entry.Schema == 0)
+                {
+                    throw ContainerReader.Invalid(full, $"section '{name}' carries no schema: it cannot be upgraded field by field");
+                }
+
+                RecordConverter converter = RecordConverter.Create(source.ReadSchema(entry), target.Layout, target.Converters);
+                SectionEntry copy = planned[source._entries.IndexOf(entry)];
+                copy.Stride = (uint)target.Layout.SizeInBytes;
+                copy.Fingerprint = target.Layout.Fingerprint;
+                copy.Length = entry.Count * target.Layout.SizeInBytes;
+                copy.LayoutVersion = (uint)target.Layout.Version;
+                byte[] schema = LayoutSchema.Encode(target.Layout);
+                var schemaEntry = new SectionEntry { Name = UnusedSchemaName(planned), Kind = SectionKind.Schema, Stride = 1, Length = schema.Length };
+                planned.Add(schemaEntry);
+                schemas[schemaEntry] = schema;
+                copy.Schema = (uint)planned.Count;
+                converters[copy] = converter;
+            }
+
+            int slotSize = Math.Max(source._slotSize, ContainerFormat.SlotSizeFor(planned.Count));
+            if (slotSize == 0)
+            {
+                throw new InvalidOperationException($"{full}: the upgraded table would need {planned.Count} entries, more than a container holds.");
+            }
+
+            List<SectionEntry> placed = Layout(planned, slotSize, out long newLength);
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                output.SetLength(newLength);
+                int next = 0;
+                foreach (SectionEntry from in planned)
+                {
+                    if (from.Kind == SectionKind.Free)
+                    {
+                        continue;
+                    }
+
+                    SectionEntry to = placed[next++];
+                    output.Position = to.Offset;
+                    if (schemas.TryGetValue(from, out byte[]? schema))
+                    {
+                        output.Write(schema);
+                    }
+                    else if (converters.TryGetValue(from, out RecordConverter? converter))
+                    {
+                        converted += source.ConvertRecords(sources[from], converter, output, converted, progress);
+                    }
+                    else
+                    {
+                        source.CopyBytes(sources[from], output);
+                    }
+                }
+
+                WriteSlots(output, tag, source._flags, slotSize, placed);
+                output.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        File.Move(temp, full, overwrite: true);
+        return converted;
+    }
+
+    private static string UnusedSchemaName(List<SectionEntry> entries)
+    {
+        for (int i = 0; ; i++)
+        {
+            string name = $"schema.{i}";
+            if (!entries.Exists(e => e.Kind != SectionKind.Free && string.Equals(e.Name, name, StringComparison.Ordinal)))
+            {
+                return name;
+            }
+        }
+    }
+
+    private long ConvertRecords(SectionEntry entry, RecordConverter converter, FileStream output, long before, IProgress<long>? progress)
+    {
+        int from = (int)entry.Stride;
+        int to = converter.Current.SizeInBytes;
+        const int Batch = 1 << 16;
+        byte[] input = new byte[(long)from * Math.Min(Batch, Math.Max(1, entry.Count))];
+        byte[] result = new byte[(long)to * Math.Min(Batch, Math.Max(1, entry.Count))];
+        for (long done = 0; done < entry.Count;)
+        {
+            int count = (int)Math.Min(Batch, entry.Count - done);
+            _map.ReadAt(entry.Offset + (done * from), input.AsSpan(0, count * from));
+            for (int i = 0; i < count; i++)
+            {
+                converter.Convert(input.AsSpan(i * from, from), result.AsSpan(i * to, to));
+            }
+
+            output.Write(result, 0, count * to);
+            done += count;
+            progress?.Report(before + done);
+        }
+
+        return entry.Count;
+    }
+
+    private void CopyBytes(SectionEntry entry, FileStream output)
+    {
+        byte[] buffer = new byte[(int)Math.Min(CopyChunk, Math.Max(1, entry.Length))];
+        for (long done = 0; done < entry.Length;)
+        {
+            int chunk = (int)Math.Min(buffer.Length, entry.Length - done);
+            _map.ReadAt(entry.Offset + done, buffer.AsSpan(0, chunk));
+            output.Write(buffer, 0, chunk);
+            done += chunk;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Overlay.Layouts;
+
+namespace Overlay.Schemas;
+
+/// <summary>
+/// Converts records from a stored layout to the current one, field by field (<c>docs/formats.md</c>,
+/// Schemas §9): fields matched by name or <see cref="LayoutField.FormerNames"/>; the same bytes
+/// copied; numbers and enums widened (by underlying value) only where no value can be lost;
+/// strings re-encoded and lengthened; arrays element by element; nested layouts recursively;
+/// removed fields dropped; added fields zero. Everything else needs a <see cref="FieldConverter"/>:
+/// <see cref="Create"/> refuses, naming every such field, rather than truncate.
+/// </summary>
+public sealed class RecordConverter
+{
+    private readonly List<Step> _steps;
+
+    private RecordConverter(LayoutInfo stored, LayoutInfo current, List<Step> steps)
+    {
+        Stored = stored;
+        Current = current;
+        _steps = steps;
+    }
+
+    /// <summary>The layout records are converted from.</summary>
+    public LayoutInfo Stored { get; }
+
+    /// <summary>The layout records are converted to.</summary>
+    public LayoutInfo Current { get; }
+
+    /// <summary>Plans the conversion of <paramref name="stored"/> records into <paramref name="current"/> ones.</summary>
+    /// <param name="stored">The file's layout (its embedded schema).</param>
+    /// <param name="current">The code's layout.</param>
+    /// <param name="converters">User conversions by current field name; they take precedence over the automatic ones.</param>
+    /// <returns>The converter.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stored"/> or <paramref name="current"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">Some fields can lose values or change kind and have no converter; the message lists each.</exception>
+    public static RecordConverter Create(LayoutInfo stored, LayoutInfo current, IReadOnlyDictionary<string, FieldConverter>? converters = null)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(current);
+        var problems = new List<string>();
+        List<Step> steps = Plan(stored, current, converters, string.Empty, problems);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Records of {stored.Name} cannot be upgraded to {current.Name} without losing values; register a FieldConverter for each field:\n  " + string.Join("\n  ", problems));
+        }
+
+        return new RecordConverter(stored, current, steps);
+    }
+
+    /// <summary>Converts one record.</summary>
+    /// <param name="source">At least <see cref="Stored"/>'s size.</param>
+    /// <param name="destination">At least <see cref="Current"/>'s size; cleared first.</param>
+    /// <exception cref="ArgumentException">A span is too short.</exception>
+    /// <exception cref="System.IO.InvalidDataException">A string's value does not fit its new field (its text, not its type, is too long).</exception>
+    public void Convert(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        if (source.Length < Stored.SizeInBytes || destination.Length < Current.SizeInBytes)
+        {
+            throw new ArgumentException($"Converting needs {Stored.SizeInBytes} source bytes and {Current.SizeInBytes} destination bytes; got {source.Length} and {destination.Length}.");
+        }
+
+        destination = destination[..Current.SizeInBytes];
+        destination.Clear();
+        Run(_steps, source, destination, new StoredRecord(Stored, source[..Stored.SizeInBytes]));
+    }
+
+    private static void Run(List<Step> steps, ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+    {
+        foreach (Step step in steps)
+        {
+            step.Apply(source, destination, root);
+        }
+    }
+
+    private static List<Step> Plan(LayoutInfo stored, LayoutInfo current, IReadOnlyDictionary<string, FieldConverter>? converters, string prefix, List<string> problems)
+    {
+        var byName = stored.Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var steps = new List<Step>();
+        foreach (LayoutField now in current.Fields)
+        {
+            string path = prefix + now.Name;
+            if (prefix.Length == 0 && converters is not null && converters.TryGetValue(now.Name, out FieldConverter? custom))
+            {
+                steps.Add(new CustomStep(now, custom));
+                continue;
+            }
+
+            LayoutField? old = byName.GetValueOrDefault(now.Name);
+            foreach (string former in now.FormerNames ?? Array.Empty<string>())
+            {
+                old ??= byName.GetValueOrDefault(former);
+            }
+
+            if (old is null)
+            {
+                continue; // added: zero (the destination is cleared)
+            }
+
+            Step? step = PlanField(old, now, path, problems);
+            if (step is not null)
+            {
+                steps.Add(step);
+            }
+        }
+
+        return steps;
+    }
+
+    private static Step? PlanField(LayoutField old, LayoutField now, string path, List<string> problems)
+    {
+        if (SameBytes(old, now))
+        {
+            return new CopyStep(old.Offset, now.Offset, now.SizeInBytes);
+        }
+
+        bool oldString = old.Kind is LayoutFieldKind.Utf8String or LayoutFieldKind.AsciiString;
+        bool newString = now.Kind is LayoutFieldKind.Utf8String or LayoutFieldKind.AsciiString;
+        if (oldString && newString)
+        {
+            return new StringStep(old, now, path);
+        }
+
+        bool oldNumber = old.Kind is LayoutFieldKind.Primitive or LayoutFieldKind.Enum;
+        bool newNumber = now.Kind is LayoutFieldKind.Primitive or LayoutFieldKind.Enum;
+        if (oldNumber && newNumber)
+        {
+            int from = StoredRecord.Code(old);
+            int to = StoredRecord.Code(now);
+            if (SchemaNumbers.IsLossless(from, to))
+            {
+                return new NumberStep(old.Offset, from, old.IsBigEndian, now.Offset, to, now.IsBigEndian, 1);
+            }
+
+            problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} can lose values");
+            return null;
+        }
+
+        if (old.Kind == LayoutFieldKind.ValueArray && now.Kind == LayoutFieldKind.ValueArray)
+        {
+            int from = SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName);
+            int to = SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName);
+            if (SchemaNumbers.IsLossless(from, to) && now.Length >= old.Length)
+            {
+                return new NumberStep(old.Offset, from, old.IsBigEndian, now.Offset, to, now.IsBigEndian, old.Length);
+            }
+
+            problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} can lose values");
+            return null;
+        }
+
+        if (old.Kind == now.Kind && old.Layout is not null && now.Layout is not null)
+        {
+            if (now.Length < old.Length)
+            {
+                problems.Add($"{path}: {old.Length} elements -> {now.Length} drops elements");
+                return null;
+            }
+
+            List<Step> inner = Plan(old.Layout, now.Layout, null, path + ".", problems);
+            return new NestedStep(old.Offset, old.Layout.SizeInBytes, now.Offset, now.Layout.SizeInBytes, Math.Max(1, old.Length), inner);
+        }
+
+        problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} changes kind");
+        return null;
+    }
+
+    private static bool SameBytes(LayoutField old, LayoutField now) =>
+        old.Kind == now.Kind && old.SizeInBytes == now.SizeInBytes && old.IsBigEndian == now.IsBigEndian && old.Length == now.Length
+        && (old.Layout is null || now.Layout is null ? StoredRecord.Code(old) == StoredRecord.Code(now) || old.Kind == LayoutFieldKind.Guid
+            : SchemaComparison.Compare(old.Layout, now.Layout).IsIdentical)
+        && (old.Kind != LayoutFieldKind.ValueArray || SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName) == SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName));
+
+    private abstract class Step
+    {
+        public abstract void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root);
+    }
+
+    private sealed class CopyStep(int from, int to, int size) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+            source.Slice(from, size).CopyTo(destination.Slice(to, size));
+    }
+
+    private sealed class NumberStep(int from, int fromCode, bool fromBig, int to, int toCode, bool toBig, int count) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        {
+            int fromWidth = SchemaPrimitives.Width(fromCode);
+            int toWidth = SchemaPrimitives.Width(toCode);
+            for (int i = 0; i < count; i++)
+            {
+                SchemaNumbers.Convert(source[(from + (i * fromWidth))..], fromCode, fromBig, destination[(to + (i * toWidth))..], toCode, toBig);
+            }
+        }
+    }
+
+    private sealed class StringStep(LayoutField old, LayoutField now, string path) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        {
+            ReadOnlySpan<byte> text = source.Slice(old.Offset, old.SizeInBytes);
+            int end = text.IndexOf((byte)0);
+            text = end < 0 ? text : text[..end];
+
+            // ASCII is UTF-8; UTF-8 is ASCII only when every byte is. Checked per value: a value
+            // that does not fit is refused, never cut.
+            if (text.Length > now.SizeInBytes || (now.Kind == LayoutFieldKind.AsciiString && text.ContainsAnyInRange((byte)0x80, (byte)0xFF)))
+            {
+                throw new System.IO.InvalidDataException($"{path}: the stored value ({text.Length} bytes) does not fit {SchemaComparison.Describe(now)}; register a FieldConverter for it.");
+            }
+
+            text.CopyTo(destination.Slice(now.Offset, now.SizeInBytes));
+        }
+    }
+
+    private sealed class NestedStep(int from, int fromSize, int to, int toSize, int count, List<Step> inner) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Run(inner, source.Slice(from + (i * fromSize), fromSize), destination.Slice(to + (i * toSize), toSize), root);
+            }
+        }
+    }
+
+    private sealed class CustomStep(LayoutField now, FieldConverter converter) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+            converter(root, destination.Slice(now.Offset, now.SizeInBytes));
+    }
+}
