@@ -9,16 +9,12 @@ namespace Overlay.Wine.Tests;
 
 /// <summary>
 /// The Windows back end, tested: <c>tests/Overlay.Runtime.Tests</c> is published self-contained
-/// for win-x64 and run under Wine, where its entry point runs every test not listed in
-/// <c>NotOnWindows</c> through xunit's in-process runner. Without Wine this fails, saying how to
-/// install it (<c>scripts/install-wine.sh</c>): a test run must not pass while the Windows back
-/// end went untested.
+/// for win-x64 and run under Wine, where its entry point (<c>ConformanceMain</c>) runs every test
+/// not listed in <c>NotOnWindows</c>, each called through a delegate (xunit's
+/// <c>MethodInfo.Invoke</c> hangs under Wine on the second failing test: docs/platforms.md).
+/// Without Wine this fails, saying how to install it (<c>scripts/install-wine.sh</c>, which
+/// <c>.ci/run</c> calls): a test run must not pass while the Windows back end went untested.
 /// </summary>
-/// <remarks>
-/// Not in <c>Overlay.sln</c> yet: under Wine 8 the second test that fails hangs the run (an
-/// exception out of <c>MethodInfo.Invoke</c>, see <c>docs/platforms.md</c>). Run it by hand:
-/// <c>dotnet test tests/Overlay.Wine.Tests -c Release</c>.
-/// </remarks>
 public class WineConformanceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);

@@ -1,166 +1,284 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
+using System.Linq.Expressions;
 using System.Reflection;
-using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Overlay.Tests.Conformance;
 
 /// <summary>
 /// The test assembly run as a program: published for win-x64 and started under Wine by
-/// <c>tests/Overlay.Wine.Tests</c>, it discovers and runs its own tests in-process through
-/// xunit's own test framework (<see cref="XunitTestFramework"/>: the same discovery, theories,
-/// fixtures and assertions as under <c>dotnet test</c>), leaving out those
-/// <see cref="NotOnWindows"/> lists, and prints one line per failure and a closing
-/// "N passed, N failed" line. <c>dotnet test</c> never calls this: its test host loads the
-/// assembly as a library.
+/// <c>tests/Overlay.Wine.Tests</c>, it runs its own tests, leaving out those
+/// <see cref="NotOnWindows"/> lists, with one line per test and a closing "N passed, N failed"
+/// line. <c>dotnet test</c> never calls this: its test host loads the assembly as a library.
 /// </summary>
+/// <remarks>
+/// Not xunit's runner: xunit calls every test through <see cref="MethodBase.Invoke(object?, object?[])"/>,
+/// and under Wine 8 the second exception thrown out of such a call never arrives (the process
+/// hangs; <c>--wine-probe</c> reproduces it). Here every test is a delegate bound to its method:
+/// <c>[Fact]</c>s through <see cref="MethodInfo.CreateDelegate{T}(object?)"/>, <c>[Theory]</c>
+/// cases with <c>[InlineData]</c> through a compiled expression that calls the method with the
+/// data as constants; both are direct calls, and exceptions out of them arrive
+/// (<c>--delegate-probe</c>). Theories fed by <c>[MemberData]</c>/<c>[ClassData]</c> are left out
+/// and counted.
+/// </remarks>
 public static class ConformanceMain
 {
     public static int Main(string[] args)
     {
-
         // An optional argument runs only the tests whose "Namespace.Class.Method" contains it.
         string? only = args.Length > 0 ? args[0] : null;
         if (only == "--wine-probe")
         {
-            // Reproduces the blocker described in docs/platforms.md: under Wine 8, the second
-            // exception thrown out of a method called through MethodInfo.Invoke never arrives
-            // (the process waits for ever, no CPU used); the first prints
-            // "0 TargetInvocationException". xunit calls every test that way, so the second
-            // failing test of a run hangs it.
-            for (int i = 0; i < 4; i++)
+            // The blocker (docs/platforms.md): prints "0 TargetInvocationException", then hangs under Wine 8.
+            MethodInfo thrower = typeof(ConformanceMain).GetMethod(nameof(Thrower), BindingFlags.NonPublic | BindingFlags.Static)!;
+            return Probe("MethodInfo.Invoke", () => thrower.Invoke(null, null));
+        }
+
+        if (only == "--delegate-probe")
+        {
+            // What this runner relies on: exceptions out of bound and compiled delegates arrive, every time.
+            MethodInfo thrower = typeof(ConformanceMain).GetMethod(nameof(Thrower), BindingFlags.NonPublic | BindingFlags.Static)!;
+            Action bound = thrower.CreateDelegate<Action>();
+            Action compiled = Expression.Lambda<Action>(Expression.Call(thrower)).Compile();
+            return Probe("CreateDelegate", bound) + Probe("Expression.Compile", compiled);
+        }
+
+        var tests = new List<(string Name, Type Class, Func<object, Action> Bind)>();
+        var left = new List<string>();
+        int excluded = 0;
+        foreach (Type type in typeof(ConformanceMain).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && t.IsPublic).OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            foreach (MethodInfo method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).OrderBy(m => m.MetadataToken))
+            {
+                FactAttribute? fact = method.GetCustomAttribute<FactAttribute>();
+                string name = $"{type.FullName}.{method.Name}";
+                if (fact is null || (only is not null && !name.Contains(only, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                if (NotOnWindows.Reason(type.FullName!, method.Name) is not null)
+                {
+                    excluded++;
+                    continue;
+                }
+
+                if (fact.Skip is not null)
+                {
+                    // No test may be skipped: a skipped one fails the run.
+                    tests.Add((name + " (skipped)", type, _ => () => throw new InvalidOperationException($"skipped: {fact.Skip}")));
+                }
+                else if (fact is TheoryAttribute)
+                {
+                    List<InlineDataAttribute> rows = [.. method.GetCustomAttributes<InlineDataAttribute>()];
+                    if (rows.Count == 0 || method.GetCustomAttributes<Xunit.Sdk.DataAttribute>().Count() != rows.Count)
+                    {
+                        left.Add($"{name}: a theory without [InlineData] ([MemberData]/[ClassData])");
+                    }
+
+                    foreach (InlineDataAttribute row in rows)
+                    {
+                        object?[] data = row.GetData(method).Single();
+                        string display = $"{name}({string.Join(", ", data.Select(d => d is string s ? $"\"{s}\"" : Convert.ToString(d, CultureInfo.InvariantCulture) ?? "null"))})";
+                        Func<object, Action>? bind = BindCase(method, data);
+                        if (bind is null)
+                        {
+                            left.Add($"{display}: data not convertible to the parameters");
+                        }
+                        else
+                        {
+                            tests.Add((display, type, bind));
+                        }
+                    }
+                }
+                else if (method.GetParameters().Length == 0)
+                {
+                    tests.Add((name, type, BindFact(method)));
+                }
+                else
+                {
+                    left.Add($"{name}: a [Fact] with parameters");
+                }
+            }
+        }
+
+        int passed = 0;
+        var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
+        foreach ((string name, Type type, Func<object, Action> bind) in tests)
+        {
+            // The name first, flushed: a test that hangs under Wine shows which one it is.
+            Console.Write(name);
+            Console.Out.Flush();
+            var watch = Stopwatch.StartNew();
+            Exception? error = null;
+            object? instance = null;
+            try
+            {
+                instance = Create(type);
+                bind(instance)();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
             {
                 try
                 {
-                    typeof(ConformanceMain).GetMethod(nameof(Thrower), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.Invoke(null, null);
+                    (instance as IDisposable)?.Dispose();
                 }
                 catch (Exception e)
                 {
-                    Console.WriteLine($"{i} {e.GetType().Name}");
-                    Console.Out.Flush();
+                    error ??= e;
                 }
             }
 
-            return 0;
-        }
-
-        Assembly assembly = typeof(ConformanceMain).Assembly;
-        var diagnostics = new Sink();
-        using var framework = new XunitTestFramework(diagnostics);
-
-        var discovery = new Sink();
-        using (ITestFrameworkDiscoverer discoverer = framework.GetDiscoverer(Reflector.Wrap(assembly)))
-        {
-            discoverer.Find(includeSourceInformation: false, discovery, new Options());
-            discovery.Finished.WaitOne();
-        }
-
-        int excluded = 0;
-        var selected = new List<ITestCase>();
-        foreach (ITestCase testCase in discovery.TestCases)
-        {
-            string type = testCase.TestMethod.TestClass.Class.Name;
-            if (only is not null && !$"{type}.{testCase.TestMethod.Method.Name}".Contains(only, StringComparison.Ordinal))
+            if (error is null)
             {
-                continue;
+                passed++;
+                Console.WriteLine($" ... ok ({watch.ElapsedMilliseconds} ms)");
+            }
+            else
+            {
+                Console.WriteLine($" ... FAIL ({watch.ElapsedMilliseconds} ms)");
+                failures.Add($"FAIL {name}: {error.GetType().FullName}: {error.Message}\n{error.StackTrace}");
             }
 
-            if (NotOnWindows.Reason(type, testCase.TestMethod.Method.Name) is not null)
-            {
-                excluded++;
-                continue;
-            }
-
-            selected.Add(testCase);
+            Console.Out.Flush();
         }
 
-        var execution = new Sink();
-        using (ITestFrameworkExecutor executor = framework.GetExecutor(assembly.GetName()))
-        {
-            executor.RunTests(selected, execution, new Options());
-            execution.Finished.WaitOne();
-        }
-
-        foreach (string failure in execution.Failures.Concat(diagnostics.Failures))
+        foreach (string failure in failures)
         {
             Console.WriteLine(failure);
         }
 
-        int failed = execution.Failed + diagnostics.Failed;
-        Console.WriteLine($"platform: {Environment.OSVersion}, page {MemoryMap.PageSize}, granularity {MemoryMap.AllocationGranularity}; {selected.Count} test cases run, {excluded} left out (NotOnWindows)");
-        Console.WriteLine($"{execution.Passed} passed, {failed} failed");
-        return failed == 0 && execution.Passed > 0 ? 0 : 1;
+        foreach (string line in left)
+        {
+            Console.WriteLine($"not run: {line}");
+        }
+
+        Console.WriteLine($"platform: {Environment.OSVersion}, page {MemoryMap.PageSize}, granularity {MemoryMap.AllocationGranularity}; {tests.Count} test cases run in {clock.Elapsed.TotalSeconds:F0} s, {excluded} tests left out (NotOnWindows), {left.Count} not runnable here (listed above)");
+        Console.WriteLine($"{passed} passed, {failures.Count} failed");
+        return failures.Count == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static int Probe(string how, Action call)
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            try
+            {
+                call();
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"{how} {i} {e.GetType().Name}");
+                Console.Out.Flush();
+            }
+        }
+
+        return 0;
     }
 
     private static void Thrower() => throw new ArgumentException("probe");
 
-    /// <summary>Collects discovered test cases and results; a skipped test counts as a failure (no test may be skipped).</summary>
-    // xUnit3000 asks for MarshalByRefObject for .NET Framework's app domains; .NET has none.
-#pragma warning disable xUnit3000
-    private sealed class Sink : IMessageSink
-#pragma warning restore xUnit3000
+    /// <summary>A test class's instance: parameterless, or given an output helper that writes to the console.</summary>
+    private static object Create(Type type)
     {
-        public readonly List<ITestCase> TestCases = [];
-        public readonly List<string> Failures = [];
-        public readonly ManualResetEvent Finished = new(false);
-        public int Passed;
-        public int Failed;
+        ConstructorInfo? withOutput = type.GetConstructor([typeof(ITestOutputHelper)]);
+        return withOutput is null
+            ? Activator.CreateInstance(type) ?? throw new InvalidOperationException($"{type} has no parameterless constructor")
+            : Expression.Lambda<Func<object>>(Expression.New(withOutput, Expression.Constant(new ConsoleOutput(), typeof(ITestOutputHelper)))).Compile()();
+    }
 
-        public bool OnMessage(IMessageSinkMessage message)
+    private static Func<object, Action> BindFact(MethodInfo method)
+    {
+        if (typeof(Task).IsAssignableFrom(method.ReturnType))
         {
-            switch (message)
+            return instance =>
             {
-                case ITestCaseDiscoveryMessage found:
-                    TestCases.Add(found.TestCase);
-                    break;
-                case IDiscoveryCompleteMessage:
-                case ITestAssemblyFinished:
-                    Finished.Set();
-                    break;
-                case ITestStarting starting:
-                    // Streamed, so that a test that hangs under Wine shows which one it is.
-                    Console.Out.WriteLine($"start {starting.Test.DisplayName}");
-                    Console.Out.Flush();
-                    break;
-                case ITestPassed:
-                    Passed++;
-                    break;
-                case ITestFailed failed:
-                    Failed++;
-                    Failures.Add($"FAIL {failed.Test.DisplayName}: {string.Join(" / ", failed.ExceptionTypes)}: {string.Join(" / ", failed.Messages)}\n{string.Join("\n", failed.StackTraces)}");
-                    break;
-                case ITestSkipped skipped:
-                    Failed++;
-                    Failures.Add($"SKIPPED (no test may be skipped) {skipped.Test.DisplayName}: {skipped.Reason}");
-                    break;
-                case IErrorMessage error:
-                    Failed++;
-                    Failures.Add($"ERROR {string.Join(" / ", error.ExceptionTypes)}: {string.Join(" / ", error.Messages)}\n{string.Join("\n", error.StackTraces)}");
-                    break;
-            }
-
-            return true;
+                Func<Task> call = method.IsStatic ? method.CreateDelegate<Func<Task>>() : method.CreateDelegate<Func<Task>>(instance);
+                return () => call().GetAwaiter().GetResult();
+            };
         }
+
+        return instance => method.IsStatic ? method.CreateDelegate<Action>() : method.CreateDelegate<Action>(instance);
     }
 
     /// <summary>
-    /// Discovery and execution options: xunit's defaults, but one test at a time (tests override
-    /// the platform per thread, and Wine's emulation is not the place to find out about parallel runs).
+    /// A theory case as a compiled call of the method with the row's values as constants (converted
+    /// as xunit does for the common cases: numbers widened, enums and nullables), or null when a value
+    /// does not convert.
     /// </summary>
-    private sealed class Options : ITestFrameworkDiscoveryOptions, ITestFrameworkExecutionOptions
+    private static Func<object, Action>? BindCase(MethodInfo method, object?[] data)
     {
-        private readonly Dictionary<string, object?> _values = new()
+        ParameterInfo[] parameters = method.GetParameters();
+        if (data.Length != parameters.Length)
         {
-            ["xunit.execution.DisableParallelization"] = true,
-            ["xunit.discovery.PreEnumerateTheories"] = true,
-        };
+            return null;
+        }
 
-        public TValue GetValue<TValue>(string name) =>
-            _values.TryGetValue(name, out object? value) && value is TValue typed ? typed : default!;
+        var values = new Expression[parameters.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            Type target = parameters[i].ParameterType;
+            if (!TryConvert(data[i], target, out object? value))
+            {
+                return null;
+            }
 
-        public void SetValue<TValue>(string name, TValue value) => _values[name] = value;
+            values[i] = Expression.Constant(value, target);
+        }
+
+        ParameterExpression instance = Expression.Parameter(typeof(object), "instance");
+        Expression call = Expression.Call(method.IsStatic ? null : Expression.Convert(instance, method.DeclaringType!), method, values);
+        if (typeof(Task).IsAssignableFrom(method.ReturnType))
+        {
+            call = Expression.Call(Expression.Call(call, typeof(Task).GetMethod(nameof(Task.GetAwaiter))!), typeof(System.Runtime.CompilerServices.TaskAwaiter).GetMethod(nameof(System.Runtime.CompilerServices.TaskAwaiter.GetResult))!);
+        }
+
+        Action<object> compiled = Expression.Lambda<Action<object>>(call, instance).Compile();
+        return target => () => compiled(target);
+    }
+
+    private static bool TryConvert(object? value, Type target, out object? converted)
+    {
+        Type? underlying = Nullable.GetUnderlyingType(target);
+        converted = value;
+        if (value is null)
+        {
+            return !target.IsValueType || underlying is not null;
+        }
+
+        Type plain = underlying ?? target;
+        if (plain.IsInstanceOfType(value))
+        {
+            return true;
+        }
+
+        try
+        {
+            converted = plain.IsEnum ? Enum.ToObject(plain, value) : Convert.ChangeType(value, plain, CultureInfo.InvariantCulture);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What tests write to their <see cref="ITestOutputHelper"/>, on the console.</summary>
+    private sealed class ConsoleOutput : ITestOutputHelper
+    {
+        public void WriteLine(string message) => Console.WriteLine($"    {message}");
+
+        public void WriteLine(string format, params object[] args) => Console.WriteLine("    " + string.Format(CultureInfo.InvariantCulture, format, args));
     }
 }
