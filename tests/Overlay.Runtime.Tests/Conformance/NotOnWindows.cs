@@ -14,9 +14,14 @@ internal static class NotOnWindows
     private const string Descriptors = "int descriptors, /dev/zero or errno-specific errors; Windows files are HANDLEs";
     private const string Sharing = "untriaged: 'the process cannot access the file' under Wine (file sharing between RecordFile's handle and the test's)";
 
+    private const string NotYetRun = "untriaged: added after the Wine runner (record file format 2, indexes, schemas, samples); not yet run on the Windows back end";
+
     /// <summary>Why the test is left out on Windows, or null when it runs.</summary>
     public static string? Reason(string type, string method) => (type.StartsWith(Tests, System.StringComparison.Ordinal) ? type[Tests.Length..] : type, method) switch
     {
+        (var t, _) when t.StartsWith("Durability.", System.StringComparison.Ordinal) || t.StartsWith("Indexes.", System.StringComparison.Ordinal)
+            || t.StartsWith("Schemas.", System.StringComparison.Ordinal) || t.StartsWith("Samples.", System.StringComparison.Ordinal)
+            || t.StartsWith("Formats.", System.StringComparison.Ordinal) => NotYetRun,
         ("Differential.DifferentialTests" or "Differential.DifferentialRegressionTests", _) =>
             "the reference is CPython's mmap in a Linux python3 process; Wine runs no Linux processes",
         ("Features.ReprAndConstantsTests", "EveryConstantPythonHasEqualsOverlays" or "ToStringMatchesPythonsRepr") =>
@@ -43,6 +48,10 @@ internal static class NotOnWindows
             "Linux madvise advice (Sequential, Random, DontNeed) with no Windows equivalent",
         ("Platforms.NamedMapTests", "AnOpenedMapSeesTheCreatorsBytesAndTheCreatorSeesItsWrites") =>
             "untriaged: OpenNamed sees a size other than the creator's under Wine",
+        ("Safety.MapFileLockTests", _) =>
+            "file locks (IFileLocks) have no Windows implementation yet (LockFileEx): PlatformNotSupportedException",
+        ("Safety.RecordFileReadersStressTests", _) =>
+            Sharing,
         ("Layouts.RecordFileTests" or "Layouts.RecordFileHostileTests" or "Layouts.RecordFileLockTests" or "Layouts.RecordFileMapOwnershipTests" or "Layouts.PinHostileTypesTests", _) =>
             Sharing,
         ("Formats.CompactionTests" or "Formats.ContainerHostileTests" or "Formats.ContainerLifetimeTests" or "Formats.ContainerRoundTripTests", _) =>
