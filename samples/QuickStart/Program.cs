@@ -1,9 +1,22 @@
-// QuickStart: maps a file, edits it through slices and the cursor, searches, resizes, flushes,
-// and prints what it did. Run it with: dotnet run --project samples/QuickStart
+// QuickStart: the demo README.md's first command runs. First a typed record file (a [MappedLayout]
+// record appended, flushed, reopened read-only and read in place: RecordsExample.cs, README's
+// example), then MemoryMap, Python's mmap in C#: maps a file, edits it through slices and the cursor,
+// searches, resizes, flushes, and prints what it did. Run it with: dotnet run --project samples/QuickStart
 using System;
 using System.IO;
 using System.Text;
 using Overlay;
+
+string records = Path.Combine(Path.GetTempPath(), $"overlay-quickstart-{Environment.ProcessId}.records");
+try
+{
+    RecordsExample.Run(records);
+    Console.WriteLine($"record file: {new FileInfo(records).Length} bytes on disk");
+}
+finally
+{
+    File.Delete(records);
+}
 
 string path = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), $"overlay-quickstart-{Environment.ProcessId}.txt");
 File.WriteAllText(path, "hello world\nsecond line\nthird line\n");

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -31,6 +32,32 @@ public class QuickStartSampleTests
         Assert.True(process.ExitCode == 0, $"the demo exited {process.ExitCode}\n{printed}\n{await error}");
         Assert.Contains("resized 35 -> 51 bytes; file size now 51", printed);
         Assert.Contains("appended by map", printed);
+        Assert.Contains("sensor 0 (probe-0): 20.5 °C", printed);
+        Assert.Contains("sensor 2 (probe-2): 22.5 °C", printed);
+    }
+
+    /// <summary>README's first C# block is the demo's record-file example, line for line (indent
+    /// aside), so the README's code is code that compiles and runs in CI.</summary>
+    [Fact]
+    public void TheReadmesFirstExampleIsTheDemosCode()
+    {
+        string root = FindRepositoryRoot();
+        string[] sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "RecordsExample.cs"));
+        int begin = Array.FindIndex(sample, line => line.Trim() == "// README begin");
+        int end = Array.FindIndex(sample, line => line.Trim() == "// README end");
+        Assert.True(begin >= 0 && end > begin, "RecordsExample.cs lost its README markers");
+        string[] expected = sample[(begin + 1)..end].Select(line => line.Trim()).ToArray();
+
+        string[] readme = File.ReadAllLines(Path.Combine(root, "README.md"));
+        int open = Array.FindIndex(readme, line => line.Trim() == "```csharp");
+        Assert.True(open >= 0, "README.md has no C# block");
+        string[] shown = readme[(open + 1)..].TakeWhile(line => line.Trim() != "```").Select(line => line.Trim()).ToArray();
+
+        Assert.True(shown.Length >= expected.Length, $"README's first C# block has {shown.Length} lines, the example {expected.Length}");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == shown[i], $"README's example differs from samples/QuickStart/RecordsExample.cs at its line {i + 1}:\n  README: {shown[i]}\n  sample: {expected[i]}");
+        }
     }
 
     private static string FindRepositoryRoot()
