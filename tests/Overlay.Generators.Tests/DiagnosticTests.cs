@@ -439,7 +439,7 @@ public class DiagnosticTests
         Assert.Equal(17, analyzer.SupportedDiagnostics.Length);
         foreach (DiagnosticDescriptor descriptor in analyzer.SupportedDiagnostics)
         {
-            Assert.Equal($"https://github.com/overlay/overlay/blob/main/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            Assert.Equal($"https://overlay.github.io/overlay/diagnostics/{descriptor.Id}.html", descriptor.HelpLinkUri);
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
     }

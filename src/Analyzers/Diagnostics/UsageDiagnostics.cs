@@ -15,7 +15,7 @@ internal static class UsageDiagnostics
     public const string PinOnReadOnlyViewsId = "OVL006";
 
     /// <summary>Where the help page of a rule lives.</summary>
-    public static string HelpLink(string id) => $"https://github.com/overlay/overlay/blob/main/docs/diagnostics/{id}.md";
+    public static string HelpLink(string id) => $"https://overlay.github.io/overlay/diagnostics/{id}.html"; // the site docs/docfx.json builds (sitemap.baseUrl)
 
     public static readonly DiagnosticDescriptor ReadOnlyWrite = new(
         ReadOnlyWriteId,

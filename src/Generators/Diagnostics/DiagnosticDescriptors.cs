@@ -11,7 +11,7 @@ namespace Overlay.Generators.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Overlay.Layout";
-    private const string HelpLinkBase = "https://github.com/overlay/overlay/blob/main/docs/diagnostics/";
+    private const string HelpLinkBase = "https://overlay.github.io/overlay/diagnostics/"; // the site docs/docfx.json builds (sitemap.baseUrl)
 
     public static readonly DiagnosticDescriptor NotPartial = new(
         id: "OVL101",
@@ -20,7 +20,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL101.md");
+        helpLinkUri: HelpLinkBase + "OVL101.html");
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
         id: "OVL102",
@@ -29,7 +29,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL102.md");
+        helpLinkUri: HelpLinkBase + "OVL102.html");
 
     public static readonly DiagnosticDescriptor UnsupportedFieldType = new(
         id: "OVL103",
@@ -38,7 +38,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL103.md");
+        helpLinkUri: HelpLinkBase + "OVL103.html");
 
     public static readonly DiagnosticDescriptor OverlappingFields = new(
         id: "OVL104",
@@ -47,7 +47,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL104.md");
+        helpLinkUri: HelpLinkBase + "OVL104.html");
 
     public static readonly DiagnosticDescriptor FieldPastSize = new(
         id: "OVL105",
@@ -56,7 +56,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL105.md");
+        helpLinkUri: HelpLinkBase + "OVL105.html");
 
     public static readonly DiagnosticDescriptor MissingLength = new(
         id: "OVL106",
@@ -65,7 +65,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL106.md");
+        helpLinkUri: HelpLinkBase + "OVL106.html");
 
     public static readonly DiagnosticDescriptor LayoutCycle = new(
         id: "OVL107",
@@ -74,7 +74,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL107.md");
+        helpLinkUri: HelpLinkBase + "OVL107.html");
 
     public static readonly DiagnosticDescriptor GenericLayout = new(
         id: "OVL108",
@@ -83,7 +83,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL108.md");
+        helpLinkUri: HelpLinkBase + "OVL108.html");
 
     public static readonly DiagnosticDescriptor ReservedFieldName = new(
         id: "OVL109",
@@ -92,7 +92,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL109.md");
+        helpLinkUri: HelpLinkBase + "OVL109.html");
 
     public static readonly DiagnosticDescriptor NegativeOffset = new(
         id: "OVL110",
@@ -101,7 +101,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL110.md");
+        helpLinkUri: HelpLinkBase + "OVL110.html");
 
     public static readonly DiagnosticDescriptor ReadOnlyField = new(
         id: "OVL111",
@@ -110,7 +110,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL111.md");
+        helpLinkUri: HelpLinkBase + "OVL111.html");
 
     public static readonly DiagnosticDescriptor FixedAttributeOnWrongType = new(
         id: "OVL112",
@@ -119,7 +119,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL112.md");
+        helpLinkUri: HelpLinkBase + "OVL112.html");
 
     public static readonly DiagnosticDescriptor EmptyLayout = new(
         id: "OVL113",
@@ -128,7 +128,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL113.md");
+        helpLinkUri: HelpLinkBase + "OVL113.html");
 
     public static readonly DiagnosticDescriptor SizeOutOfRange = new(
         id: "OVL114",
@@ -137,7 +137,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL114.md");
+        helpLinkUri: HelpLinkBase + "OVL114.html");
 
     public static readonly DiagnosticDescriptor FieldPastMaxSize = new(
         id: "OVL115",
@@ -146,7 +146,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL115.md");
+        helpLinkUri: HelpLinkBase + "OVL115.html");
 
     public static readonly DiagnosticDescriptor ConflictingByteOrder = new(
         id: "OVL116",
@@ -155,7 +155,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL116.md");
+        helpLinkUri: HelpLinkBase + "OVL116.html");
 
     public static readonly DiagnosticDescriptor VariableFieldMisuse = new(
         id: "OVL117",
@@ -164,7 +164,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpLinkBase + "OVL117.md");
+        helpLinkUri: HelpLinkBase + "OVL117.html");
 
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
