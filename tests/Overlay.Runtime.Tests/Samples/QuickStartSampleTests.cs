@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -17,19 +16,7 @@ public class QuickStartSampleTests
     [Fact]
     public async Task TheDemoMapsAFileAndPrintsWhatItDid()
     {
-        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        string demo = Path.Combine(FindRepositoryRoot(), "samples", "QuickStart", "bin", configuration, "net10.0", "QuickStart.dll");
-        Assert.True(File.Exists(demo), $"{demo} is missing: build the solution first (dotnet test Overlay.sln -c {configuration} does).");
-
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(demo);
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-
-        string printed = await output;
-        Assert.True(process.ExitCode == 0, $"the demo exited {process.ExitCode}\n{printed}\n{await error}");
+        string printed = await SampleProgram.RunAsync("QuickStart");
         Assert.Contains("resized 35 -> 51 bytes; file size now 51", printed);
         Assert.Contains("appended by map", printed);
         Assert.Contains("sensor 0 (probe-0): 20.5 °C", printed);
@@ -41,7 +28,7 @@ public class QuickStartSampleTests
     [Fact]
     public void TheReadmesFirstExampleIsTheDemosCode()
     {
-        string root = FindRepositoryRoot();
+        string root = SampleProgram.RepositoryRoot();
         string[] sample = File.ReadAllLines(Path.Combine(root, "samples", "QuickStart", "RecordsExample.cs"));
         int begin = Array.FindIndex(sample, line => line.Trim() == "// README begin");
         int end = Array.FindIndex(sample, line => line.Trim() == "// README end");
@@ -58,18 +45,5 @@ public class QuickStartSampleTests
         {
             Assert.True(expected[i] == shown[i], $"README's example differs from samples/QuickStart/RecordsExample.cs at its line {i + 1}:\n  README: {shown[i]}\n  sample: {expected[i]}");
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Overlay.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Overlay.sln above {AppContext.BaseDirectory}.");
     }
 }
