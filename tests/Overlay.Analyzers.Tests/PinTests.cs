@@ -321,7 +321,7 @@ public class PinTests
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.Equal("Overlay.Usage", descriptor.Category);
             Assert.True(descriptor.IsEnabledByDefault);
-            Assert.EndsWith($"/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            Assert.EndsWith($"/diagnostics/{descriptor.Id}.html", descriptor.HelpLinkUri); // a page of the docs site (tests/Overlay.Docs.Tests)
         }
     }
 
