@@ -45,6 +45,40 @@ public class ContainerLifetimeTests
     }
 
     [Fact]
+    public void EveryRecordAndRawSectionMemberThrowsObjectDisposedAfterClose()
+    {
+        using TempPath temp = Sample();
+        MappedContainer container = MappedContainer.Open(temp.Path, Tag);
+        RecordSection<TestRecord.View> people = container.Records<TestRecord.View>("people");
+        RawSection raw = container.Raw("blob");
+        container.Dispose();
+
+        // What the section was made with needs no map; everything else refuses.
+        Assert.Equal(("people", TestRecord.SizeInBytes, "blob"), (people.Name, people.RecordSize, raw.Name));
+        Assert.Contains("people", people.ToString(), StringComparison.Ordinal);
+        Assert.Contains("blob", raw.ToString(), StringComparison.Ordinal);
+        Assert.Throws<ObjectDisposedException>(() => people.Capacity);
+        Assert.Throws<ObjectDisposedException>(() => people.At(0));
+        Assert.Throws<ObjectDisposedException>(() => people.Load<TestRecord>(0));
+        Assert.Throws<ObjectDisposedException>(() => people.Append(Record(1)));
+        Assert.Throws<ObjectDisposedException>(() => people.EnsureCapacity(100));
+        Assert.Throws<ObjectDisposedException>(() => people.EnsureCapacity(0));
+        Assert.Throws<ObjectDisposedException>(() => people.Pin(static (MappedSpan<TestRecord.Ref> s) => s.Length));
+        Assert.Throws<ObjectDisposedException>(() => raw.Length);
+        Assert.Throws<ObjectDisposedException>(() => raw.Capacity);
+        Assert.Throws<ObjectDisposedException>(() => raw.Read(0, new byte[1]));
+        Assert.Throws<ObjectDisposedException>(() => raw.Read(0, default));
+        Assert.Throws<ObjectDisposedException>(() => raw.Write(0, default));
+        Assert.Throws<ObjectDisposedException>(() => raw.Append("x"u8));
+        Assert.Throws<ObjectDisposedException>(() => raw.Append(default));
+        Assert.Throws<ObjectDisposedException>(() => raw.SetLength(4));
+        Assert.Throws<ObjectDisposedException>(() => raw.Pin(0, 0, static s => s.Length));
+        Assert.Throws<ObjectDisposedException>(() => raw.PinForWrite(0, 1, static s => s.Length));
+        Assert.Throws<ObjectDisposedException>(() => raw.PinForWrite(0, 0, static s => s.Length));
+        Assert.Throws<ObjectDisposedException>(() => raw.AcquireReadOnlyMemory(0, 0));
+    }
+
+    [Fact]
     public void NothingMovesOrGrowsWhileASectionIsPinnedOrExported()
     {
         using var temp = new TempPath();
