@@ -18,6 +18,7 @@ public sealed unsafe partial class MemoryMap
     /// <returns>The value.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The value does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     /// <exception cref="NotSupportedException">The map is not readable.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T ReadAt<T>(long offset)
@@ -40,6 +41,8 @@ public sealed unsafe partial class MemoryMap
             ThrowAccessOutOfRange(offset, sizeof(T), write: false);
         }
 
+        CheckRetired(offset, sizeof(T)); // null until a container section moved: a branch never taken
+
         if (typeof(T) == typeof(bool))
         {
             // Any non-zero byte is true: a byte of 2 read as a bool would compare unequal to true.
@@ -59,6 +62,7 @@ public sealed unsafe partial class MemoryMap
     /// <param name="value">The value.</param>
     /// <exception cref="ArgumentOutOfRangeException">The value does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     /// <exception cref="NotSupportedException">The map is read-only.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteAt<T>(long offset, T value)
@@ -76,6 +80,7 @@ public sealed unsafe partial class MemoryMap
             ThrowAccessOutOfRange(offset, sizeof(T), write: true);
         }
 
+        CheckRetired(offset, sizeof(T));
         Unsafe.WriteUnaligned(_data + offset, value);
     }
 
@@ -106,6 +111,7 @@ public sealed unsafe partial class MemoryMap
     /// <param name="destination">Where they go; its length is how many are read.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     /// <exception cref="NotSupportedException">The map is not readable.</exception>
     public void ReadAt(long offset, Span<byte> destination)
     {
@@ -115,6 +121,7 @@ public sealed unsafe partial class MemoryMap
             ThrowAccessOutOfRange(offset, destination.Length, write: false);
         }
 
+        CheckRetired(offset, destination.Length);
         new ReadOnlySpan<byte>(_data + offset, destination.Length).CopyTo(destination);
     }
 
@@ -123,6 +130,7 @@ public sealed unsafe partial class MemoryMap
     /// <param name="source">The bytes.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     /// <exception cref="NotSupportedException">The map is read-only.</exception>
     public void WriteAt(long offset, ReadOnlySpan<byte> source)
     {
@@ -132,6 +140,7 @@ public sealed unsafe partial class MemoryMap
             ThrowAccessOutOfRange(offset, source.Length, write: true);
         }
 
+        CheckRetired(offset, source.Length);
         source.CopyTo(new Span<byte>(_data + offset, source.Length));
     }
 
@@ -141,6 +150,7 @@ public sealed unsafe partial class MemoryMap
     /// <param name="value">The byte to write.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     /// <exception cref="NotSupportedException">The map is read-only.</exception>
     public void Fill(long offset, long count, byte value)
     {
@@ -150,6 +160,7 @@ public sealed unsafe partial class MemoryMap
             ThrowAccessOutOfRange(offset, count, write: true);
         }
 
+        CheckRetired(offset, count);
         for (long done = 0; done < count;)
         {
             int chunk = (int)Math.Min(count - done, int.MaxValue);
@@ -166,6 +177,7 @@ public sealed unsafe partial class MemoryMap
     /// <param name="size">How many bytes.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside the map.</exception>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
+    /// <exception cref="InvalidOperationException">The bytes are ones a container section left when it moved to grow: a view or array taken before the move (<c>docs/formats.md</c> §3).</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnsureRange(long offset, long size)
     {
@@ -176,6 +188,8 @@ public sealed unsafe partial class MemoryMap
         {
             EnsureRangeSlow(offset, size);
         }
+
+        CheckRetired(offset, size);
     }
 
     /// <summary>The whole check of <see cref="EnsureRange"/>, out of line: closed first, then the range.</summary>

@@ -170,7 +170,7 @@ public sealed class ContainerBuilder : IDisposable
             MappedContainer.WriteSlots(_output, _tag, ContainerFormat.SealedFlag, _slotSize, entries);
             _output.Flush(flushToDisk: true);
             CloseStreams();
-            File.Move(_temp, _path, overwrite: true);
+            DirectorySync.Replace(_temp, _path);
             return end;
         }
         catch

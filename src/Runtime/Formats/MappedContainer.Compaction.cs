@@ -74,7 +74,7 @@ public sealed partial class MappedContainer
         }
 
         // The old file is unmapped by now (Windows refuses to replace a mapped file).
-        File.Move(temp, full, overwrite: true);
+        DirectorySync.Replace(temp, full); // the rename, then an fsync of the directory (§5)
         return new CompactionResult(oldLength, newLength);
     }
 

@@ -48,6 +48,14 @@ public sealed partial class MappedContainer
         entry.Capacity = moved.Capacity;
         entry.ZeroFrom = Math.Max(used, moved.ZeroFrom);
 
+        // Views and arrays taken before the move hold offsets into the old extent: the map's typed
+        // accessors now refuse them (InvalidOperationException) instead of letting them read the dead
+        // copy and lose their writes. Safe for the whole session, which never reuses the extent.
+        if (oldCapacity > 0)
+        {
+            _map.Retire(oldOffset, oldCapacity, $"section '{entry.Name}' of {_path}");
+        }
+
         // The old extent: free, but not reusable in this session (docs/formats.md §3).
         if (oldCapacity > 0 && (_entries.Count < MaximumEntries || DropOneFreeEntry()))
         {

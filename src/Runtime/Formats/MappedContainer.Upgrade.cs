@@ -125,7 +125,7 @@ public sealed partial class MappedContainer
             throw;
         }
 
-        File.Move(temp, full, overwrite: true);
+        DirectorySync.Replace(temp, full);
         return converted;
     }
 

@@ -166,6 +166,9 @@ public sealed partial class MappedContainer : IDisposable
             container.WriteSlot(1);
             container.WriteSlot(2);
             container._generation = 2;
+
+            // The file's name, so that a committed container cannot vanish in a power loss.
+            DirectorySync.SyncDirectoryOf(path);
             return container;
         }
         catch

@@ -101,6 +101,15 @@ internal interface IMapPlatform
     unsafe void Sync(byte* address, long length, nint file, bool wait);
 
     /// <summary>
+    /// Makes the entries of <paramref name="directory"/> durable (a file created or renamed into it
+    /// survives a power loss): on Unix, <c>open(O_RDONLY)</c> + <c>fsync</c> (<c>F_FULLFSYNC</c> on
+    /// macOS); on Windows nothing (NTFS journals the rename itself, and a directory cannot be flushed
+    /// without backup privileges). A file system that cannot sync a directory (<c>EINVAL</c>) and a directory that cannot be opened
+    /// for reading (<c>EACCES</c>) are not errors; a missing directory is (<see cref="System.IO.FileNotFoundException"/>).
+    /// </summary>
+    void SyncDirectory(string directory);
+
+    /// <summary>
     /// Gives the kernel advice about the pages of a map created with <paramref name="flags"/>
     /// (its kind decides what some advice means); advice without the same meaning on this OS is
     /// refused with <see cref="System.PlatformNotSupportedException"/> before any system call.

@@ -28,6 +28,7 @@ internal sealed class UnsupportedMapPlatform : IMapPlatform
     public void CheckOptions(MapFlags flags, MapProtection protection) => throw NotSupported("mapping memory");
     public nint FromFileDescriptor(int fileDescriptor) => throw NotSupported("file descriptors");
     public nint OpenFile(string path, bool writable) => throw NotSupported("opening files");
+    public void SyncDirectory(string directory) => throw NotSupported("syncing directories");
     public nint Duplicate(nint file) => throw NotSupported("dup");
     public void CloseFile(nint file) => throw NotSupported("close");
     public FileStatus GetStatus(nint file) => throw NotSupported("fstat");

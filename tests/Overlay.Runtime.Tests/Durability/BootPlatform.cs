@@ -78,6 +78,8 @@ internal sealed unsafe class BootPlatform : IMapPlatform
         AfterSync?.Invoke(new ReadOnlySpan<byte>(_base, checked((int)_length)), address - _base, length);
     }
 
+    public void SyncDirectory(string directory) => _inner.SyncDirectory(directory);
+
     public void Advise(byte* address, long length, MapAdvice advice, MapFlags flags) => _inner.Advise(address, length, advice, flags);
 
     public void Protect(byte* address, long length, MapProtection protection) => _inner.Protect(address, length, protection);

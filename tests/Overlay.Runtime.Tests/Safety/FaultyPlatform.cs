@@ -19,6 +19,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     /// <summary>When set, runs instead of <see cref="Protect"/>; gets the real call to make part of the work.</summary>
     public Action<IntPtr, long, MapProtection, Action<IntPtr, long, MapProtection>>? OnProtect { get; set; }
 
+    /// <summary>When set, called with the directory before <see cref="SyncDirectory"/> syncs it.</summary>
+    public Action<string>? OnSyncDirectory { get; set; }
+
     public long PageSize => _inner.PageSize;
 
     public long AllocationGranularity => _inner.AllocationGranularity;
@@ -54,6 +57,12 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
         _inner.ResizeAnonymous(address, oldLength, newLength, protection, flags);
 
     public void Sync(byte* address, long length, nint file, bool wait) => _inner.Sync(address, length, file, wait);
+
+    public void SyncDirectory(string directory)
+    {
+        OnSyncDirectory?.Invoke(directory);
+        _inner.SyncDirectory(directory);
+    }
 
     public void Advise(byte* address, long length, MapAdvice advice, MapFlags flags) => _inner.Advise(address, length, advice, flags);
 

@@ -49,6 +49,9 @@ internal static unsafe partial class UnixInterop
     [LibraryImport(LibC, EntryPoint = "msync", SetLastError = true)]
     public static partial int MSync(nint address, nuint length, int flags);
 
+    [LibraryImport(LibC, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int FSync(int fd);
+
     [LibraryImport(LibC, EntryPoint = "madvise", SetLastError = true)]
     public static partial int MAdvise(nint address, nuint length, int advice);
 

@@ -116,6 +116,51 @@ internal sealed unsafe partial class UnixMapPlatform : IMapPlatform
         }
     }
 
+    public void SyncDirectory(string directory)
+    {
+        int fd;
+        do
+        {
+            fd = UnixInterop.Open(directory, _os.O_RDONLY | _os.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+
+        if (fd < 0)
+        {
+            // A directory this process may write into but not read (mode 0300) cannot be opened to
+            // be synced: as PostgreSQL's fsync_fname, not an error (the caller's rename is done).
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EACCES)
+            {
+                return;
+            }
+
+            throw Errno.ToFileException(errno, directory);
+        }
+
+        try
+        {
+            int result;
+            do
+            {
+                // F_FULLFSYNC takes no argument, so the variadic ABI does not matter here.
+                result = _os.F_FULLFSYNC != 0 ? UnixInterop.Fcntl(fd, _os.F_FULLFSYNC, 0) : UnixInterop.FSync(fd);
+            }
+            while (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+
+            // Some file systems (some FUSE and network ones) refuse to sync a directory: as
+            // PostgreSQL's fsync_fname, that is not an error; anything else is.
+            if (result < 0 && Marshal.GetLastPInvokeError() != Errno.EINVAL)
+            {
+                throw Errno.ToException(Marshal.GetLastPInvokeError(), $"fsync of the directory {directory}");
+            }
+        }
+        finally
+        {
+            UnixInterop.Close(fd);
+        }
+    }
+
     public void Advise(byte* address, long length, MapAdvice advice, MapFlags flags) =>
         Check(UnixInterop.MAdvise((nint)address, (nuint)length, _os.TranslateAdvice(advice, flags)), "madvise");
 

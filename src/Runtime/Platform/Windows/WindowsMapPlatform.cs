@@ -156,6 +156,12 @@ internal sealed unsafe partial class WindowsMapPlatform : IMapPlatform
 
     public void Unmap(byte* address, long length) => Kernel32.UnmapViewOfFile((nint)address);
 
+    // NTFS journals a rename and a creation itself; a directory handle cannot be flushed without
+    // backup privileges (FILE_FLAG_BACKUP_SEMANTICS), so there is nothing to do (IMapPlatform).
+    public void SyncDirectory(string directory)
+    {
+    }
+
     /// <summary>
     /// <c>FlushViewOfFile</c> writes the dirty pages to the file; with <paramref name="wait"/>,
     /// <c>FlushFileBuffers</c> then waits until the file's data and metadata reach the device, as
