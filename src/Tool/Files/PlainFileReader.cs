@@ -1,0 +1,288 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using Overlay.Layouts;
+
+namespace Overlay.Tool.Files;
+
+/// <summary>
+/// Reads record files and index files by their documented headers (docs/durability.md,
+/// docs/indexes.md), checking every number before it is used to reach other bytes: a window of
+/// entries is only read inside what the checked header and the file's length allow.
+/// </summary>
+internal static class PlainFileReader
+{
+    private const int HeaderSize = 128;
+
+    public static PlainFile Read(string path, FileKind kind, long offset, long count)
+    {
+        using FileStream stream = File.OpenRead(path);
+        long length = stream.Length;
+        byte[] header = new byte[HeaderSize];
+        int got = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        var fields = new List<KeyValuePair<string, object>>();
+        var problems = new List<string>();
+        var entries = new List<PlainEntry>();
+        if (got < HeaderSize)
+        {
+            problems.Add($"the file is {length} bytes long, shorter than its {HeaderSize}-byte header");
+            return new PlainFile(kind, fields, problems, entries, 0);
+        }
+
+        long total = kind switch
+        {
+            FileKind.RecordFile => ReadRecordFile(stream, header, length, fields, problems, entries, offset, count),
+            FileKind.HashIndex => ReadHashIndex(stream, header, length, fields, problems, entries, offset, count),
+            _ => ReadSortedIndex(stream, header, length, fields, problems, entries, offset, count),
+        };
+        return new PlainFile(kind, fields, problems, entries, total);
+    }
+
+    private static long ReadRecordFile(FileStream stream, byte[] h, long length, List<KeyValuePair<string, object>> fields, List<string> problems, List<PlainEntry> entries, long offset, long count)
+    {
+        RecordFilePrefix prefix = RecordFilePrefix.Read(h);
+        Add(fields, "magic", Hex(prefix.Magic));
+        Add(fields, "format version", prefix.FormatVersion);
+        Add(fields, "prefix size", prefix.PrefixSize);
+        Add(fields, "header size", prefix.HeaderSize);
+        Add(fields, "record size", prefix.RecordSize);
+        Add(fields, "header fingerprint", Hex(prefix.HeaderFingerprint));
+        Add(fields, "record fingerprint", Hex(prefix.RecordFingerprint));
+        Add(fields, "live count", prefix.RecordCount);
+        Add(fields, "schema", "none (record files do not embed one yet: docs/formats.md §8.4)");
+        if (prefix.FormatVersion != RecordFileFormat.Version)
+        {
+            problems.Add($"format version {prefix.FormatVersion}: this runtime reads version {RecordFileFormat.Version} only (version 1 files must be copied into a new file)");
+            return 0;
+        }
+
+        if (prefix.PrefixSize != RecordFileFormat.PrefixSize || prefix.RecordSize == 0 || prefix.HeaderSize == 0 || prefix.RecordSize > int.MaxValue / 2 || prefix.HeaderSize > int.MaxValue / 2)
+        {
+            problems.Add($"prefix size {prefix.PrefixSize}, header size {prefix.HeaderSize} and record size {prefix.RecordSize} are not a record file's ({RecordFileFormat.PrefixSize}, and 1 to 2^30 each)");
+            return 0;
+        }
+
+        long recordsOffset = RecordFileFormat.RecordsOffset(prefix.HeaderSize);
+        long holds = length < recordsOffset ? 0 : (length - recordsOffset) / prefix.RecordSize;
+        if (length < recordsOffset)
+        {
+            problems.Add($"the file ({length} bytes) does not hold its {prefix.HeaderSize}-byte header");
+        }
+
+        // The live count is trusted by the runtime only in the boot that wrote it; here it is what
+        // the file claims, checked against what it holds (docs/durability.md).
+        if (prefix.RecordCount > (ulong)holds)
+        {
+            problems.Add($"the live count claims {prefix.RecordCount} records, the file holds {holds}");
+        }
+
+        long total = (long)Math.Min(prefix.RecordCount, (ulong)holds);
+        byte[] record = new byte[prefix.RecordSize];
+        for (long i = offset; i < total && entries.Count < count; i++)
+        {
+            stream.Position = recordsOffset + (i * prefix.RecordSize);
+            stream.ReadExactly(record);
+            entries.Add(new PlainEntry(i, null, Convert.ToHexString(record)));
+        }
+
+        return total;
+    }
+
+    private static long ReadHashIndex(FileStream stream, byte[] h, long length, List<KeyValuePair<string, object>> fields, List<string> problems, List<PlainEntry> entries, long offset, long count)
+    {
+        uint keySize = U32(h, 16), valueSize = U32(h, 20), stride = U32(h, 56), tail = U32(h, 60), state = U32(h, 80);
+        ulong capacity = U64(h, 64), stored = U64(h, 72);
+        Add(fields, "format version", U32(h, 8));
+        Add(fields, "header size", U32(h, 12));
+        Add(fields, "key size", keySize);
+        Add(fields, "value size", valueSize);
+        Add(fields, "key fingerprint", Hex(U64(h, 24)));
+        Add(fields, "value fingerprint", Hex(U64(h, 32)));
+        Add(fields, "hash function", U32(h, 40));
+        Add(fields, "max load %", U32(h, 44));
+        Add(fields, "seed", Hex(U64(h, 48)));
+        Add(fields, "slot stride", stride);
+        Add(fields, "tail slots", tail);
+        Add(fields, "capacity", capacity);
+        Add(fields, "count", stored);
+        Add(fields, "state", state == 0 ? "clean" : state == 1 ? "dirty" : state.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(fields, "tag", Hex(U64(h, 88)));
+        CheckCommon(h, problems);
+        if (U32(h, 40) != 1)
+        {
+            problems.Add($"hash function {U32(h, 40)}: only 1 (StableHash) exists");
+        }
+
+        if (U32(h, 44) is < 25 or > 90)
+        {
+            problems.Add($"max load {U32(h, 44)}% is outside 25 to 90");
+        }
+
+        if (state == 1)
+        {
+            problems.Add("its state is dirty: a writer changed it after its last Flush and did not close it (open it with recover: true)");
+        }
+        else if (state != 0)
+        {
+            problems.Add($"its state {state} is neither clean (0) nor dirty (1)");
+        }
+
+        if (U32(h, 84) != 0)
+        {
+            problems.Add($"its flags 0x{U32(h, 84):X8} are not 0");
+        }
+
+        if (keySize is < 1 or > 1024 || valueSize > int.MaxValue / 4 || stride != ((8 + keySize + valueSize + 7) & ~7u))
+        {
+            problems.Add($"key size {keySize}, value size {valueSize} and slot stride {stride} do not agree (stride = 8 + key + value, rounded up to 8; keys 1 to 1024 bytes)");
+            return 0;
+        }
+
+        if (capacity < 16 || capacity > (1UL << 40) || (capacity & (capacity - 1)) != 0 || tail is < 1 or > 65536)
+        {
+            problems.Add($"capacity {capacity} (a power of two, 16 to 2^40) or tail {tail} (1 to 65536) is out of range");
+            return 0;
+        }
+
+        ulong slots = capacity + tail;
+        if (slots > (ulong)(length - HeaderSize) / stride)
+        {
+            problems.Add($"{slots} slots of {stride} bytes do not fit in the file's {length} bytes");
+            return 0;
+        }
+
+        if (stored > slots)
+        {
+            problems.Add($"count {stored} is more than its {slots} slots");
+        }
+
+        // A walk of every slot: the count must be the occupied slots.
+        byte[] slot = new byte[stride];
+        long occupied = 0;
+        stream.Position = HeaderSize;
+        for (ulong i = 0; i < slots; i++)
+        {
+            stream.ReadExactly(slot);
+            if (BinaryPrimitives.ReadUInt64LittleEndian(slot) == 0)
+            {
+                continue;
+            }
+
+            if (occupied >= offset && entries.Count < count)
+            {
+                entries.Add(new PlainEntry((long)i, Convert.ToHexString(slot, 8, (int)keySize), Convert.ToHexString(slot, 8 + (int)keySize, (int)valueSize)));
+            }
+
+            occupied++;
+        }
+
+        if ((ulong)occupied != stored && state == 0)
+        {
+            problems.Add($"the header counts {stored} entries, {occupied} slots are occupied");
+        }
+
+        return occupied;
+    }
+
+    private static long ReadSortedIndex(FileStream stream, byte[] h, long length, List<KeyValuePair<string, object>> fields, List<string> problems, List<PlainEntry> entries, long offset, long count)
+    {
+        uint keySize = U32(h, 16), valueSize = U32(h, 20), blockSize = U32(h, 48), order = U32(h, 52);
+        ulong stored = U64(h, 40);
+        Add(fields, "format version", U32(h, 8));
+        Add(fields, "header size", U32(h, 12));
+        Add(fields, "key size", keySize);
+        Add(fields, "value size", valueSize);
+        Add(fields, "key fingerprint", Hex(U64(h, 24)));
+        Add(fields, "value fingerprint", Hex(U64(h, 32)));
+        Add(fields, "count", stored);
+        Add(fields, "block size", blockSize);
+        Add(fields, "key order", order == 1 ? "numeric" : order == 2 ? "bytes" : order.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(fields, "summary count", U64(h, 56));
+        Add(fields, "keys offset", U64(h, 64));
+        Add(fields, "values offset", U64(h, 72));
+        Add(fields, "summary offset", U64(h, 80));
+        Add(fields, "tag", Hex(U64(h, 88)));
+        CheckCommon(h, problems);
+        if (order is not (1 or 2))
+        {
+            problems.Add($"key order {order} is neither 1 (numeric) nor 2 (bytes)");
+        }
+
+        if (keySize is < 1 or > 1024 || valueSize > int.MaxValue / 4 || blockSize is < 1 or > 4096 || stored > (ulong)length)
+        {
+            problems.Add($"key size {keySize}, value size {valueSize}, block size {blockSize} or count {stored} is out of range for a {length}-byte file");
+            return 0;
+        }
+
+        long n = (long)stored;
+        long values = HeaderSize + Align8(n * keySize);
+        long summary = values + Align8(n * valueSize);
+        long blocks = (n + blockSize - 1) / blockSize;
+        long end = summary + Align8(blocks * keySize) + (blocks * 8);
+        if (U64(h, 64) != HeaderSize || U64(h, 72) != (ulong)values || U64(h, 80) != (ulong)summary || U64(h, 56) != (ulong)blocks)
+        {
+            problems.Add($"its regions (keys at {U64(h, 64)}, values at {U64(h, 72)}, summary of {U64(h, 56)} at {U64(h, 80)}) are not where {n} keys put them ({HeaderSize}, {values}, {blocks} at {summary})");
+            return 0;
+        }
+
+        if (end > length)
+        {
+            problems.Add($"it needs {end} bytes for {n} keys but is {length} bytes long");
+            return 0;
+        }
+
+        byte[] key = new byte[keySize], previous = new byte[keySize], value = new byte[valueSize];
+        for (long i = 0; i < n; i++)
+        {
+            stream.Position = HeaderSize + (i * keySize);
+            stream.ReadExactly(key);
+
+            // Byte-ordered keys can be checked without their type; numeric ones need to know their sign.
+            if (order == 2 && i > 0 && key.AsSpan().SequenceCompareTo(previous) <= 0)
+            {
+                problems.Add($"key {i} is not greater than key {i - 1}: the keys are not sorted");
+            }
+
+            if (i >= offset && entries.Count < count)
+            {
+                stream.Position = values + (i * valueSize);
+                stream.ReadExactly(value);
+                entries.Add(new PlainEntry(i, Convert.ToHexString(key), Convert.ToHexString(value)));
+            }
+
+            (key, previous) = (previous, key);
+        }
+
+        return n;
+    }
+
+    private static void CheckCommon(byte[] h, List<string> problems)
+    {
+        if (U32(h, 8) != 1 || U32(h, 12) != HeaderSize)
+        {
+            problems.Add($"format version {U32(h, 8)} and header size {U32(h, 12)}: expected 1 and {HeaderSize}");
+        }
+
+        if (h.AsSpan(96, 28).ContainsAnyExcept((byte)0))
+        {
+            problems.Add("its reserved header bytes are not zero");
+        }
+
+        uint computed = Crc32C.Compute(h.AsSpan(0, 124));
+        if (U32(h, 124) != computed)
+        {
+            problems.Add($"its header checksum is 0x{U32(h, 124):X8} but its bytes give 0x{computed:X8}: the header is damaged");
+        }
+    }
+
+    private static long Align8(long value) => (value + 7) & ~7L;
+
+    private static void Add(List<KeyValuePair<string, object>> fields, string name, object value) => fields.Add(new(name, value));
+
+    private static string Hex(ulong value) => "0x" + value.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static uint U32(byte[] b, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(offset));
+
+    private static ulong U64(byte[] b, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(offset));
+}
