@@ -45,6 +45,15 @@ internal static class Files
         return path;
     }
 
+    /// <summary>A container of 'players' only, in the version-1 layout.</summary>
+    public static string Version1(string path)
+    {
+        using MappedContainer container = MappedContainer.Create(path, Tag);
+        container.AddRecords<PlayerV1.View>("players").Append(Player(1));
+        container.Commit();
+        return path;
+    }
+
     /// <summary>A container of 'players' in the appended layout.</summary>
     public static string Appended(string path)
     {
