@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Overlay.Formats;
+using Xunit;
+
+namespace Overlay.Tool.Tests;
+
+/// <summary><c>overlay upgrade</c> with this test assembly as the user's assembly.</summary>
+public sealed class UpgradeTests : IDisposable
+{
+    private static readonly string Assembly = typeof(PlayerV2).Assembly.Location;
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void RenamedAndWidenedFieldsAreUpgradedAndTheRestIsKept()
+    {
+        string file = Files.Container(_temp.File("game.ovl"));
+        ToolRun run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "Overlay.Tool.Tests.PlayerV2", "--section", "players");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("section 'players': 50 records, Overlay.Tool.Tests.PlayerV1", run.Output, StringComparison.Ordinal);
+        Assert.Contains("upgraded 50 records", run.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp"));
+
+        using (MappedContainer container = MappedContainer.Open(file, Files.Tag, Overlay.MapAccess.Read))
+        {
+            RecordSection<PlayerV2.ReadOnlyView> players = container.Records<PlayerV2.ReadOnlyView>("players");
+            Assert.Equal(50, players.Count);
+            for (int i = 0; i < 50; i++)
+            {
+                PlayerV1 old = Files.Player(i);
+                Assert.Equal(new PlayerV2 { Id = old.Id, Points = old.Score, Name = old.Name, Position = old.Position, Rank = old.Rank }, players[i].Load());
+            }
+
+            Assert.Equal(3, container.Records<LogLine.ReadOnlyView>("log").Count);
+            Assert.Equal("raw bytes"u8.ToArray(), container.Raw("raw").ToArray());
+        }
+
+        // The tool reads the upgraded file by its new schema, and it verifies.
+        JsonElement record = JsonDocument.Parse(ToolRun.Of("inspect", file, "--json", "--section", "players", "--where", "Id=7").Output)
+            .RootElement.GetProperty("sections")[0].GetProperty("records")[0];
+        Assert.Equal(10.5, record.GetProperty("Points").GetDouble());
+        Assert.Equal(0, ToolRun.Of("verify", file).ExitCode);
+
+        // A second upgrade has nothing to do.
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("is already Overlay.Tool.Tests.PlayerV2", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANarrowingIsRefusedAndTheFileIsUnchanged()
+    {
+        string file = Files.Version1(_temp.File("game.ovl"));
+        byte[] before = File.ReadAllBytes(file);
+        ToolRun run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerNarrowed");
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("upgrade refused", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Score: float -> System.Half can lose values", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(file));
+        Assert.Empty(Directory.EnumerateFiles(_temp.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void WrongAssembliesLayoutsAndSectionsAreUsageErrors()
+    {
+        string file = Files.Container(_temp.File("game.ovl"));
+        ToolRun run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "Nope");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("has no such type; its layouts are", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Overlay.Tool.Tests.PlayerV2", run.Error, StringComparison.Ordinal);
+
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "Overlay.Tool.Tests.Files");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is not a [MappedLayout] struct", run.Error, StringComparison.Ordinal);
+
+        // Two records sections, neither stored as PlayerV2: the tool does not guess.
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("name the ones to upgrade with --section", run.Error, StringComparison.Ordinal);
+
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2", "--section", "heap");
+        Assert.Equal(2, run.ExitCode);
+
+        Assert.Equal(2, ToolRun.Of("upgrade", file, "--assembly", _temp.File("none.dll"), "--layout", "PlayerV2").ExitCode);
+        Assert.Equal(2, ToolRun.Of("upgrade", file, "--layout", "PlayerV2").ExitCode); // --assembly is required
+
+        File.WriteAllText(_temp.File("fake.dll"), "not an assembly");
+        Assert.Equal(5, ToolRun.Of("upgrade", file, "--assembly", _temp.File("fake.dll"), "--layout", "PlayerV2").ExitCode);
+
+        Assert.Equal(3, ToolRun.Of("upgrade", Files.RecordFile(_temp.File("p.rec"), 1), "--assembly", Assembly, "--layout", "PlayerV2").ExitCode);
+    }
+}
