@@ -59,7 +59,7 @@ internal static class InspectContainer
             table.Row([
                 s.Index.ToString(CultureInfo.InvariantCulture), s.Name, KindName(s.Kind), s.Count.ToString(CultureInfo.InvariantCulture),
                 s.Stride.ToString(CultureInfo.InvariantCulture), s.Length.ToString(CultureInfo.InvariantCulture), s.Capacity.ToString(CultureInfo.InvariantCulture),
-                view?.Layout?.Name ?? (s.Kind == SectionKind.Records ? (s.Schema == 0 ? "(no schema)" : "?") : string.Empty),
+                view?.Layout?.Name ?? LayoutName(container, s),
                 s.LayoutVersion.ToString(CultureInfo.InvariantCulture), SchemaName(sections, s)]);
         }
 
@@ -70,6 +70,24 @@ internal static class InspectContainer
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>The layout a section's schema names, for the table (sections not shown are not decoded further).</summary>
+    private static string LayoutName(MappedContainer container, SectionInfo section)
+    {
+        if (section.Kind != SectionKind.Records)
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            return container.GetSchema(section.Name)?.Name ?? "(no schema)";
+        }
+        catch (System.IO.InvalidDataException)
+        {
+            return "(invalid schema)";
+        }
     }
 
     public static string KindName(SectionKind kind) => kind switch

@@ -1,0 +1,67 @@
+using Overlay.Layouts;
+
+// Version 2 of the game. Against version 1:
+//   - Name is renamed DisplayName ([FormerName]: Upgrade matches it by its old name);
+//   - Level is widened from short to int, Gold from int to long (no value can be lost: Upgrade converts);
+//   - quests are new: a records section of their own ("quests": player id, quest id, state), added
+//     by version 2 after the upgrade. ([VarList], a list inside the record, is not in the runtime
+//     yet; when it is, the quests become a field of PlayerSave.)
+// Everything after Name moves, so the saves need Upgrade: version 2 refuses to read them as they are.
+namespace Overlay.Samples.GameSave.V2;
+
+public enum Class : byte
+{
+    Warrior,
+    Mage,
+    Rogue,
+    Bard,
+}
+
+public enum QuestState : byte
+{
+    Open,
+    Done,
+    Failed,
+}
+
+[MappedLayout]
+public partial struct Vec3
+{
+    public float X;
+    public float Y;
+    public float Z;
+}
+
+/// <summary>A player in a version-2 save.</summary>
+[MappedLayout]
+public partial struct PlayerSave
+{
+    public int Id;
+    [FormerName("Name"), FixedString(16)] public string DisplayName;
+    public Class Class;
+    public int Level;
+    public long Gold;
+    public Vec3 Position;
+}
+
+/// <summary>One quest of one player (version 2's new section).</summary>
+[MappedLayout]
+public partial struct Quest
+{
+    public int PlayerId;
+    public int QuestId;
+    public QuestState State;
+}
+
+/// <summary>
+/// Version 2's settings: version 1's with a field appended. Compatible both ways, with no
+/// migration: version 2 reads version 1's settings (Subtitles reads as false) and version 1 reads
+/// version 2's (it sees the first 5 bytes of each record).
+/// </summary>
+[MappedLayout]
+public partial struct Settings
+{
+    public float MusicVolume;
+    public byte Difficulty;
+    public bool Subtitles;
+}
