@@ -94,3 +94,27 @@ public sealed class UpgradeTests : IDisposable
         Assert.Equal(3, ToolRun.Of("upgrade", Files.RecordFile(_temp.File("p.rec"), 1), "--assembly", Assembly, "--layout", "PlayerV2").ExitCode);
     }
 }
+
+/// <summary>On a terminal the upgrade shows a Spectre progress bar; the upgrade is the same.</summary>
+public sealed class UpgradeProgressTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void AnInteractiveUpgradeShowsProgressAndUpgrades()
+    {
+        string file = Files.Container(_temp.File("game.ovl"), players: 200);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = Overlay.Tool.Cli.OverlayCli.Run(
+            ["upgrade", file, "--assembly", typeof(PlayerV2).Assembly.Location, "--layout", "PlayerV2", "--section", "players"],
+            new Overlay.Tool.Cli.ToolConsole(output, error, interactive: true));
+        Assert.True(exit == 0, output + "\n" + error);
+        Assert.Contains("converting records", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("upgraded 200 records", output.ToString(), StringComparison.Ordinal);
+        using MappedContainer container = MappedContainer.Open(file, Files.Tag, Overlay.MapAccess.Read);
+        Assert.Equal(199, container.Records<PlayerV2.ReadOnlyView>("players")[199].Id);
+    }
+}
