@@ -9,7 +9,7 @@
 # normal build output: the instrumented Overlay.Runtime.dll must not reach the tests), instruments
 # Overlay.Runtime.dll, and runs afl-fuzz at nice 19 on one core for MINUTES (default 10), starting
 # from the committed corpus plus the target's fresh seed files. Afterwards it minimises the queue
-# with afl-cmin into tests/Overlay.Fuzz/corpus/TARGET (commit it), prints afl-fuzz's statistics,
+# with afl-cmin into tests/Overlay.Fuzz/corpus/TARGET (gzipped; commit it), prints afl-fuzz's statistics,
 # and copies any crash into tests/Overlay.Fuzz/findings/TARGET: replay one, uninstrumented, with
 #   dotnet .fuzz/TARGET/plain/Overlay.Fuzz.dll TARGET --replay FILE
 set -euo pipefail
@@ -34,7 +34,10 @@ mkdir -p "$work/in"
 dotnet publish tests/Overlay.Fuzz -c Release -o "$bin" --nologo -v quiet
 # Seeds first: instrumented code faults outside afl-fuzz (its coverage map does not exist yet).
 dotnet "$bin/Overlay.Fuzz.dll" "$target" --seeds "$work/in"
-if [ -d "$corpus" ]; then cp "$corpus"/* "$work/in/" 2>/dev/null || true; fi
+# The committed corpus is gzipped (a container is mostly zeros: 40 KB raw, about 1 KB gzipped).
+if [ -d "$corpus" ]; then
+    for file in "$corpus"/*.gz; do [ -e "$file" ] && gunzip -c "$file" > "$work/in/corpus-$(basename "$file" .gz)"; done
+fi
 cp -r "$bin" "$work/plain"
 "$root/.fuzz/tools/sharpfuzz" "$bin/Overlay.Runtime.dll"
 
@@ -54,7 +57,7 @@ rm -rf "$corpus"
 mkdir -p "$corpus"
 i=0
 for file in "$work/min"/*; do
-    cp "$file" "$corpus/$(printf '%s-%03d' "$target" "$i")"
+    gzip -9nc "$file" > "$corpus/$(printf '%s-%03d' "$target" "$i").gz"
     i=$((i + 1))
 done
 echo "corpus: $i files, $(du -sh "$corpus" | cut -f1) in $corpus"
@@ -62,6 +65,11 @@ echo "corpus: $i files, $(du -sh "$corpus" | cut -f1) in $corpus"
 crashes=("$work/out/default/crashes"/id:*)
 if [ -e "${crashes[0]}" ]; then
     mkdir -p "$root/tests/Overlay.Fuzz/findings/$target"
-    cp "${crashes[@]}" "$root/tests/Overlay.Fuzz/findings/$target/"
-    echo "CRASHES: ${#crashes[@]}, copied to tests/Overlay.Fuzz/findings/$target; replay: dotnet $work/plain/Overlay.Fuzz.dll $target --replay FILE"
+    n=0
+    for crash in "${crashes[@]}"; do
+        # afl's names hold colons (not portable); gzipped like the corpus. Rename each after its cause.
+        gzip -9nc "$crash" > "$root/tests/Overlay.Fuzz/findings/$target/crash-$(date +%Y%m%d%H%M)-$n.gz"
+        n=$((n + 1))
+    done
+    echo "CRASHES: ${#crashes[@]}, copied to tests/Overlay.Fuzz/findings/$target; replay (gunzip first): dotnet $work/plain/Overlay.Fuzz.dll $target --replay FILE"
 fi
