@@ -116,6 +116,30 @@ public sealed class ContainerTarget : FuzzTarget
     public static FuzzRecord Record(long i) => new() { Id = i, Value = i * 0.25, Flags = (int)(i % 5), Tag = $"t{i}" };
 
     /// <inheritdoc/>
+    protected override void FixChecksums(Span<byte> bytes)
+    {
+        // Each slot's CRC-32C (at 60) of its prefix bytes [0, 60) and its count × 128 table bytes
+        // (docs/formats.md §1.1), for both slot sizes a file may have: the one slot 0 names, and 4 KiB.
+        uint named = bytes.Length >= 32 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[28..]) : 0;
+        foreach (long size in new long[] { ContainerFormat.MinimumSlotSize, named })
+        {
+            if (size < ContainerFormat.MinimumSlotSize || size > ContainerFormat.MaximumSlotSize || 2 * size > bytes.Length)
+            {
+                continue;
+            }
+
+            for (int index = 0; index < 2; index++)
+            {
+                Span<byte> slot = bytes.Slice((int)(index * size), (int)size);
+                long tableOffset = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(slot[40..]);
+                long tableBytes = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(slot[48..]) * 128L;
+                ReadOnlySpan<byte> table = tableOffset <= size ? slot.Slice((int)tableOffset, (int)Math.Min(tableBytes, size - tableOffset)) : default;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(slot[60..], Crc32C(slot[..60], table));
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public override FuzzOutcome Walk(string path, bool write)
     {
         long fixedCount = -1;

@@ -58,6 +58,16 @@ public sealed class SortedIndexTarget : FuzzTarget
     }
 
     /// <inheritdoc/>
+    protected override void FixChecksums(Span<byte> bytes)
+    {
+        // The header's CRC-32C of bytes [0, 124), at 124.
+        if (bytes.Length >= 128)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes[124..], Crc32C(bytes[..124], default));
+        }
+    }
+
+    /// <inheritdoc/>
     public override FuzzOutcome Walk(string path, bool write)
     {
         bool opened = false;
