@@ -4,6 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using Overlay.Fuzz;
+using Overlay.Tests.Samples;
 using Xunit;
 
 namespace Overlay.Tests.Durability;
@@ -24,7 +25,7 @@ public class FuzzCorpusTests
     public void EveryCommittedCorpusFileWalksWithOnlyDocumentedExceptions(string name)
     {
         FuzzTarget target = FuzzTargets.Get(name);
-        string root = Path.Combine(FindRepositoryRoot(), "tests", "Overlay.Fuzz");
+        string root = Path.Combine(SampleProgram.RepositoryRoot(), "tests", "Overlay.Fuzz");
         List<string> files = [.. Files(Path.Combine(root, "corpus", name)), .. Files(Path.Combine(root, "findings", name))];
         Assert.True(files.Count > 0, $"no corpus for {name}: run scripts/fuzz.sh {name} and commit tests/Overlay.Fuzz/corpus/{name}");
 
@@ -69,17 +70,4 @@ public class FuzzCorpusTests
 
     private static IEnumerable<string> Files(string directory) =>
         Directory.Exists(directory) ? Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal) : [];
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Overlay.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Overlay.sln above {AppContext.BaseDirectory}.");
-    }
 }
