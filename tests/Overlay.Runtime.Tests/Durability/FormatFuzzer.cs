@@ -78,7 +78,7 @@ internal sealed class FormatFuzzer
                 }
             }
 
-            _output.WriteLine($"{_target.Name}: {iterations} mutated files (seed {seed}): {opened} opened and walked ({written} also written and read back), {refused} refused with InvalidDataException");
+            _output.WriteLine($"{_target.Name}: {iterations} mutated files (seed {seed}): {opened} opened and walked ({written} of them also down the writer's path, where the format has one), {refused} refused with InvalidDataException");
             Assert.True(opened > iterations / 20, $"only {opened} of {iterations} mutated files opened: the walk means little");
             Assert.True(refused > iterations / 20, $"only {refused} of {iterations} mutated files refused: the mutations mean little");
             return (opened, refused);
