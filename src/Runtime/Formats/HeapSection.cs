@@ -312,6 +312,13 @@ public sealed class HeapSection
             }
 
             long next = (long)ValueAccess.Read<ulong>(map, header + ContainerFormat.HeapBlockHeaderSize, false);
+            if (!IsFreeLink(next))
+            {
+                // A link out of the heap ends the list here. Taken as it is, it would become the
+                // committed head, which Open refuses: the file could not be opened again (found by fuzzing).
+                next = 0;
+            }
+
             if (blockSize >= size)
             {
                 if (blockSize - size >= ContainerFormat.HeapMinimumBlockSize)
@@ -340,6 +347,10 @@ public sealed class HeapSection
 
         return 0;
     }
+
+    /// <summary>Whether a free-list link can name a block: 0 (the end), or a granule inside the heap with room for a block (what Open checks of the head).</summary>
+    private bool IsFreeLink(long link) =>
+        link == 0 || (link >= ContainerFormat.HeapReservedBytes && link % ContainerFormat.HeapGranule == 0 && link <= _entry.Length - ContainerFormat.HeapMinimumBlockSize);
 
     private void SetNext(MemoryMap map, long previous, long next)
     {

@@ -131,6 +131,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     /// <returns>The number of keys written.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="existing"/> is damaged (its keys are not in increasing order); nothing is written and the builder is empty.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Build(string path, MappedSortedIndex<TKey, TValue>? existing = null, ulong tag = 0)
     {
@@ -426,6 +427,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     {
         private readonly byte[] _key = new byte[keySize];
         private readonly byte[] _value = new byte[valueSize];
+        private readonly byte[] _previous = new byte[keySize];
         private readonly long _count = index.Count;
         private long _position = -1;
 
@@ -442,7 +444,20 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 return false;
             }
 
+            if (_position > 0)
+            {
+                _key.CopyTo(_previous, 0);
+            }
+
             index.CopyEntry(_position, _key, _value);
+
+            // The merge trusts each source to be sorted; a damaged file's keys may not be, and
+            // merging them would write an index whose lookups miss keys it holds (found by fuzzing).
+            if (_position > 0 && IndexKeyFormat<TKey>.Compare(_previous, _key) >= 0)
+            {
+                throw new InvalidDataException($"The existing index {index.Path} is damaged: its keys are not in increasing order at entry {_position} of {_count}; nothing was written.");
+            }
+
             return true;
         }
     }
