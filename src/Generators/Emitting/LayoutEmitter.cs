@@ -95,7 +95,7 @@ internal static class LayoutEmitter
             w.WriteLine(LayoutFieldExpression(field) + ",");
         }
 
-        w.CloseBlock(");");
+        w.CloseBlock(layout.Version == 0 ? ");" : $") {{ Version = {Int(layout.Version)} }};");
         w.Unindent();
         w.WriteLine();
         if (!layout.Takes("LayoutInfo"))
@@ -145,6 +145,11 @@ internal static class LayoutEmitter
         if (field.FormerNames.Count > 0)
         {
             initializers.Add("FormerNames = new string[] { " + string.Join(", ", field.FormerNames.AsImmutableArray().Select(n => SymbolDisplay.FormatLiteral(n, quote: true))) + " }");
+        }
+
+        if (field.DefaultValueExpression is { } defaultValue)
+        {
+            initializers.Add("DefaultValue = " + defaultValue);
         }
 
         return initializers.Count == 0 ? expression : expression + " { " + string.Join(", ", initializers) + " }";

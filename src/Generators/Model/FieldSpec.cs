@@ -35,6 +35,13 @@ internal sealed record FieldSpec(
 
     /// <summary>The field's former names (<c>[FormerName]</c>), for <c>LayoutField.FormerNames</c>.</summary>
     public EquatableArray<string> FormerNames { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// The field's <c>[DefaultValue]</c> as a C# expression of the field's value type (the enum's
+    /// underlying integer for enums), for <c>LayoutField.DefaultValue</c>; null when none or invalid
+    /// (OVL211 reports an invalid one).
+    /// </summary>
+    public string? DefaultValueExpression { get; init; }
 }
 
 /// <summary>The kinds of layout field; the names match <c>Overlay.Layouts.LayoutFieldKind</c>.</summary>

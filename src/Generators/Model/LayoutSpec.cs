@@ -26,6 +26,9 @@ internal sealed record LayoutSpec(
     ulong Fingerprint,
     EquatableArray<FieldSpec> Fields)
 {
+    /// <summary>The layout's declared version (<c>[MappedLayout(Version = N)]</c>), for <c>LayoutInfo.Version</c>; 0 when none.</summary>
+    public int Version { get; init; }
+
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
 

@@ -168,7 +168,7 @@ internal sealed partial class LayoutParser
                 continue;
             }
 
-            spec = spec with { FormerNames = FormerNames(field) };
+            spec = spec with { FormerNames = FormerNames(field), DefaultValueExpression = DefaultValue(field, spec).Expression };
 
             // In long: an explicit offset near int.MaxValue plus the field's size overflows int.
             long end = (long)spec.Offset + spec.SizeInBytes;
@@ -232,7 +232,10 @@ internal sealed partial class LayoutParser
             displayName,
             sizeInBytes,
             Fingerprint(sizeInBytes, fields),
-            fields.ToEquatableArray());
+            fields.ToEquatableArray())
+        {
+            Version = DeclaredVersion(layoutAttribute) is > 0 and int version ? version : 0,
+        };
     }
 
     /// <summary>Why a field cannot have <paramref name="name"/> (OVL109), or null when it can.</summary>

@@ -74,7 +74,7 @@ public sealed class RecordSection<TView>
 
     /// <summary>
     /// A copy of the record at <paramref name="index"/>: in a file written by an older layout the
-    /// fields it lacks read as zero; only the file's record size is read, never the next record.
+    /// fields it lacks read as their <c>[DefaultValue]</c> (<see cref="LayoutField.DefaultValue"/>), or zero; only the file's record size is read, never the next record.
     /// </summary>
     /// <typeparam name="TRecord">The layout of <typeparamref name="TView"/>.</typeparam>
     /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
@@ -99,6 +99,12 @@ public sealed class RecordSection<TView>
         int size = TRecord.SizeInBytes;
         byte[] buffer = new byte[size];
         map.ReadAt(_entry.Offset + (index * _entry.Stride), buffer.AsSpan(0, (int)Math.Min(size, _entry.Stride)));
+        if (_entry.Stride < size)
+        {
+            // An older layout's record: the fields it lacks read as their [DefaultValue], not zero.
+            Overlay.Schemas.LayoutDefaults.ApplyPast(TRecord.LayoutInfo, buffer, _entry.Stride);
+        }
+
         return TRecord.Load(buffer);
     }
 

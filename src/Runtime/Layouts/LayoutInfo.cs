@@ -51,6 +51,15 @@ public sealed record LayoutField(
     /// newest first: <c>Upgrade</c> matches a stored field by its name or one of these. Null when none.
     /// </summary>
     public IReadOnlyList<string>? FormerNames { get; init; }
+
+    /// <summary>
+    /// The field's declared default (<c>[System.ComponentModel.DefaultValue]</c>), boxed as the type
+    /// the field is stored as (an enum's underlying integer; a <c>string</c> for fixed strings); null
+    /// when none. Code reading records written by an older layout, which lack the field, sees this
+    /// value instead of zero (<c>RecordSection.Load</c>, <c>MappedContainer.Upgrade</c>:
+    /// docs/formats.md §8.3). Not part of the fingerprint.
+    /// </summary>
+    public object? DefaultValue { get; init; }
 }
 
 /// <summary>The kinds of field a layout can hold.</summary>

@@ -20,6 +20,16 @@ public sealed class MappedLayoutAttribute : Attribute
     /// last field. When given, every field must end within it.
     /// </summary>
     public int Size { get; set; }
+
+    /// <summary>
+    /// The layout's version (SBE's "acting version"): 0 (the default) for an unversioned layout.
+    /// Declare a new, higher version when the layout changes in a way old files cannot be read
+    /// through; the schema baseline (<c>Layouts.Baseline.txt</c>, docs/diagnostics/OVL201.md) then
+    /// records the migration from the previous version. Stored in <see cref="LayoutInfo.Version"/>
+    /// and in the schemas embedded in files; not part of the fingerprint (it names the bytes, it
+    /// does not change them). Must not be negative (OVL210).
+    /// </summary>
+    public int Version { get; set; }
 }
 
 /// <summary>Places a layout field at a fixed byte offset from the start of the record.</summary>

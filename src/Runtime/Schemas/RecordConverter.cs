@@ -10,7 +10,7 @@ namespace Overlay.Schemas;
 /// Schemas §9): fields matched by name or <see cref="LayoutField.FormerNames"/>; the same bytes
 /// copied; numbers and enums widened (by underlying value) only where no value can be lost;
 /// strings re-encoded and lengthened; arrays element by element; nested layouts recursively;
-/// removed fields dropped; added fields zero. Everything else needs a <see cref="FieldConverter"/>:
+/// removed fields dropped; added fields their <see cref="LayoutField.DefaultValue"/> or zero. Everything else needs a <see cref="FieldConverter"/>:
 /// <see cref="Create"/> refuses, naming every such field, rather than truncate.
 /// </summary>
 public sealed class RecordConverter
@@ -97,7 +97,13 @@ public sealed class RecordConverter
 
             if (old is null)
             {
-                continue; // added: zero (the destination is cleared)
+                // Added: its [DefaultValue], or zero (the destination is cleared).
+                if (now.DefaultValue is not null)
+                {
+                    steps.Add(new DefaultStep(now));
+                }
+
+                continue;
             }
 
             Step? step = PlanField(old, now, path, problems);
@@ -226,6 +232,12 @@ public sealed class RecordConverter
                 Run(inner, source.Slice(from + (i * fromSize), fromSize), destination.Slice(to + (i * toSize), toSize), root);
             }
         }
+    }
+
+    private sealed class DefaultStep(LayoutField now) : Step
+    {
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+            LayoutDefaults.Write(now, destination.Slice(now.Offset, now.SizeInBytes));
     }
 
     private sealed class CustomStep(LayoutField now, FieldConverter converter) : Step
