@@ -39,7 +39,7 @@ internal static class BaselineVerifier
         var test = new CSharpCodeFixTest<LayoutBaselineAnalyzer, UpdateLayoutBaselineCodeFix, DefaultVerifier>
         {
             ReferenceAssemblies = TestReferences.None,
-            NumberOfFixAllIterations = 1,
+            NumberOfFixAllIterations = iterations == 0 ? 0 : 1,
             NumberOfIncrementalIterations = iterations,
         };
         test.TestState.Sources.Add(("Test0.cs", source));

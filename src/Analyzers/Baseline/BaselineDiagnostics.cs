@@ -28,7 +28,7 @@ internal static class BaselineDiagnostics
     /// <summary>The property holding the baseline block the code fix writes (absent for a removal).</summary>
     public const string BlockProperty = "Block";
 
-    /// <summary>The property saying what the fix does with the layout's blocks: <c>replace</c> the latest, <c>add</c> before them (a new version), or <c>remove</c> all.</summary>
+    /// <summary>The property saying what the fix does with the layout's blocks: <c>replace</c> the latest, or <c>add</c> one (a new layout, or a new version before the older ones).</summary>
     public const string ActionProperty = "Action";
 
     public static readonly DiagnosticDescriptor BreakingChange = new(
@@ -68,7 +68,7 @@ internal static class BaselineDiagnostics
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A removed (or renamed, or moved) layout cannot misread a file, so this is a warning, not an error; the baseline keeps the decision visible in review. The code fix removes the layout's blocks.",
+        description: "A removed (or renamed, or moved) layout cannot misread a file, so this is a warning, not an error; the baseline keeps the decision visible in review. Delete the layout's blocks from the baseline (no code fix: fixes are not offered in additional files).",
         helpLinkUri: UsageDiagnostics.HelpLink(RemovedLayoutId),
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 

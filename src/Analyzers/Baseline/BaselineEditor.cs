@@ -13,8 +13,8 @@ internal static class BaselineEditor
     /// <summary>Applies one fix.</summary>
     /// <param name="text">The baseline's text (possibly empty).</param>
     /// <param name="layout">The layout's full name.</param>
-    /// <param name="action"><c>replace</c> the latest block, <c>add</c> a block before the layout's others (or in name order), <c>remove</c> every block.</param>
-    /// <param name="block">The block to write (null for <c>remove</c>).</param>
+    /// <param name="action"><c>replace</c> the latest block, or <c>add</c> a block before the layout's others (or in name order).</param>
+    /// <param name="block">The block to write.</param>
     /// <returns>The new text.</returns>
     public static SourceText Apply(SourceText text, string layout, string action, string? block)
     {
@@ -48,22 +48,6 @@ internal static class BaselineEditor
                 string separator = existing.EndsWith("\n", StringComparison.Ordinal) ? "\n" : "\n\n";
                 return text.Replace(new TextSpan(text.Length, 0), separator + block);
             }
-
-            case "remove":
-                // From the last block up, so the earlier blocks' line numbers stay right; each takes
-                // one blank line after it with it.
-                foreach (BaselineBlock old in mine.OrderByDescending(b => b.Line))
-                {
-                    int end = old.EndLine;
-                    if (end < text.Lines.Count && text.Lines[end].ToString().Trim().Length == 0)
-                    {
-                        end++;
-                    }
-
-                    text = text.Replace(Span(text, old.Line, end), string.Empty);
-                }
-
-                return text;
 
             default:
                 return text;

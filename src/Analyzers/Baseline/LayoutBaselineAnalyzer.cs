@@ -135,10 +135,7 @@ internal sealed class LayoutBaselineAnalyzer : DiagnosticAnalyzer
             if (!declared.ContainsKey(layout.Key))
             {
                 BaselineBlock first = layout.OrderBy(b => b.Line).First();
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(BaselineDiagnostics.LayoutProperty, layout.Key)
-                    .Add(BaselineDiagnostics.ActionProperty, "remove");
-                context.ReportDiagnostic(Diagnostic.Create(BaselineDiagnostics.RemovedLayout, LineLocation(file, text, first.Line), properties, layout.Key));
+                context.ReportDiagnostic(Diagnostic.Create(BaselineDiagnostics.RemovedLayout, LineLocation(file, text, first.Line), layout.Key));
             }
         }
     }

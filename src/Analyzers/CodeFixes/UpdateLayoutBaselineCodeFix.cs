@@ -15,13 +15,15 @@ using Overlay.Analyzers.Baseline;
 namespace Overlay.Analyzers.CodeFixes;
 
 /// <summary>
-/// OVL202, OVL203, OVL204, OVL205: brings the schema baseline (<c>Layouts.Baseline.txt</c>) up to
+/// OVL202, OVL203, OVL205: brings the schema baseline (<c>Layouts.Baseline.txt</c>) up to
 /// date with the layout, as PublicApiAnalyzers' fix does for <c>PublicAPI.Unshipped.txt</c>: the
 /// analyzer hands over the block to write in the diagnostic's properties, and the fix edits the
 /// additional document (<see cref="Solution.WithAdditionalDocumentText(DocumentId, SourceText, PreservationMode)"/>).
 /// OVL201 has no fix on purpose: a breaking change needs a new version (then OVL205's fix records it).
+/// OVL204 has none either: it is reported in the baseline file, and diagnostics in additional files
+/// are not offered code fixes (neither by the IDE nor by the testing library): delete the lines.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UpdateLayoutBaselineCodeFix), DocumentKinds = new[] { nameof(TextDocumentKind.Document), nameof(TextDocumentKind.AdditionalDocument) }), Shared]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UpdateLayoutBaselineCodeFix)), Shared]
 internal sealed class UpdateLayoutBaselineCodeFix : CodeFixProvider
 {
     private const string EquivalenceKey = "Overlay.UpdateLayoutBaseline";
@@ -30,7 +32,6 @@ internal sealed class UpdateLayoutBaselineCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         BaselineDiagnostics.CompatibleChangeId,
         BaselineDiagnostics.NewLayoutId,
-        BaselineDiagnostics.RemovedLayoutId,
         BaselineDiagnostics.UnrecordedVersionId);
 
     /// <inheritdoc/>
@@ -52,9 +53,7 @@ internal sealed class UpdateLayoutBaselineCodeFix : CodeFixProvider
                 continue;
             }
 
-            string title = diagnostic.Properties.TryGetValue(BaselineDiagnostics.ActionProperty, out string? action) && action == "remove"
-                ? $"Remove '{layout}' from {BaselineParser.FileName}"
-                : $"Update '{layout}' in {BaselineParser.FileName}";
+            string title = $"Update '{layout}' in {BaselineParser.FileName}";
             context.RegisterCodeFix(
                 CodeAction.Create(title, token => ApplyAsync(project.Solution, project.Id, new[] { diagnostic }, token), EquivalenceKey),
                 diagnostic);
