@@ -209,6 +209,34 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void VersionAndDefaults() => Check("VersionAndDefaults", "Game.Player", """
+        using System;
+        using System.ComponentModel;
+        using Overlay.Layouts;
+        namespace Game;
+
+        public enum Rank : ushort { None, Gold = 300 }
+
+        [MappedLayout(Version = 3)]
+        public partial struct Player
+        {
+            public int Id;
+            [DefaultValue(100L)] public long Gold;
+            [DefaultValue((short)-2), BigEndian] public short Lives;
+            [DefaultValue(int.MinValue)] public int Lowest;
+            [DefaultValue(0.1f)] public float Speed;
+            [DefaultValue(0.1)] public double Precise;
+            [DefaultValue(0.5)] public Half Small;
+            [DefaultValue(double.NaN)] public float Unknown;
+            [DefaultValue(true)] public bool Alive;
+            [DefaultValue('\n')] public char Separator;
+            [DefaultValue(Rank.Gold)] public Rank Rank;
+            [DefaultValue("say \"hi\""), FixedString(12)] public string Greeting;
+            [DefaultValue(70000)] public short Invalid;   // OVL211: left out of LayoutInfo
+        }
+        """);
+
     private static void Check(string snapshot, string layout, string source)
     {
         (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(Compiler.Create(source));
