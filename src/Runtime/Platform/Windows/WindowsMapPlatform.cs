@@ -241,10 +241,6 @@ internal sealed unsafe partial class WindowsMapPlatform : IMapPlatform
         }
     }
 
-    // The boot time (now minus GetTickCount64) would serve; not read yet. Guid.Empty means
-    // "unknown": a record file then trusts only its durable count after any crash.
-    public Guid BootId => Guid.Empty;
-
     public string DescribeFile(nint file)
     {
         if (file == PlatformFile.None)
