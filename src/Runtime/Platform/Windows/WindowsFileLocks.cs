@@ -49,7 +49,10 @@ internal sealed unsafe class WindowsFileLocks : IFileLocks
         int error = Call(file, offset, 0, unlock: true);
 
         // The interface releases "if it holds one", as Linux's F_UNLCK of a byte not locked succeeds.
-        if (error != Win32Error.ERROR_NOT_LOCKED)
+        // Windows reports such a byte as ERROR_NOT_LOCKED; Wine as ERROR_LOCK_VIOLATION
+        // (server/fd.c, unlock_fd: STATUS_FILE_LOCK_CONFLICT when no lock matches), which an
+        // unlock has no other reason to give: it never conflicts with another open's lock.
+        if (error is not (Win32Error.ERROR_NOT_LOCKED or Win32Error.ERROR_LOCK_VIOLATION))
         {
             ThrowIfFailed(error, "UnlockFileEx");
         }
