@@ -35,7 +35,7 @@ internal static class NotOnWindows
         ("Layouts.RecordFileLockTests", "AFailedOpenReleasesItsLock" or "AnotherProcessCannotTakeTheWriterLockWhileAWriterHoldsIt"
             or "AWriterInAnotherProcessMakesOpenForWritingRefuse" or "AReaderInAnotherProcessKeepsTheWritersSlack") => Python,
         ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests"
-            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
+            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
             ChildDotnet,
         ("Safety.ProtectFailureTests" or "Safety.ResizeFallbackTests", _) =>
             "inject failures into the Linux platform object (libc calls); Windows always resizes by mapping afresh, which the other resize tests cover",
