@@ -26,12 +26,15 @@ public sealed unsafe partial class MemoryMap
     /// <returns>The lock; dispose it to release.</returns>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     /// <exception cref="NotSupportedException">The map is anonymous, or was made with <c>trackFile: false</c> and holds no descriptor.</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     /// <exception cref="System.IO.IOException">The OS refused the lock (a file system without locks, <c>ENOLCK</c>).</exception>
     /// <remarks>
     /// Locks belong to the open of the file, not the process (Linux <c>F_OFD_SETLKW</c>): two maps
     /// of one file in one process exclude each other as two processes do; two maps made from one
-    /// handle share one open, and so one lock. Not to be called while another thread closes the map.
+    /// handle share one open, and so one lock. Windows (<c>LockFileEx</c>) is the same, but its locks
+    /// do not merge: a second exclusive lock through the same map conflicts with the first. macOS
+    /// has only per-process POSIX locks: maps in one process do not exclude each other there
+    /// (docs/platforms.md). Not to be called while another thread closes the map.
     /// </remarks>
     public MapFileLock LockFile(bool exclusive = true)
     {
@@ -53,7 +56,7 @@ public sealed unsafe partial class MemoryMap
     /// <returns>The lock, or null.</returns>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     /// <exception cref="NotSupportedException">The map is anonymous, or holds no descriptor.</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet.</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     /// <exception cref="System.IO.IOException">The OS refused the lock for another reason than a conflict.</exception>
     public MapFileLock? TryLockFile(bool exclusive = true)
     {

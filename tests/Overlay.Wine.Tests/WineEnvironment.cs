@@ -10,6 +10,9 @@ namespace Overlay.Wine.Tests;
 /// <summary>Finding Wine and the repository, and running a program with a time limit.</summary>
 internal static class WineEnvironment
 {
+    /// <summary>The xunit collection of the tests that build: they run one after another, never side by side.</summary>
+    public const string Builds = "builds";
+
     /// <summary>Debian's wine64 package installs the loader here, not on PATH.</summary>
     private static readonly string[] s_candidates = ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"];
 

@@ -24,7 +24,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="NotSupportedException">The key type needs a <paramref name="keyFormat"/>, or the value layout is too large.</exception>
     /// <exception cref="IOException">The file exists, or cannot be created.</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     public static MappedHashIndex<TKey, TValue> Create(string path, HashIndexOptions? options = null, IndexKeyFormat<TKey>? keyFormat = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -102,7 +102,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid index of these types and this tag, or was left dirty by a crashed writer.</exception>
     /// <exception cref="IOException">For writing: another writer has the file open.</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     public static MappedHashIndex<TKey, TValue> Open(string path, MapAccess access = MapAccess.Write, IndexKeyFormat<TKey>? keyFormat = null, ulong tag = 0, bool recover = false)
     {
         ArgumentNullException.ThrowIfNull(path);

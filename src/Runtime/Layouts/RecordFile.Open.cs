@@ -22,7 +22,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialCapacity"/> is negative or too large for a file.</exception>
     /// <exception cref="NotSupportedException">A layout is empty or larger than a file format field can describe.</exception>
     /// <exception cref="IOException">The file already exists, or cannot be created.</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     public static RecordFile<THeaderView, TRecordView> Create(string path, ulong magic, long initialCapacity = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -38,7 +38,11 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         // CreateNew: an existing file is an IOException here, before anything is created, and is
         // left alone; from here on, a failure removes the half-made file.
-        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        // FileShare.ReadWrite | Delete: the writer lock, not Windows' sharing modes, keeps writers
+        // apart (a second writer gets the lock's IOException, as on Linux, not a sharing violation),
+        // and readers and the file's deletion are allowed beside it, as on Linux (where .NET only
+        // emulates FileShare.None).
+        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -90,7 +94,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid record file of these layouts and this magic number.</exception>
     /// <exception cref="IOException">For writing: another record file, in this process or another, has the file open for writing (checked before anything is read, mapped or changed).</exception>
-    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use yet (Linux is supported).</exception>
+    /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
     public static RecordFile<THeaderView, TRecordView> Open(string path, ulong magic, MapAccess access = MapAccess.Write)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -112,7 +116,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         bool writer = access == MapAccess.Write;
-        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -156,6 +160,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             throw;
         }
     }
+
+    /// <summary>What other opens of a record file may do beside this one: anything (see <c>Create</c>).</summary>
+    private const FileShare Sharing = FileShare.ReadWrite | FileShare.Delete;
 
     private static void DisposeLockOrFile(RecordFileLock? fileLock, SafeFileHandle file)
     {

@@ -6,9 +6,10 @@ namespace Overlay.Platform;
 
 /// <summary>
 /// Advisory locks on single bytes of an open file, owned by the open (Linux open-file-description
-/// locks): two opens of one file conflict whether they are in one process or two, a lock goes away
-/// when the last descriptor of its open closes (so also when the process dies), and a lock may lie
-/// past the end of the file. Record files build their writer and reader locks on these. Callers
+/// locks, Windows <c>LockFileEx</c>): two opens of one file conflict whether they are in one process
+/// or two, a lock goes away when the last descriptor of its open closes (so also when the process
+/// dies), and a lock may lie past the end of the file. macOS has only per-process POSIX locks
+/// (<see cref="MacOS.DarwinFileLocks"/> says what that changes). Record files build their writer and reader locks on these. Callers
 /// have validated every argument; an implementation makes the call and turns a failure into an
 /// exception.
 /// </summary>
@@ -37,6 +38,17 @@ internal static class FileLocks
         if (OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64)
         {
             return new Linux.LinuxFileLocks();
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return new Windows.WindowsFileLocks();
+        }
+
+        // Darwin's struct flock is the same on x86-64 and arm64, the two architectures macOS has.
+        if (OperatingSystem.IsMacOS() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64)
+        {
+            return new MacOS.DarwinFileLocks();
         }
 
         return new UnsupportedFileLocks($"{RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture})");

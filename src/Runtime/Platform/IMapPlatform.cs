@@ -96,7 +96,8 @@ internal interface IMapPlatform
     /// Writes dirty pages back; with <paramref name="wait"/>, waits until the OS reports them
     /// written to the file (and, where the OS separates the two, to the device: <c>FlushFileBuffers</c>
     /// on Windows, <c>F_FULLFSYNC</c> on macOS) through <paramref name="file"/>, which may be
-    /// <see cref="PlatformFile.None"/> (a map without a handle: the pages only).
+    /// <see cref="PlatformFile.None"/> (a map without a handle: the pages only). A zero
+    /// <paramref name="length"/> does nothing on every OS (Linux's <c>msync</c> of 0 bytes).
     /// </summary>
     unsafe void Sync(byte* address, long length, nint file, bool wait);
 

@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Overlay.Platform;
 
 /// <summary>
-/// File locks where none are implemented yet (Windows' <c>LockFileEx</c> and macOS come later):
+/// File locks on an OS or architecture Overlay has none for (not Linux 64-bit, Windows or macOS):
 /// every call throws <see cref="PlatformNotSupportedException"/>, so a record file refuses to open
 /// rather than run without the locks that keep two writers apart.
 /// </summary>
@@ -21,5 +21,5 @@ internal sealed class UnsupportedFileLocks : IFileLocks
     public void Unlock(SafeFileHandle file, long offset) => throw NotSupported();
 
     private PlatformNotSupportedException NotSupported() =>
-        new($"Overlay does not lock files on {_platform} yet, and record files need the lock that keeps two writers apart. Linux (64-bit) is the supported platform.");
+        new($"Overlay does not lock files on {_platform} yet, and record files need the lock that keeps two writers apart. Linux (64-bit), Windows and macOS are supported.");
 }

@@ -1,18 +1,16 @@
 using System;
 using Overlay.Platform;
-using Overlay.Platform.Linux;
-using Overlay.Platform.Unix;
 
 namespace Overlay.Tests.Durability;
 
 /// <summary>
-/// Linux's platform under a boot id the test chooses (a "reboot" is another platform with another
+/// The running OS's platform under a boot id the test chooses (a "reboot" is another platform with another
 /// id), reporting each completed <c>msync</c> with its offset in the one file mapping made through
 /// it: the seam through which the crash-image tests see which pages a flush made durable.
 /// </summary>
 internal sealed unsafe class BootPlatform : IMapPlatform
 {
-    private readonly IMapPlatform _inner = new UnixMapPlatform(LinuxConstants.Instance, useRemap: true);
+    private readonly IMapPlatform _inner = MapPlatform.Current;
     private byte* _base;
     private long _length;
 

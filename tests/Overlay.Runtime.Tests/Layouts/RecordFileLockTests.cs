@@ -23,6 +23,18 @@ public class RecordFileLockTests
     private const long WriterByte = 1L << 62;
     private const long ReaderByte = WriterByte + 1;
 
+    /// <summary>
+    /// The file's bytes, read beside a writer: File.ReadAllBytes allows other opens to read only, and
+    /// Windows then refuses it while a writer has the file open (Linux ignores the sharing mode).
+    /// </summary>
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
     [Fact]
     public void TheLockBytesAreTheDocumentedOnes()
     {
@@ -37,13 +49,13 @@ public class RecordFileLockTests
         using WritableFile first = WritableFile.Create(temp.Path, Magic);
         first.MinimumGrowthBytes = 4096;
         RecordFileTests.Fill(first, 3);
-        byte[] before = File.ReadAllBytes(temp.Path);
+        byte[] before = ReadShared(temp.Path);
 
         IOException error = Assert.Throws<IOException>(() => WritableFile.Open(temp.Path, Magic));
         Assert.Contains("open for writing elsewhere", error.Message);
         Assert.Contains(temp.Path, error.Message);
         Assert.Throws<IOException>(() => WritableFile.Open(temp.Path, Magic, MapAccess.Default));
-        Assert.Equal(before, File.ReadAllBytes(temp.Path));
+        Assert.Equal(before, ReadShared(temp.Path));
 
         // The first writer goes on, and what it wrote is what the file holds.
         RecordFileTests.Fill(first, 2);
@@ -258,12 +270,12 @@ public class RecordFileLockTests
             RecordFileTests.Fill(file, 2);
         }
 
-        byte[] before = File.ReadAllBytes(temp.Path);
+        byte[] before = ReadShared(temp.Path);
         using (PythonFileLock.Hold(temp.Path, WriterByte, exclusive: true))
         {
             IOException error = Assert.Throws<IOException>(() => WritableFile.Open(temp.Path, Magic));
             Assert.Contains("open for writing elsewhere", error.Message);
-            Assert.Equal(before, File.ReadAllBytes(temp.Path));
+            Assert.Equal(before, ReadShared(temp.Path));
 
             // Reading beside the other process's writer is allowed.
             using ReadOnlyFile reader = ReadOnlyFile.Open(temp.Path, Magic, MapAccess.Read);

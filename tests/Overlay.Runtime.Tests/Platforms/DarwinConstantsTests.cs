@@ -6,7 +6,8 @@ namespace Overlay.Tests.Platforms;
 /// <summary>
 /// The macOS layer runs nowhere in CI, so its numbers are checked here against the Darwin header
 /// values written out by hand from the macOS SDK (MacOSX.sdk/usr/include, xnu's bsd/sys):
-/// <c>sys/mman.h</c>, <c>sys/fcntl.h</c>, <c>sys/errno.h</c> and <c>sys/stat.h</c>.
+/// <c>sys/mman.h</c>, <c>sys/fcntl.h</c>, <c>sys/errno.h</c> and <c>sys/stat.h</c>. (The boot id,
+/// <c>sysctl kern.bootsessionuuid</c>, is read by name and needs no number.)
 /// </summary>
 public class DarwinConstantsTests
 {
@@ -84,6 +85,31 @@ public class DarwinConstantsTests
         Assert.Equal(4, darwin.TranslateAdvice(MapAdvice.DontNeed, MapFlags.Shared));
         Assert.Throws<System.PlatformNotSupportedException>(() => darwin.TranslateAdvice(MapAdvice.DontNeed, MapFlags.Private));
         Assert.Throws<System.PlatformNotSupportedException>(() => darwin.TranslateAdvice(MapAdvice.HugePage, MapFlags.Shared));
+    }
+
+    [Fact]
+    public void FileLockValuesAndStructFlockAreDarwins()
+    {
+        // sys/fcntl.h: F_SETLK 8, F_SETLKW 9; F_RDLCK 1, F_UNLCK 2, F_WRLCK 3 (Linux: 6, 7; 0, 2, 1)
+        Assert.Equal(8, DarwinFileLocks.F_SETLK);
+        Assert.Equal(9, DarwinFileLocks.F_SETLKW);
+        Assert.Equal(1, DarwinFileLocks.F_RDLCK);
+        Assert.Equal(2, DarwinFileLocks.F_UNLCK);
+        Assert.Equal(3, DarwinFileLocks.F_WRLCK);
+        Assert.Equal(0, DarwinFileLocks.SEEK_SET);
+
+        // sys/errno.h: #define EAGAIN 35 (Linux: 11)
+        Assert.Equal(35, DarwinFileLocks.EAGAIN);
+
+        // sys/fcntl.h: struct flock { off_t l_start; off_t l_len; pid_t l_pid; short l_type; short l_whence; }
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<DarwinFileLocks.Flock>());
+        Assert.Equal(0, OffsetOf(nameof(DarwinFileLocks.Flock.Start)));
+        Assert.Equal(8, OffsetOf(nameof(DarwinFileLocks.Flock.Length)));
+        Assert.Equal(16, OffsetOf(nameof(DarwinFileLocks.Flock.Pid)));
+        Assert.Equal(20, OffsetOf(nameof(DarwinFileLocks.Flock.Type)));
+        Assert.Equal(22, OffsetOf(nameof(DarwinFileLocks.Flock.Whence)));
+
+        static int OffsetOf(string field) => (int)System.Runtime.InteropServices.Marshal.OffsetOf<DarwinFileLocks.Flock>(field);
     }
 
     [Fact]

@@ -8,14 +8,19 @@ internal sealed unsafe partial class UnixMapPlatform
 {
     public Guid BootId => s_bootId.Value;
 
-    // Linux: a random UUID the kernel makes at each boot, read once (it cannot change while this
-    // process runs). macOS has kern.bootsessionuuid, not read yet: Guid.Empty there means
-    // "unknown", which never equals a stored id, so a record file trusts only its durable count
-    // after any crash (safe, and loses the appends since the last Flush).
+    // A random UUID the kernel makes at each boot, read once (it cannot change while this process
+    // runs): Linux's /proc/sys/kernel/random/boot_id, macOS's sysctl kern.bootsessionuuid.
+    // Guid.Empty means "unknown", which never equals a stored id, so a record file then trusts only
+    // its durable count after any crash (safe, and loses the appends since the last Flush).
     private static readonly Lazy<Guid> s_bootId = new(ReadBootId);
 
     private static Guid ReadBootId()
     {
+        if (OperatingSystem.IsMacOS())
+        {
+            return MacOS.DarwinBootId.Read();
+        }
+
         if (!OperatingSystem.IsLinux())
         {
             return Guid.Empty;

@@ -108,6 +108,14 @@ internal sealed unsafe partial class UnixMapPlatform : IMapPlatform
 
     public void Sync(byte* address, long length, nint file, bool wait)
     {
+        if (length == 0)
+        {
+            // Linux's msync of 0 bytes does nothing; on macOS this also skips F_FULLFSYNC, so that
+            // an empty range promises nothing on every OS (Windows' FlushViewOfFile would read 0 as
+            // "the whole view").
+            return;
+        }
+
         Check(UnixInterop.MSync((nint)address, (nuint)length, wait ? _os.MS_SYNC : _os.MS_ASYNC), "msync");
         if (wait && _os.F_FULLFSYNC != 0 && file != PlatformFile.None)
         {

@@ -38,6 +38,9 @@ internal static unsafe partial class Kernel32
     public const uint FILE_MAP_EXECUTE = 0x20;
     public const uint SECTION_QUERY = 0x01;
 
+    public const uint LOCKFILE_FAIL_IMMEDIATELY = 0x1;
+    public const uint LOCKFILE_EXCLUSIVE_LOCK = 0x2;
+
     /// <summary><c>GetCurrentProcess()</c>'s pseudo-handle.</summary>
     public const nint CurrentProcess = -1;
 
@@ -64,6 +67,15 @@ internal static unsafe partial class Kernel32
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int FlushFileBuffers(nint file);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int LockFileEx(nint file, uint flags, uint reserved, uint lengthLow, uint lengthHigh, Overlapped* overlapped);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int UnlockFileEx(nint file, uint reserved, uint lengthLow, uint lengthHigh, Overlapped* overlapped);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int GetOverlappedResult(nint file, Overlapped* overlapped, uint* transferred, int wait);
 
     [LibraryImport(Lib, EntryPoint = "CreateFileMappingW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
     public static partial nint CreateFileMapping(nint file, nint security, uint protect, uint maximumSizeHigh, uint maximumSizeLow, string? name);
@@ -111,6 +123,42 @@ internal static unsafe partial class Kernel32
     /// </summary>
     [LibraryImport("ntdll.dll")]
     public static partial int NtQuerySection(nint section, int informationClass, SectionBasicInformation* information, nuint length, nuint* returned);
+
+    /// <summary><c>OVERLAPPED</c>: for the lock calls, only the range's start (<c>Offset</c>, <c>OffsetHigh</c>) and no event.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Overlapped
+    {
+        public nuint Internal;
+        public nuint InternalHigh;
+        public uint Offset;
+        public uint OffsetHigh;
+        public nint Event;
+    }
+
+    /// <summary>
+    /// ntdll's <c>NtQuerySystemInformation</c> (documented as <c>ZwQuerySystemInformation</c>), for
+    /// <c>SystemTimeOfDayInformation</c>: the kernel's boot time, the Windows boot id.
+    /// </summary>
+    [LibraryImport("ntdll.dll")]
+    public static partial int NtQuerySystemInformation(int informationClass, void* information, uint length, uint* returned);
+
+    /// <summary><c>SystemTimeOfDayInformation</c>, the class of <see cref="NtQuerySystemInformation"/> that reports the boot time.</summary>
+    public const int SystemTimeOfDayInformation = 3;
+
+    /// <summary>
+    /// The first 32 bytes of <c>SYSTEM_TIMEOFDAY_INFORMATION</c>, the part every Windows version
+    /// (and Wine) has; newer ones append <c>BootTimeBias</c> and <c>SleepTimeBias</c>, and accept a
+    /// shorter buffer.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeOfDayInformation
+    {
+        public long BootTime;
+        public long CurrentTime;
+        public long TimeZoneBias;
+        public uint TimeZoneId;
+        public uint Reserved;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     public struct SystemInfo

@@ -21,7 +21,9 @@ internal static class Win32Error
     public const int ERROR_FILE_EXISTS = 80;
     public const int ERROR_INVALID_PARAMETER = 87;
     public const int ERROR_DISK_FULL = 112;
+    public const int ERROR_NOT_LOCKED = 158;
     public const int ERROR_ALREADY_EXISTS = 183;
+    public const int ERROR_IO_PENDING = 997;
     public const int ERROR_FILE_INVALID = 1006;
     public const int ERROR_USER_MAPPED_FILE = 1224;
     public const int ERROR_WORKING_SET_QUOTA = 1453;

@@ -165,10 +165,19 @@ internal sealed unsafe partial class WindowsMapPlatform : IMapPlatform
     /// <summary>
     /// <c>FlushViewOfFile</c> writes the dirty pages to the file; with <paramref name="wait"/>,
     /// <c>FlushFileBuffers</c> then waits until the file's data and metadata reach the device, as
-    /// the Win32 documentation prescribes for durability.
+    /// the Win32 documentation prescribes for durability. A zero-length range calls nothing.
     /// </summary>
     public void Sync(byte* address, long length, nint file, bool wait)
     {
+        if (length == 0)
+        {
+            // FlushViewOfFile reads 0 as "to the end of the view", and an address at the view's end
+            // (Flush(Length, -1)) is outside it: ERROR_INVALID_PARAMETER. Linux's msync of 0 bytes
+            // does nothing and succeeds; so does this. (CPython on Windows passes the 0 through and
+            // so flushes the rest of the view, or fails at the end: not followed.)
+            return;
+        }
+
         if (Kernel32.FlushViewOfFile((nint)address, (nuint)length) == 0)
         {
             throw Win32Error.Last("FlushViewOfFile");
@@ -237,10 +246,6 @@ internal sealed unsafe partial class WindowsMapPlatform : IMapPlatform
             throw Win32Error.Last("VirtualUnlock");
         }
     }
-
-    // The boot time (now minus GetTickCount64) would serve; not read yet. Guid.Empty means
-    // "unknown": a record file then trusts only its durable count after any crash.
-    public Guid BootId => Guid.Empty;
 
     public string DescribeFile(nint file)
     {
