@@ -64,7 +64,7 @@ public sealed class HashIndexTarget : FuzzTarget
             index.Set(1UL, ContainerTarget.Record(1));
             index.Flush();
             index.Set(2UL, ContainerTarget.Record(2));
-            seeds.Add(("dirty", File.ReadAllBytes(path)));
+            seeds.Add(("dirty", ReadBesideTheWriter(path)));
         }
 
         File.Delete(path);
@@ -208,5 +208,15 @@ public sealed class HashIndexTarget : FuzzTarget
         }
 
         return true;
+    }
+
+    /// <summary>The file's bytes while a writer has it open: Windows refuses <see cref="File.ReadAllBytes"/>
+    /// there (it asks others not to write), so share writing as the index's own readers do.</summary>
+    private static byte[] ReadBesideTheWriter(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        byte[] bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 }
