@@ -60,6 +60,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             RecordFileDurableState.WriteSlot(prefix[durable.Offset..], durable);
             MapPlatform.ForNewMaps.BootId.TryWriteBytes(prefix[RecordFileFormat.BootIdOffset..]);
             map.WriteAt(0, prefix);
+
+            // The prefix on the disk, then the name (ext4, XFS and btrfs make a new directory entry
+            // durable only when the directory is synced): after a power loss the file is either
+            // absent or a valid empty record file, never a name over zeros (docs/durability.md).
+            map.Flush(0, RecordFileFormat.PrefixSize);
+            Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
             return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, durable, created: true);
         }
         catch

@@ -91,6 +91,31 @@ public class DirectorySyncTests
     }
 
     [Fact]
+    public void RecordFileCreateSyncsTheDirectoryOnceItsPrefixIsOnTheFile()
+    {
+        using var temp = new TempPath();
+        const ulong Magic = 0x5359_4E43_4449_5231; // any constant
+        var synced = new List<(string Directory, ulong MagicOnTheFile)>();
+        var platform = new FaultyPlatform();
+        platform.OnSyncDirectory = directory =>
+        {
+            using var file = new FileStream(temp.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            byte[] first = new byte[8];
+            file.ReadExactly(first);
+            synced.Add((directory, BitConverter.ToUInt64(first)));
+        };
+        using (MapPlatform.Override(platform))
+        {
+            using var records = Overlay.Layouts.RecordFile<TestHeader.View, TestRecord.View>.Create(temp.Path, Magic);
+        }
+
+        // One sync, of the file's directory, when the file already began with its magic.
+        (string directory, ulong magicOnTheFile) = Assert.Single(synced);
+        Assert.Equal(TempDirectory, directory);
+        Assert.Equal(Magic, magicOnTheFile);
+    }
+
+    [Fact]
     public void TheRealCallSyncsADirectoryAndRefusesAMissingOne()
     {
         MapPlatform.Current.SyncDirectory(TempDirectory);
