@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Text;
 using Overlay.Layouts;
 
@@ -52,52 +51,37 @@ internal static class LayoutDefaults
                 destination[0] = (byte)value;
                 return;
             case short value when destination.Length == 2:
-                WriteUInt16(destination, (ushort)value, big);
+                SchemaNumbers.WriteInteger(destination, 2, big, (ushort)value);
                 return;
             case ushort value when destination.Length == 2:
-                WriteUInt16(destination, value, big);
+                SchemaNumbers.WriteInteger(destination, 2, big, value);
                 return;
             case char value when destination.Length == 2:
-                WriteUInt16(destination, value, big);
+                SchemaNumbers.WriteInteger(destination, 2, big, value);
                 return;
             case Half value when destination.Length == 2:
-                WriteUInt16(destination, BitConverter.HalfToUInt16Bits(value), big);
+                SchemaNumbers.WriteInteger(destination, 2, big, BitConverter.HalfToUInt16Bits(value));
                 return;
             case int value when destination.Length == 4:
-                WriteUInt32(destination, (uint)value, big);
+                SchemaNumbers.WriteInteger(destination, 4, big, (uint)value);
                 return;
             case uint value when destination.Length == 4:
-                WriteUInt32(destination, value, big);
+                SchemaNumbers.WriteInteger(destination, 4, big, value);
                 return;
             case float value when destination.Length == 4:
-                WriteUInt32(destination, BitConverter.SingleToUInt32Bits(value), big);
+                SchemaNumbers.WriteInteger(destination, 4, big, BitConverter.SingleToUInt32Bits(value));
                 return;
             case long value when destination.Length == 8:
-                WriteUInt64(destination, (ulong)value, big);
+                SchemaNumbers.WriteInteger(destination, 8, big, (ulong)value);
                 return;
             case ulong value when destination.Length == 8:
-                WriteUInt64(destination, value, big);
+                SchemaNumbers.WriteInteger(destination, 8, big, value);
                 return;
             case double value when destination.Length == 8:
-                WriteUInt64(destination, BitConverter.DoubleToUInt64Bits(value), big);
+                SchemaNumbers.WriteInteger(destination, 8, big, BitConverter.DoubleToUInt64Bits(value));
                 return;
             default:
                 throw new InvalidOperationException($"The default of field {field.Name} ({field.DefaultValue.GetType().Name} {field.DefaultValue}) does not fit a {field.SizeInBytes}-byte {field.Kind} field.");
         }
-    }
-
-    private static void WriteUInt16(Span<byte> destination, ushort value, bool big)
-    {
-        if (big) { BinaryPrimitives.WriteUInt16BigEndian(destination, value); } else { BinaryPrimitives.WriteUInt16LittleEndian(destination, value); }
-    }
-
-    private static void WriteUInt32(Span<byte> destination, uint value, bool big)
-    {
-        if (big) { BinaryPrimitives.WriteUInt32BigEndian(destination, value); } else { BinaryPrimitives.WriteUInt32LittleEndian(destination, value); }
-    }
-
-    private static void WriteUInt64(Span<byte> destination, ulong value, bool big)
-    {
-        if (big) { BinaryPrimitives.WriteUInt64BigEndian(destination, value); } else { BinaryPrimitives.WriteUInt64LittleEndian(destination, value); }
     }
 }

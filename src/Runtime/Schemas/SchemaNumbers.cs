@@ -89,7 +89,8 @@ internal static class SchemaNumbers
         }
     }
 
-    private static void WriteInteger(Span<byte> d, int width, bool big, ulong bits)
+    /// <summary>The low <paramref name="width"/> bytes (1, 2, 4 or 8) of <paramref name="bits"/> in the given byte order (also how <see cref="LayoutDefaults"/> writes a default).</summary>
+    internal static void WriteInteger(Span<byte> d, int width, bool big, ulong bits)
     {
         switch (width)
         {
