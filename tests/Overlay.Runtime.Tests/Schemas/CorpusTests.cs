@@ -21,7 +21,7 @@ public class CorpusTests
     public void TheSchemaV1ContainerOfPlayersV1IsReadByEveryLaterBuild()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "Corpus", "players-v1.ovl");
-        string source = Path.Combine(SourceDirectory(), "players-v1.ovl");
+        string source = Path.Combine(CorpusFiles.SourceDirectory(), "players-v1.ovl");
         if (Environment.GetEnvironmentVariable("OVERLAY_WRITE_CORPUS") == "1" && !File.Exists(source))
         {
             path = source;
@@ -61,18 +61,5 @@ public class CorpusTests
         {
             File.Delete(copy);
         }
-    }
-
-    private static string SourceDirectory()
-    {
-        foreach (System.Reflection.AssemblyMetadataAttribute a in typeof(CorpusTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
-        {
-            if (a.Key == "CorpusSourceDirectory")
-            {
-                return a.Value!;
-            }
-        }
-
-        throw new InvalidOperationException("CorpusSourceDirectory metadata is missing.");
     }
 }
