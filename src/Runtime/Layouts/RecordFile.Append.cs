@@ -63,15 +63,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         long offset = Reserve(values.Length);
         int stored = 0;
         int size = RecordSize;
+        int stride = _stride;
 
         // The whole range checked once, and held while TRecord.Store runs on its spans: see StoreHeld.
-        ref byte first = ref _map.OwnerRange(offset, (long)values.Length * size);
+        ref byte first = ref _map.OwnerRange(offset, (long)values.Length * stride);
         _storing = true;
         try
         {
             for (; stored < values.Length; stored++)
             {
-                TRecord.Store(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, (nint)stored * size), size), values[stored]);
+                TRecord.Store(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, (nint)stored * stride), size), values[stored]);
             }
         }
         catch
@@ -96,11 +97,13 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             Grow(first + count);
         }
 
-        long offset = _recordsOffset + (first * RecordSize);
+        // The file's stride: a record of a newer layout (longer than the code's) is zeroed whole, so
+        // the fields this code does not know read as zero, never as stale bytes.
+        long offset = _recordsOffset + (first * _stride);
         if (first < _zeroFrom)
         {
             long dirty = Math.Min(count, _zeroFrom - first);
-            _map.Fill(offset, dirty * RecordSize, 0);
+            _map.Fill(offset, dirty * _stride, 0);
         }
 
         return offset;

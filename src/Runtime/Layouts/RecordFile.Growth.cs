@@ -48,10 +48,10 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
     private void Grow(long required)
     {
-        long currentBytes = _capacity * RecordSize;
+        long currentBytes = _capacity * _stride;
         long step = Math.Clamp(currentBytes, _minimumGrowthBytes, Math.Max(_minimumGrowthBytes, MaximumGrowthBytes));
-        long maximum = (long.MaxValue - _recordsOffset) / RecordSize;
-        long wanted = _capacity + Math.Max(1, step / RecordSize);
+        long maximum = (long.MaxValue - _recordsOffset) / _stride;
+        long wanted = _capacity + Math.Max(1, step / _stride);
         if (wanted < 0 || wanted > maximum)
         {
             wanted = maximum;
@@ -59,7 +59,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         if (required > maximum)
         {
-            throw new IOException($"{_path}: {required} records of {RecordSize} bytes do not fit in a file.");
+            throw new IOException($"{_path}: {required} records of {_stride} bytes do not fit in a file.");
         }
 
         GrowTo(Math.Max(required, wanted));
@@ -67,13 +67,13 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
     private void GrowTo(long capacity)
     {
-        if (capacity > (long.MaxValue - _recordsOffset) / RecordSize)
+        if (capacity > (long.MaxValue - _recordsOffset) / _stride)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The file would be larger than a file can be.");
         }
 
         // Resize only remaps (MREMAP_MAYMOVE) and extends the file with zeros: it never flushes.
-        ResizeMap(_recordsOffset + (capacity * RecordSize));
+        ResizeMap(_recordsOffset + (capacity * _stride));
     }
 
     /// <summary>
@@ -87,6 +87,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     {
         ThrowIfStoring("grow");
         _map.ResizeAsOwner(length);
-        _capacity = (_map.Length - _recordsOffset) / RecordSize;
+        _capacity = (_map.Length - _recordsOffset) / _stride;
     }
 }

@@ -28,7 +28,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         ArgumentNullException.ThrowIfNull(path);
         CheckLayoutSizes();
         ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
-        long recordsOffset = RecordsOffset;
+
+        // The schemas are encoded before anything is created: a layout too large to describe is
+        // refused with nothing on the disk. A hand-written view without a LayoutInfo gets the
+        // plain 128-byte prefix (its file then opens only with the exact layouts).
+        RecordFileSchemas? schemas = THeaderView.LayoutInfo is { } headerInfo && TRecordView.LayoutInfo is { } recordInfo
+            ? new RecordFileSchemas(headerInfo, recordInfo)
+            : null;
+        byte[] prefix = schemas is null ? new byte[RecordFileFormat.PrefixSize] : RecordFileSchemas.NewPrefix(schemas.Header, schemas.Record);
+        var shape = new RecordFileShape(prefix.Length, THeaderView.SizeInBytes, RecordSize, schemas);
+        long recordsOffset = shape.RecordsOffset;
         if (initialCapacity > (long.MaxValue - recordsOffset) / RecordSize)
         {
             throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The file would be larger than a file can be.");
@@ -51,22 +60,21 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             fileLock = RecordFileLock.ForWriter(file, path);
             RandomAccess.SetLength(file, length);
             map = new MemoryMap(file, 0, access: MapAccess.Write);
-            Span<byte> prefix = stackalloc byte[RecordFileFormat.PrefixSize];
-            prefix.Clear();
-            ExpectedPrefix(magic, count: 0).Write(prefix);
+            ExpectedPrefix(magic, count: 0, prefix.Length).Write(prefix);
 
             // Slot 0 says "0 records are durable"; slot 1 stays invalid (zeros) until a flush.
             var durable = new DurableSlot(Sequence: 0, Count: 0);
-            RecordFileDurableState.WriteSlot(prefix[durable.Offset..], durable);
-            MapPlatform.ForNewMaps.BootId.TryWriteBytes(prefix[RecordFileFormat.BootIdOffset..]);
+            RecordFileDurableState.WriteSlot(prefix.AsSpan(durable.Offset), durable);
+            MapPlatform.ForNewMaps.BootId.TryWriteBytes(prefix.AsSpan(RecordFileFormat.BootIdOffset));
             map.WriteAt(0, prefix);
 
-            // The prefix on the disk, then the name (ext4, XFS and btrfs make a new directory entry
-            // durable only when the directory is synced): after a power loss the file is either
-            // absent or a valid empty record file, never a name over zeros (docs/durability.md).
-            map.Flush(0, RecordFileFormat.PrefixSize);
+            // The prefix (schemas included: they never change) on the disk, then the name (ext4,
+            // XFS and btrfs make a new directory entry durable only when the directory is synced):
+            // after a power loss the file is either absent or a valid empty record file, never a
+            // name over zeros (docs/durability.md).
+            map.Flush(0, prefix.Length);
             Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
-            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, durable, created: true);
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, durable, created: true, shape);
         }
         catch
         {
@@ -148,16 +156,20 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             }
 
             RecordFilePrefix found = RecordFilePrefix.Read(bytes);
+            ValidateIdentity(found, path, magic);
+            RecordFileSchemas? schemas = found.PrefixSize == RecordFileFormat.PrefixSize
+                ? null
+                : RecordFileSchemas.Read(file, fileLength, found, difference => Invalid(path, difference));
             Guid bootNow = MapPlatform.ForNewMaps.BootId;
             map = new MemoryMap(file, 0, access: access);
-            Validate(found, map.Length, path, magic);
-            (long count, DurableSlot durable) = ChooseCount(bytes, found.RecordCount, map, bootNow, path);
+            RecordFileShape shape = ValidateLayouts(found, schemas, map.Length, path, writer);
+            (long count, DurableSlot durable) = ChooseCount(bytes, found.RecordCount, map, bootNow, path, shape);
             if (writer)
             {
                 Adopt(map, count, bootNow);
             }
 
-            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, durable, created: false);
+            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, durable, created: false, shape);
         }
         catch
         {
@@ -182,13 +194,11 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
     }
 
-    private static void Validate(RecordFilePrefix found, long length, string path, ulong magic)
+    private static void ValidateIdentity(RecordFilePrefix found, string path, ulong magic)
     {
-        RecordFilePrefix expected = ExpectedPrefix(magic, 0);
-
-        if (found.Magic != expected.Magic)
+        if (found.Magic != magic)
         {
-            throw Invalid(path, $"its magic number is 0x{found.Magic:X16}, expected 0x{expected.Magic:X16}");
+            throw Invalid(path, $"its magic number is 0x{found.Magic:X16}, expected 0x{magic:X16}");
         }
 
         if (found.FormatVersion == 1)
@@ -197,45 +207,86 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             // claiming records that never reached the disk; its 48-byte prefix has no room for the
             // durable counts, so it cannot be upgraded in place. Refused rather than half-trusted
             // (the format has not been released: no version 1 files exist outside tests).
-            throw Invalid(path, $"its format version is 1, written before record files kept a durable count (docs/durability.md); this library reads version {expected.FormatVersion} only: copy the records into a new file made with RecordFile.Create");
+            throw Invalid(path, $"its format version is 1, written before record files kept a durable count (docs/durability.md); this library reads version {RecordFileFormat.Version} only: copy the records into a new file made with RecordFile.Create");
         }
 
-        if (found.FormatVersion != expected.FormatVersion)
+        if (found.FormatVersion != RecordFileFormat.Version)
         {
-            throw Invalid(path, $"its format version is {found.FormatVersion}, expected {expected.FormatVersion}");
+            throw Invalid(path, $"its format version is {found.FormatVersion}, expected {RecordFileFormat.Version}");
         }
 
-        if (found.PrefixSize != expected.PrefixSize)
+        if (found.PrefixSize < RecordFileFormat.PrefixSize)
         {
-            throw Invalid(path, $"its prefix size is {found.PrefixSize} bytes, expected {expected.PrefixSize}");
+            throw Invalid(path, $"its prefix size is {found.PrefixSize} bytes, expected {RecordFileFormat.PrefixSize}");
         }
+    }
 
-        if (found.HeaderSize != expected.HeaderSize)
+    /// <summary>
+    /// The file's layouts against the code's: the exact layouts take the path every file without
+    /// schemas takes; other versions open only if the file's schemas say they differ compatibly
+    /// (docs/formats.md §8.3), with the file's sizes. An incompatible difference lists every one.
+    /// </summary>
+    private static RecordFileShape ValidateLayouts(RecordFilePrefix found, RecordFileSchemas? schemas, long length, string path, bool writer)
+    {
+        bool exactHeader = found.HeaderSize == (uint)THeaderView.SizeInBytes && found.HeaderFingerprint == THeaderView.LayoutFingerprint;
+        bool exactRecord = found.RecordSize == (uint)TRecordView.SizeInBytes && found.RecordFingerprint == TRecordView.LayoutFingerprint;
+        if (!exactHeader || !exactRecord)
         {
-            throw Invalid(path, $"its header size is {found.HeaderSize} bytes, expected {expected.HeaderSize} ({typeof(THeaderView).FullName})");
+            CheckOtherVersion(found, schemas, path, writer, exactHeader, exactRecord);
         }
 
-        if (found.RecordSize != expected.RecordSize)
+        // Exact, or sizes the decoder checked (1 to 2^30 - 1) and the prefix agrees with.
+        var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
+        if (length < shape.RecordsOffset)
         {
-            throw Invalid(path, $"its record size is {found.RecordSize} bytes, expected {expected.RecordSize} ({typeof(TRecordView).FullName})");
+            throw Invalid(path, $"it is {length} bytes long, shorter than its {found.PrefixSize}-byte prefix and {found.HeaderSize}-byte header ({shape.RecordsOffset} bytes)");
         }
 
-        if (found.HeaderFingerprint != expected.HeaderFingerprint)
+        return shape;
+    }
+
+    private static void CheckOtherVersion(RecordFilePrefix found, RecordFileSchemas? schemas, string path, bool writer, bool exactHeader, bool exactRecord)
+    {
+        LayoutInfo? codeHeader = THeaderView.LayoutInfo;
+        LayoutInfo? codeRecord = TRecordView.LayoutInfo;
+        if (schemas is null || codeHeader is null || codeRecord is null)
         {
-            throw Invalid(path, $"its header fingerprint is 0x{found.HeaderFingerprint:X16}, expected 0x{expected.HeaderFingerprint:X16} ({typeof(THeaderView).FullName}): the header layout differs");
+            string why = schemas is null ? "the file carries no schemas to compare them by" : "the views have no LayoutInfo to compare them by";
+            throw Invalid(path, ExactMismatch(found) + ", and " + why);
         }
 
-        if (found.RecordFingerprint != expected.RecordFingerprint)
+        Overlay.Schemas.SchemaComparison? header = exactHeader ? null : Overlay.Schemas.SchemaComparison.Compare(schemas.Header, codeHeader);
+        Overlay.Schemas.SchemaComparison? record = exactRecord ? null : Overlay.Schemas.SchemaComparison.Compare(schemas.Record, codeRecord);
+        if (header is { IsCompatible: false } || record is { IsCompatible: false })
         {
-            throw Invalid(path, $"its record fingerprint is 0x{found.RecordFingerprint:X16}, expected 0x{expected.RecordFingerprint:X16} ({typeof(TRecordView).FullName}): the record layout differs");
+            string differences = (header is null ? string.Empty : $"header {header}") + (record is null ? string.Empty : $"records {record}");
+            throw Invalid(path, $"{ExactMismatch(found)}; the file's layouts and the code's differ incompatibly, so the file needs an upgrade:\n{differences.TrimEnd('\n')}\n");
         }
 
-        long recordsOffset = RecordsOffset;
-        if (length < recordsOffset)
+        if (writer && (found.HeaderSize < (uint)THeaderView.SizeInBytes || found.RecordSize < (uint)TRecordView.SizeInBytes))
         {
-            throw Invalid(path, $"it is {length} bytes long, shorter than its prefix and {THeaderView.SizeInBytes}-byte header ({recordsOffset} bytes)");
+            throw new NotSupportedException($"{path} was written by an older version of {(found.RecordSize < (uint)TRecordView.SizeInBytes ? typeof(TRecordView) : typeof(THeaderView)).FullName} ({found.HeaderSize}-byte header, {found.RecordSize}-byte records): this code's records would not fit in it. Open it with MapAccess.Read and read it with Load and LoadHeader (the fields it lacks read as their defaults), or upgrade it.");
+        }
+    }
+
+    private static string ExactMismatch(RecordFilePrefix found)
+    {
+        if (found.HeaderSize != (uint)THeaderView.SizeInBytes)
+        {
+            return $"its header size is {found.HeaderSize} bytes, expected {THeaderView.SizeInBytes} ({typeof(THeaderView).FullName})";
         }
 
+        if (found.RecordSize != (uint)TRecordView.SizeInBytes)
+        {
+            return $"its record size is {found.RecordSize} bytes, expected {TRecordView.SizeInBytes} ({typeof(TRecordView).FullName})";
+        }
+
+        if (found.HeaderFingerprint != THeaderView.LayoutFingerprint)
+        {
+            return $"its header fingerprint is 0x{found.HeaderFingerprint:X16}, expected 0x{THeaderView.LayoutFingerprint:X16} ({typeof(THeaderView).FullName}): the header layout differs";
+        }
+
+        return $"its record fingerprint is 0x{found.RecordFingerprint:X16}, expected 0x{TRecordView.LayoutFingerprint:X16} ({typeof(TRecordView).FullName}): the record layout differs";
     }
 
     /// <summary>
@@ -244,11 +295,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// crashed); otherwise the durable count of the better slot, or the seal's count when its
     /// check holds over the records it claims. Every count is checked against the file's length.
     /// </summary>
-    private static (long Count, DurableSlot Durable) ChooseCount(ReadOnlySpan<byte> prefix, ulong live, MemoryMap map, Guid bootNow, string path)
+    private static (long Count, DurableSlot Durable) ChooseCount(ReadOnlySpan<byte> prefix, ulong live, MemoryMap map, Guid bootNow, string path, RecordFileShape shape)
     {
         long length = map.Length;
-        long recordsOffset = RecordsOffset;
-        ulong fits = (ulong)((length - recordsOffset) / RecordSize);
+        long recordsOffset = shape.RecordsOffset;
+        int stride = shape.Stride;
+        ulong fits = (ulong)((length - recordsOffset) / stride);
         if (RecordFileDurableState.ReadBest(prefix) is not { } durable)
         {
             throw Invalid(path, "neither of its two durable counts is intact (their checks fail): the prefix is damaged");
@@ -256,14 +308,14 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         if (durable.Count > fits)
         {
-            throw Invalid(path, $"its durable count claims {durable.Count} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+            throw Invalid(path, $"its durable count claims {durable.Count} records but its {length} bytes hold at most {fits} records of {stride} bytes");
         }
 
         if (bootNow != Guid.Empty && RecordFileDurableState.ReadBootId(prefix) == bootNow)
         {
             if (live > fits)
             {
-                throw Invalid(path, $"it claims {live} records but its {length} bytes hold at most {fits} records of {RecordSize} bytes");
+                throw Invalid(path, $"it claims {live} records but its {length} bytes hold at most {fits} records of {stride} bytes");
             }
 
             if (live < durable.Count)
@@ -279,7 +331,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         ulong sealedCount = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
         ulong sealCheck = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
         if (sealedCount > durable.Count && sealedCount <= fits
-            && RecordFileDurableState.SealCheck(map, recordsOffset, RecordSize, sealedCount, durable) == sealCheck)
+            && RecordFileDurableState.SealCheck(map, recordsOffset, stride, sealedCount, durable) == sealCheck)
         {
             return ((long)sealedCount, durable);
         }
@@ -299,10 +351,10 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         map.WriteAt(RecordFileFormat.BootIdOffset, id);
     }
 
-    private static RecordFilePrefix ExpectedPrefix(ulong magic, long count) => new(
+    private static RecordFilePrefix ExpectedPrefix(ulong magic, long count, int prefixSize) => new(
         magic,
         RecordFileFormat.Version,
-        RecordFileFormat.PrefixSize,
+        (uint)prefixSize,
         (uint)THeaderView.SizeInBytes,
         (uint)TRecordView.SizeInBytes,
         THeaderView.LayoutFingerprint,

@@ -65,7 +65,18 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // runs before the map's can (see ~RecordFile).
     private GCHandle _mapRoot;
     private readonly string _path;
+    private readonly long _headerOffset;
+    private readonly int _headerSize;
     private readonly long _recordsOffset;
+
+    // The file's record size: the code's, or a compatible other version's (docs/formats.md §8.3).
+    private readonly int _stride;
+
+    // False when the file's header or records are shorter than the code's layout (an older
+    // version): a view would reach past them, so only Load reads them (the file is then read-only).
+    private readonly bool _headerViewable;
+    private readonly bool _recordsViewable;
+    private readonly RecordFileSchemas? _schemas;
     private readonly bool _appendable;
     private long _count;
     private long _capacity;
@@ -95,18 +106,25 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <param name="durable">The better durable slot in the file (docs/durability.md).</param>
     /// <param name="created">True for a file just created (every record slot holds zeros); false
     /// for an opened one, whose slack up to its capacity may hold what a crashed writer left.</param>
-    private RecordFile(MemoryMap map, RecordFileLock fileLock, string path, long count, DurableSlot durable, bool created)
+    /// <param name="shape">Where the header and records are, as the file states it.</param>
+    private RecordFile(MemoryMap map, RecordFileLock fileLock, string path, long count, DurableSlot durable, bool created, RecordFileShape shape)
     {
         _durable = durable;
         _map = map;
         _lock = fileLock;
         _path = path;
-        _recordsOffset = RecordsOffset;
+        _headerOffset = shape.HeaderOffset;
+        _headerSize = shape.HeaderSize;
+        _recordsOffset = shape.RecordsOffset;
+        _stride = shape.Stride;
+        _headerViewable = shape.HeaderSize >= THeaderView.SizeInBytes;
+        _recordsViewable = shape.Stride >= TRecordView.SizeInBytes;
+        _schemas = shape.Schemas;
         _appendable = map.Access is MapAccess.Write or MapAccess.Default;
         _count = count;
         long recordBytes = map.Length - _recordsOffset;
-        _capacity = recordBytes / RecordSize;
-        _zeroFrom = created ? 0 : _capacity + (recordBytes % RecordSize == 0 ? 0 : 1);
+        _capacity = recordBytes / _stride;
+        _zeroFrom = created ? 0 : _capacity + (recordBytes % _stride == 0 ? 0 : 1);
 
         // Last: nothing after it may throw, or the caller could no longer close the map it made.
         map.TakeOwnership();
@@ -114,8 +132,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;
-
-    private static long RecordsOffset => RecordFileFormat.RecordsOffset(THeaderView.SizeInBytes);
 
     /// <summary>The file's path.</summary>
     public string Path => _path;
@@ -170,25 +186,70 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         }
     }
 
+    /// <summary>The distance between records in bytes: the file's record size, which is the record layout's size unless the file was written by a compatible other version of it (docs/formats.md §8.3).</summary>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    public int RecordStride
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _stride;
+        }
+    }
+
+    /// <summary>The header layout as the file describes it, read without the code that wrote it; null for a file that embeds no schemas (docs/formats.md §8.4).</summary>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    public LayoutInfo? HeaderSchema
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _schemas?.Header;
+        }
+    }
+
+    /// <summary>The record layout as the file describes it, read without the code that wrote it; null for a file that embeds no schemas.</summary>
+    /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    public LayoutInfo? RecordSchema
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _schemas?.Record;
+        }
+    }
+
     /// <summary>A view of the header.</summary>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="NotSupportedException">The file's header is an older, shorter version of the layout: read it with <see cref="LoadHeader{THeader}"/>.</exception>
     public THeaderView Header
     {
         get
         {
             ThrowIfDisposed();
-            return THeaderView.Create(new CheckedOffset(_map, RecordFileFormat.HeaderOffset));
+            if (!_headerViewable)
+            {
+                throw OlderLayout("header", "LoadHeader");
+            }
+
+            return THeaderView.Create(new CheckedOffset(_map, _headerOffset));
         }
     }
 
     /// <summary>The <see cref="Count"/> records, as an array of views (a snapshot of the count: records appended later are not in it).</summary>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="NotSupportedException">The file's records are an older, shorter version of the layout: read them with <see cref="Load{TRecord}"/>.</exception>
     public MappedArray<TRecordView> Records
     {
         get
         {
             ThrowIfDisposed();
-            return new MappedArray<TRecordView>(_map, _recordsOffset, _count);
+            if (!_recordsViewable)
+            {
+                throw OlderLayout("records", "Load");
+            }
+
+            return new MappedArray<TRecordView>(_map, _recordsOffset, _count, _stride);
         }
     }
 
@@ -196,19 +257,25 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <param name="index">From 0 to <see cref="Count"/> - 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the records.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="NotSupportedException">The file's records are an older, shorter version of the layout: read them with <see cref="Load{TRecord}"/>.</exception>
     public TRecordView this[long index]
     {
         get
         {
-            // One compare: Dispose sets the count to 0, so a closed file always takes this branch.
-            if ((ulong)index >= (ulong)_count)
+            // Dispose sets the count to 0, so a closed file always takes this branch.
+            if ((ulong)index >= (ulong)_count || !_recordsViewable)
             {
                 ThrowIfDisposed();
+                if (!_recordsViewable)
+                {
+                    throw OlderLayout("records", "Load");
+                }
+
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_count} records.");
             }
 
             // 0 <= index < Count: the offset is not negative and the map (owned) is not null.
-            return TRecordView.Create(new CheckedOffset(_map, _recordsOffset + (index * RecordSize)));
+            return TRecordView.Create(new CheckedOffset(_map, _recordsOffset + (index * _stride)));
         }
     }
 
@@ -218,7 +285,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
             ? $"RecordFile(closed, path={_path})"
             : $"RecordFile(path={_path}, count={_count}, capacity={_capacity}, recordSize={RecordSize}, access={_map.Access})";
 
-    private long UsedLength => _recordsOffset + (_count * RecordSize);
+    private long UsedLength => _recordsOffset + (_count * _stride);
 
     // Two field tests inline on every Append; the exceptions are built out of line.
     private void ThrowIfNotAppendable()
@@ -238,6 +305,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private NotSupportedException OlderLayout(string part, string method) =>
+        new($"{_path}'s {part} were written by an older, shorter version of the layout than {(part == "header" ? typeof(THeaderView) : typeof(TRecordView)).FullName}: a view would reach past them. Read them with {method}, which fills the fields the file lacks with their defaults, or upgrade the file.");
 
     private void ThrowIfStoring(string operation)
     {

@@ -9,7 +9,7 @@ namespace Overlay.Layouts;
 /// offset  size  field
 ///      0     8  magic number (chosen by the application)
 ///      8     4  format version (2)
-///     12     4  prefix size (128)
+///     12     4  prefix size: 128, or 136 + L rounded up to 8 with the schema region below
 ///     16     4  header size (the header layout's SizeInBytes)
 ///     20     4  record size (the record layout's SizeInBytes)
 ///     24     8  header layout fingerprint
@@ -20,8 +20,14 @@ namespace Overlay.Layouts;
 ///     88    24  durable slot 1
 ///    112     8  seal: the record count at the last clean close
 ///    120     8  seal check: a hash of the seal, the durable slot it extends and its records
-///    128     …  the header, then zero padding to a multiple of 8, then count × record size bytes
+///    128     4  schema region length L (only when the prefix size is over 128)
+///    132     4  CRC-32C of the L bytes
+///    136     L  the header layout's schema, then the record layout's (docs/formats.md §8.1), then zero padding to 8
+///  prefix    …  the header, then zero padding to a multiple of 8, then count × record size bytes
 /// </code>
+/// The schema region (docs/formats.md §8.4) is written once by <c>Create</c> and never changes; a
+/// file without it (prefix size 128, written before record files embedded schemas, or by views
+/// without a <c>LayoutInfo</c>) opens only with its exact layouts.
 /// Which count <c>Open</c> believes, and why each is written when it is, is in docs/durability.md:
 /// the live count when the boot id is the running boot's (the page cache is intact), otherwise the
 /// durable count of the valid slot with the higher sequence, or the seal's count when its check
@@ -35,8 +41,20 @@ public static class RecordFileFormat
     /// <summary>The format version this library writes and reads.</summary>
     public const uint Version = 2;
 
-    /// <summary>The prefix's size in bytes: the header starts here.</summary>
+    /// <summary>The prefix's fixed part in bytes: the header starts here in a file without schemas, and after the schema region otherwise.</summary>
     public const int PrefixSize = 128;
+
+    /// <summary>Where the schema region's length is (u32), in a file whose prefix size is over <see cref="PrefixSize"/>.</summary>
+    public const int SchemaLengthOffset = 128;
+
+    /// <summary>Where the schema region's CRC-32C is (u32).</summary>
+    public const int SchemaChecksumOffset = 132;
+
+    /// <summary>Where the schemas start: the header layout's, then the record layout's.</summary>
+    public const int SchemasOffset = 136;
+
+    /// <summary>The largest schema region a reader loads (16 MiB, as a container's schema section).</summary>
+    public const int MaximumSchemaBytes = 16 << 20;
 
     /// <summary>Where the magic number is (u64).</summary>
     public const int MagicOffset = 0;
@@ -80,12 +98,24 @@ public static class RecordFileFormat
     /// <summary>The records start at a multiple of this, counted from the start of the file.</summary>
     public const int RecordAlignment = 8;
 
-    /// <summary>Where the header starts.</summary>
+    /// <summary>Where the header starts in a file without schemas (otherwise at the file's prefix size).</summary>
     public const long HeaderOffset = PrefixSize;
 
-    /// <summary>Where the first record starts, for a header of <paramref name="headerSize"/> bytes.</summary>
+    /// <summary>Where the first record starts in a file without schemas, for a header of <paramref name="headerSize"/> bytes.</summary>
     /// <param name="headerSize">The header's size in bytes; not negative.</param>
     /// <returns>The prefix plus the header, rounded up to <see cref="RecordAlignment"/>.</returns>
-    public static long RecordsOffset(long headerSize) =>
-        (PrefixSize + headerSize + (RecordAlignment - 1)) & ~(long)(RecordAlignment - 1);
+    public static long RecordsOffset(long headerSize) => RecordsOffset(PrefixSize, headerSize);
+
+    /// <summary>Where the first record starts, for a prefix of <paramref name="prefixSize"/> bytes (as the file states it) and a header of <paramref name="headerSize"/> bytes.</summary>
+    /// <param name="prefixSize">The prefix's size in bytes, schema region included; not negative.</param>
+    /// <param name="headerSize">The header's size in bytes; not negative.</param>
+    /// <returns>The prefix plus the header, rounded up to <see cref="RecordAlignment"/>.</returns>
+    public static long RecordsOffset(long prefixSize, long headerSize) =>
+        (prefixSize + headerSize + (RecordAlignment - 1)) & ~(long)(RecordAlignment - 1);
+
+    /// <summary>The prefix size of a file whose schema region holds <paramref name="schemaBytes"/> bytes.</summary>
+    /// <param name="schemaBytes">The two schemas' length in bytes; not negative.</param>
+    /// <returns><see cref="SchemasOffset"/> plus the schemas, rounded up to <see cref="RecordAlignment"/>.</returns>
+    public static long PrefixSizeWithSchemas(long schemaBytes) =>
+        (SchemasOffset + schemaBytes + (RecordAlignment - 1)) & ~(long)(RecordAlignment - 1);
 }

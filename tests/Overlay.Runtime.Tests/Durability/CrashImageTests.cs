@@ -28,7 +28,7 @@ using WritableFile = RecordFile<TestHeader.View, CrashRecord.View>;
 public class CrashImageTests
 {
     private const ulong Magic = 0x4F564C4352415348UL; // "OVLCRASH"
-    private static readonly long RecordsOffset = RecordFileFormat.RecordsOffset(TestHeader.SizeInBytes);
+    private static readonly long RecordsOffset = RecordFileOffsets.RecordsOffset<TestHeader, CrashRecord>();
     private readonly ITestOutputHelper _output;
 
     public CrashImageTests(ITestOutputHelper output) => _output = output;

@@ -12,13 +12,25 @@ using WritableFile = RecordFile<TestHeader.View, TestRecord.View>;
 public class RecordFileHostileTests
 {
     private const ulong Magic = RecordFileTests.Magic;
-    private const long RecordsOffset = RecordFileTests.RecordsOffset;
+    private static readonly long RecordsOffset = RecordFileTests.RecordsOffset;
 
     private static TempPath ValidFile(int records)
     {
         var temp = new TempPath();
         using WritableFile file = WritableFile.Create(temp.Path, Magic);
         RecordFileTests.Fill(file, records);
+        return temp;
+    }
+
+    /// <summary>
+    /// A valid file as record files were before they embedded schemas (the 128-byte prefix, then the
+    /// header): what the checks of a file's sizes and fingerprints against the code's see when there
+    /// are no schemas to compare by.
+    /// </summary>
+    private static TempPath ValidFileWithoutSchemas(int records)
+    {
+        TempPath temp = ValidFile(records);
+        RecordFileBytes.StripSchemas(temp.Path);
         return temp;
     }
 
@@ -96,7 +108,7 @@ public class RecordFileHostileTests
     [Fact]
     public void AWrongHeaderSize()
     {
-        using TempPath temp = ValidFile(2);
+        using TempPath temp = ValidFileWithoutSchemas(2);
         Patch(temp.Path, p => p with { HeaderSize = 16 });
         Assert.Contains("header size is 16 bytes, expected 12", OpenFails(temp.Path));
     }
@@ -104,7 +116,7 @@ public class RecordFileHostileTests
     [Fact]
     public void AWrongRecordSize()
     {
-        using TempPath temp = ValidFile(2);
+        using TempPath temp = ValidFileWithoutSchemas(2);
         Patch(temp.Path, p => p with { RecordSize = 40 });
         string message = OpenFails(temp.Path);
         Assert.Contains("record size is 40 bytes, expected 32", message);
@@ -114,7 +126,7 @@ public class RecordFileHostileTests
     [Fact]
     public void AWrongHeaderFingerprintNamesBothInHex()
     {
-        using TempPath temp = ValidFile(2);
+        using TempPath temp = ValidFileWithoutSchemas(2);
         Patch(temp.Path, p => p with { HeaderFingerprint = 0xDEADBEEFUL });
         Assert.Contains("header fingerprint is 0x00000000DEADBEEF, expected 0xB1D721D55C262466", OpenFails(temp.Path));
     }
@@ -122,7 +134,7 @@ public class RecordFileHostileTests
     [Fact]
     public void AWrongRecordFingerprintNamesBothInHex()
     {
-        using TempPath temp = ValidFile(2);
+        using TempPath temp = ValidFileWithoutSchemas(2);
         Patch(temp.Path, p => p with { RecordFingerprint = ulong.MaxValue });
         Assert.Contains("record fingerprint is 0xFFFFFFFFFFFFFFFF, expected 0x8A02708296D997C9", OpenFails(temp.Path, MapAccess.Write));
     }
@@ -130,7 +142,7 @@ public class RecordFileHostileTests
     [Fact]
     public void ChecksComeInTheDocumentedOrder()
     {
-        using TempPath temp = ValidFile(2);
+        using TempPath temp = ValidFileWithoutSchemas(2);
         Patch(temp.Path, p => p with { Magic = 1, FormatVersion = 9, RecordFingerprint = 5, RecordCount = ulong.MaxValue });
         Assert.Contains("magic number", OpenFails(temp.Path));
         Patch(temp.Path, p => p with { Magic = Magic });
@@ -149,8 +161,10 @@ public class RecordFileHostileTests
     public void AFileTruncatedInsideTheHeader()
     {
         using TempPath temp = ValidFile(0);
-        Truncate(temp.Path, 135);
-        Assert.Contains("135 bytes long, shorter than its prefix and 12-byte header (144 bytes)", OpenFails(temp.Path));
+        long length = RecordsOffset - 9;
+        Truncate(temp.Path, length);
+        long prefix = RecordFileOffsets.PrefixSize<TestHeader, TestRecord>();
+        Assert.Contains($"{length} bytes long, shorter than its {prefix}-byte prefix and 12-byte header ({RecordsOffset} bytes)", OpenFails(temp.Path));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ using WritableFile = RecordFile<TestHeader.View, TestRecord.View>;
 public class RecordFileLockTests
 {
     private const ulong Magic = RecordFileTests.Magic;
-    private const long RecordsOffset = RecordFileTests.RecordsOffset;
+    private static readonly long RecordsOffset = RecordFileTests.RecordsOffset;
 
     // The protocol's bytes, as docs/layouts.md states them (other implementations must use these).
     private const long WriterByte = 1L << 62;

@@ -17,7 +17,7 @@ using WritableFile = RecordFile<TestHeader.View, TestRecord.View>;
 public class RecordFileMapOwnershipTests
 {
     private const ulong Magic = RecordFileTests.Magic;
-    private const long RecordsOffset = RecordFileTests.RecordsOffset;
+    private static readonly long RecordsOffset = RecordFileTests.RecordsOffset;
 
     public enum Tamper
     {

@@ -14,8 +14,8 @@ public class RecordFileTests
 {
     internal const ulong Magic = 0x4F56_4C59_5245_4331UL;
 
-    // 128-byte prefix + 12-byte header = 140, padded to 144.
-    internal const long RecordsOffset = 144;
+    // The 128-byte prefix and the schema region, then the 12-byte header, padded to 8.
+    internal static readonly long RecordsOffset = RecordFileOffsets.RecordsOffset<TestHeader, TestRecord>();
 
     internal static string TagOf(long i) => i % 7 == 0 ? $"é{i}" : $"t{i}";
 
@@ -105,22 +105,23 @@ public class RecordFileTests
         }
 
         byte[] bytes = File.ReadAllBytes(temp.Path);
+        int prefixSize = (int)RecordFileOffsets.PrefixSize<TestHeader, TestRecord>();
         Assert.Equal(RecordsOffset + (3 * 32), bytes.Length);
         Assert.Equal(Magic, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(0)));
         Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
-        Assert.Equal(128u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
+        Assert.Equal((uint)prefixSize, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
         Assert.Equal(12u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)));
         Assert.Equal(32u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)));
         Assert.Equal(TestHeader.LayoutFingerprint, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(24)));
         Assert.Equal(TestRecord.LayoutFingerprint, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(32)));
         Assert.Equal(3ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(40)));
-        Assert.Equal(0x01020304u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(128)));
-        Assert.Equal(new byte[4], bytes[140..144]);
+        Assert.Equal(0x01020304u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(prefixSize)));
+        Assert.Equal(new byte[(int)RecordsOffset - prefixSize - 12], bytes[(prefixSize + 12)..(int)RecordsOffset]);
         Assert.Equal(2L, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)RecordsOffset + 64)));
         Assert.Equal(1.0, BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan((int)RecordsOffset + 64 + 8)));
 
         RecordFilePrefix prefix = RecordFilePrefix.Read(bytes);
-        Assert.Equal(new RecordFilePrefix(Magic, 2, 128, 12, 32, TestHeader.LayoutFingerprint, TestRecord.LayoutFingerprint, 3), prefix);
+        Assert.Equal(new RecordFilePrefix(Magic, 2, (uint)prefixSize, 12, 32, TestHeader.LayoutFingerprint, TestRecord.LayoutFingerprint, 3), prefix);
     }
 
     [Fact]
