@@ -105,6 +105,8 @@ public sealed class InspectTests : IDisposable
         byte[] expected = new byte[Price.SizeInBytes];
         Price.Store(expected, new Price { Amount = 1.5, Stock = 1 });
         Assert.Equal(Convert.ToHexString(expected), entries[0].GetProperty("bytes").GetString());
+        Assert.Equal("Amount=1.5, Stock=1", entries[0].GetProperty("fields").GetString());
+        Assert.StartsWith("header ", root.GetProperty("header").GetProperty("schema").GetString());
 
         run = ToolRun.Of("inspect", file);
         Assert.Contains("Overlay record file", run.Output, StringComparison.Ordinal);

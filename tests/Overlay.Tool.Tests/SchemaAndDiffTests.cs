@@ -34,11 +34,22 @@ public sealed class SchemaAndDiffTests : IDisposable
     }
 
     [Fact]
-    public void SchemaOfAFileWithoutSchemasSaysSo()
+    public void SchemaOfARecordFileShowsItsHeaderAndRecordLayouts()
     {
-        ToolRun run = ToolRun.Of("schema", Files.RecordFile(_temp.File("p.rec"), 1));
+        ToolRun run = ToolRun.Of("schema", Files.RecordFile(_temp.File("p.rec"), 1), "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        JsonElement[] schemas = JsonDocument.Parse(run.Output).RootElement.GetProperty("schemas").EnumerateArray().ToArray();
+        Assert.Equal(new[] { "header", "records" }, schemas.Select(s => s.GetProperty("section").GetString()));
+        Assert.Equal(new[] { "X", "Y" }, schemas[0].GetProperty("layout").GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(new[] { "Amount", "Stock" }, schemas[1].GetProperty("layout").GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void SchemaOfAnIndexSaysOnlyContainersAndRecordFilesEmbedThem()
+    {
+        ToolRun run = ToolRun.Of("schema", Files.HashIndex(_temp.File("p.idx"), 1));
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains("is a record file: only containers embed schemas", run.Error, StringComparison.Ordinal);
+        Assert.Contains("is a hash index: only containers and record files embed schemas", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,25 +20,25 @@ internal static class DiffCommand
 {
     public static int Run(ToolConsole io, string a, string b, bool json)
     {
-        List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> left = EmbeddedSchemas.Read(a);
-        List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> right = EmbeddedSchemas.Read(b);
+        List<(string Section, string SchemaSection, LayoutInfo Layout)> left = EmbeddedSchemas.Read(a);
+        List<(string Section, string SchemaSection, LayoutInfo Layout)> right = EmbeddedSchemas.Read(b);
         var results = new List<(string Section, SchemaComparison? Comparison, string? Note, bool Compatible)>();
-        foreach ((SectionInfo section, _, LayoutInfo layout) in left)
+        foreach ((string section, _, LayoutInfo layout) in left)
         {
-            (SectionInfo Section, string SchemaSection, LayoutInfo Layout) other = right.FirstOrDefault(r => r.Section.Name == section.Name);
+            (string Section, string SchemaSection, LayoutInfo Layout) other = right.FirstOrDefault(r => r.Section == section);
             if (other.Layout is null)
             {
-                results.Add((section.Name, null, $"only in {a}: a reader of {b} finds no section '{section.Name}'", false));
+                results.Add((section, null, $"only in {a}: a reader of {b} finds no section '{section}'", false));
                 continue;
             }
 
             SchemaComparison comparison = SchemaComparison.Compare(layout, other.Layout);
-            results.Add((section.Name, comparison, null, comparison.IsCompatible));
+            results.Add((section, comparison, null, comparison.IsCompatible));
         }
 
-        foreach ((SectionInfo section, _, _) in right.Where(r => !left.Any(l => l.Section.Name == r.Section.Name)))
+        foreach ((string section, _, _) in right.Where(r => !left.Any(l => l.Section == r.Section)))
         {
-            results.Add((section.Name, null, $"only in {b}: a new section", true));
+            results.Add((section, null, $"only in {b}: a new section", true));
         }
 
         bool compatible = results.All(r => r.Compatible);

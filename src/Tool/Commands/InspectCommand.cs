@@ -64,6 +64,11 @@ internal static class InspectCommand
                     }
 
                     w.WriteString(entry.Key is null ? "bytes" : "value", entry.Value);
+                    if (entry.Fields is not null)
+                    {
+                        w.WriteString("fields", entry.Fields);
+                    }
+
                     w.WriteEndObject();
                 }
 
@@ -87,13 +92,17 @@ internal static class InspectCommand
         }
 
         string what = kind == FileKind.RecordFile ? "records" : "entries";
-        io.Ansi.WriteLine(file.Entries.Count == 0 ? $"no {what} shown of {file.Total}" : $"{what} {options.Offset}..{options.Offset + file.Entries.Count - 1} of {file.Total} (bytes as stored: this format embeds no schema)");
+        io.Ansi.WriteLine(file.Entries.Count == 0 ? $"no {what} shown of {file.Total}" : $"{what} {options.Offset}..{options.Offset + file.Entries.Count - 1} of {file.Total}");
         if (file.Entries.Count > 0)
         {
-            Table table = kind == FileKind.RecordFile ? Tables.Create("#", "bytes") : Tables.Create(kind == FileKind.HashIndex ? "slot" : "#", "key", "value");
+            bool decoded = file.Entries[0].Fields is not null;
+            Table table = kind == FileKind.RecordFile
+                ? (decoded ? Tables.Create("#", "fields", "bytes") : Tables.Create("#", "bytes"))
+                : Tables.Create(kind == FileKind.HashIndex ? "slot" : "#", "key", "value");
             foreach (PlainEntry entry in file.Entries)
             {
-                table.Row(entry.Key is null ? [entry.Position.ToString(CultureInfo.InvariantCulture), entry.Value] : [entry.Position.ToString(CultureInfo.InvariantCulture), entry.Key, entry.Value]);
+                string position = entry.Position.ToString(CultureInfo.InvariantCulture);
+                table.Row(entry.Key is not null ? [position, entry.Key, entry.Value] : decoded ? [position, entry.Fields!, entry.Value] : [position, entry.Value]);
             }
 
             io.Ansi.Write(table);

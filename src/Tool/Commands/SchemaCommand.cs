@@ -16,10 +16,10 @@ internal static class SchemaCommand
 {
     public static int Run(ToolConsole io, string file, bool json, string? section)
     {
-        List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> schemas = EmbeddedSchemas.Read(file);
+        List<(string Section, string SchemaSection, LayoutInfo Layout)> schemas = EmbeddedSchemas.Read(file);
         if (section is not null)
         {
-            schemas = schemas.Where(s => s.Section.Name == section).ToList();
+            schemas = schemas.Where(s => s.Section == section).ToList();
             if (schemas.Count == 0)
             {
                 throw new ToolException(ExitCodes.Usage, $"{file} has no records section '{section}' with a schema.");
@@ -33,10 +33,10 @@ internal static class SchemaCommand
                 w.WriteStartObject();
                 w.WriteString("file", file);
                 w.WriteStartArray("schemas");
-                foreach ((SectionInfo info, string schemaSection, LayoutInfo layout) in schemas)
+                foreach ((string info, string schemaSection, LayoutInfo layout) in schemas)
                 {
                     w.WriteStartObject();
-                    w.WriteString("section", info.Name);
+                    w.WriteString("section", info);
                     w.WriteString("schemaSection", schemaSection);
                     w.WritePropertyName("layout");
                     WriteLayout(w, layout);
@@ -54,9 +54,9 @@ internal static class SchemaCommand
             io.Ansi.WriteLine($"{file}: no records section carries a schema.");
         }
 
-        foreach ((SectionInfo info, string schemaSection, LayoutInfo layout) in schemas)
+        foreach ((string info, string schemaSection, LayoutInfo layout) in schemas)
         {
-            io.Ansi.WriteLine($"section '{info.Name}' (schema in '{schemaSection}'):");
+            io.Ansi.WriteLine($"section '{info}' (schema in '{schemaSection}'):");
             WriteText(io, layout, new HashSet<LayoutInfo>());
             io.Ansi.WriteLine();
         }

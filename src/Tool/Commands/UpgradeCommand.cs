@@ -30,7 +30,7 @@ internal static class UpgradeCommand
 
         Type type = LayoutLoader.Load(assemblyPath, typeName);
         LayoutInfo target = (LayoutInfo)type.GetProperty("LayoutInfo", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> schemas = EmbeddedSchemas.Read(file);
+        List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> schemas = EmbeddedSchemas.ReadContainer(file);
         List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> chosen = Choose(file, schemas, target, sectionNames);
 
         var plan = new ContainerUpgrade();

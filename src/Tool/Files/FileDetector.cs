@@ -51,11 +51,11 @@ internal static class FileDetector
 
         // A record file's magic is the application's: what identifies the format is the version and
         // the prefix size that follow it (version 1 had a 48-byte prefix and is still recognised, to say why it is refused).
-        if ((version == RecordFileFormat.Version && prefix == RecordFileFormat.PrefixSize) || (version == 1 && prefix == 48))
+        if ((version == RecordFileFormat.Version && prefix >= RecordFileFormat.PrefixSize) || (version == 1 && prefix == 48))
         {
             return FileKind.RecordFile;
         }
 
-        throw new InvalidDataException($"{path} is not an Overlay file: its first bytes (magic 0x{magic:X16}, then {version}, {prefix}) are neither a container (\"OVLCNTNR\"), a hash index (\"OVLHASH1\"), a sorted index (\"OVLSORT1\") nor a record file (version {RecordFileFormat.Version}, {RecordFileFormat.PrefixSize}-byte prefix).");
+        throw new InvalidDataException($"{path} is not an Overlay file: its first bytes (magic 0x{magic:X16}, then {version}, {prefix}) are neither a container (\"OVLCNTNR\"), a hash index (\"OVLHASH1\"), a sorted index (\"OVLSORT1\") nor a record file (version {RecordFileFormat.Version}, a prefix of at least {RecordFileFormat.PrefixSize} bytes).");
     }
 }

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 namespace Overlay.Tool.Files;
 
 /// <summary>
-/// A record file or an index, read by the tool itself from its documented header (these formats
-/// embed no schema and open only through generic types the tool does not have): the header's
-/// fields, what is wrong with them, and a window of entries as stored bytes.
+/// A record file or an index, read by the tool itself from its documented header (these open only
+/// through generic types the tool does not have): the header's fields, what is wrong with them, and
+/// a window of entries as stored bytes (and, for a record file that embeds its schemas, decoded).
 /// </summary>
 /// <param name="Kind">The file's kind.</param>
 /// <param name="Header">The header's fields, by their documented names, in file order.</param>
@@ -23,4 +23,5 @@ internal sealed record PlainFile(
 /// <param name="Position">The record index, or the slot of a hash entry.</param>
 /// <param name="Key">The key's bytes (indexes), or null.</param>
 /// <param name="Value">The record's or the value's bytes.</param>
-internal sealed record PlainEntry(long Position, string? Key, string Value);
+/// <param name="Fields">The record decoded by the file's own schema (<c>Id=1, Score=2</c>), or null.</param>
+internal sealed record PlainEntry(long Position, string? Key, string Value, string? Fields = null);

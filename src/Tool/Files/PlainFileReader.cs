@@ -2,7 +2,9 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Overlay.Layouts;
+using Overlay.Tool.Records;
 
 namespace Overlay.Tool.Files;
 
@@ -50,20 +52,33 @@ internal static class PlainFileReader
         Add(fields, "header fingerprint", Hex(prefix.HeaderFingerprint));
         Add(fields, "record fingerprint", Hex(prefix.RecordFingerprint));
         Add(fields, "live count", prefix.RecordCount);
-        Add(fields, "schema", "none (record files do not embed one yet: docs/formats.md §8.4)");
         if (prefix.FormatVersion != RecordFileFormat.Version)
         {
             problems.Add($"format version {prefix.FormatVersion}: this runtime reads version {RecordFileFormat.Version} only (version 1 files must be copied into a new file)");
             return 0;
         }
 
-        if (prefix.PrefixSize != RecordFileFormat.PrefixSize || prefix.RecordSize == 0 || prefix.HeaderSize == 0 || prefix.RecordSize > int.MaxValue / 2 || prefix.HeaderSize > int.MaxValue / 2)
+        if (prefix.PrefixSize < RecordFileFormat.PrefixSize || prefix.RecordSize == 0 || prefix.HeaderSize == 0 || prefix.RecordSize > int.MaxValue / 2 || prefix.HeaderSize > int.MaxValue / 2)
         {
-            problems.Add($"prefix size {prefix.PrefixSize}, header size {prefix.HeaderSize} and record size {prefix.RecordSize} are not a record file's ({RecordFileFormat.PrefixSize}, and 1 to 2^30 each)");
+            problems.Add($"prefix size {prefix.PrefixSize}, header size {prefix.HeaderSize} and record size {prefix.RecordSize} are not a record file's (at least {RecordFileFormat.PrefixSize}, and 1 to 2^30 each)");
             return 0;
         }
 
-        long recordsOffset = RecordFileFormat.RecordsOffset(prefix.HeaderSize);
+        RecordFileSchemas? schemas;
+        try
+        {
+            schemas = ReadSchemas(stream, prefix);
+        }
+        catch (InvalidDataException e)
+        {
+            Add(fields, "schema", "invalid");
+            problems.Add(e.Message);
+            return 0;
+        }
+
+        Add(fields, "schema", schemas is null ? "none (written before record files embedded schemas)" : $"header {schemas.Header.Name}, records {schemas.Record.Name}");
+        var decoder = schemas is null ? null : new RecordDecoder(schemas.Record);
+        long recordsOffset = RecordFileFormat.RecordsOffset(prefix.PrefixSize, prefix.HeaderSize);
         long holds = length < recordsOffset ? 0 : (length - recordsOffset) / prefix.RecordSize;
         if (length < recordsOffset)
         {
@@ -83,10 +98,37 @@ internal static class PlainFileReader
         {
             stream.Position = recordsOffset + (i * prefix.RecordSize);
             stream.ReadExactly(record);
-            entries.Add(new PlainEntry(i, null, Convert.ToHexString(record)));
+            string? decoded = decoder is null
+                ? null
+                : string.Join(", ", decoder.Decode(i, record).Fields.Select(f => $"{f.Key}={ValueText.Format(f.Value)}"));
+            entries.Add(new PlainEntry(i, null, Convert.ToHexString(record), decoded));
         }
 
         return total;
+    }
+
+    /// <summary>The schemas a record file embeds, or null for one without; <see cref="InvalidDataException"/> for a damaged region.</summary>
+    public static RecordFileSchemas? ReadRecordFileSchemas(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        byte[] header = new byte[HeaderSize];
+        if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize)
+        {
+            throw new InvalidDataException($"{path} is {stream.Length} bytes long, shorter than a record file's {HeaderSize}-byte prefix.");
+        }
+
+        return ReadSchemas(stream, RecordFilePrefix.Read(header));
+    }
+
+    private static RecordFileSchemas? ReadSchemas(FileStream stream, RecordFilePrefix prefix)
+    {
+        // The region is read only as far as the runtime would load it (16 MiB and the file's length);
+        // the runtime's decoder checks everything else.
+        long size = Math.Min(Math.Min(prefix.PrefixSize, stream.Length), RecordFileFormat.PrefixSizeWithSchemas(RecordFileFormat.MaximumSchemaBytes) + 8);
+        byte[] bytes = new byte[Math.Max(size, HeaderSize)];
+        stream.Position = 0;
+        stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return RecordFileSchemas.Decode(bytes);
     }
 
     private static long ReadHashIndex(FileStream stream, byte[] h, long length, List<KeyValuePair<string, object>> fields, List<string> problems, List<PlainEntry> entries, long offset, long count)
