@@ -129,14 +129,25 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             access = MapAccess.Write;
         }
 
+        return OpenCore(path, magic, access, upgradeSource: false);
+    }
+
+    /// <summary>
+    /// <see cref="Open"/>'s work. An upgrade's source (<paramref name="upgradeSource"/>) is mapped for
+    /// reading under the writer lock (no writer may append to the file being rewritten, and nothing
+    /// of it is written) with whatever layouts its schemas describe, which <c>Upgrade</c> converts.
+    /// </summary>
+    private static RecordFile<THeaderView, TRecordView> OpenCore(string path, ulong magic, MapAccess access, bool upgradeSource)
+    {
         bool writer = access == MapAccess.Write;
-        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
+        bool exclusive = writer || upgradeSource;
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, exclusive ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
         {
             // The lock before anything is read, mapped or changed (RecordFileLock has the protocol).
-            fileLock = writer ? RecordFileLock.ForWriter(file, path) : RecordFileLock.ForReader(file);
+            fileLock = exclusive ? RecordFileLock.ForWriter(file, path) : RecordFileLock.ForReader(file);
             long fileLength = RandomAccess.GetLength(file);
             if (fileLength < RecordFileFormat.PrefixSize)
             {
@@ -162,7 +173,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
                 : RecordFileSchemas.Read(file, fileLength, found, difference => Invalid(path, difference));
             Guid bootNow = MapPlatform.ForNewMaps.BootId;
             map = new MemoryMap(file, 0, access: access);
-            RecordFileShape shape = ValidateLayouts(found, schemas, map.Length, path, writer);
+            RecordFileShape shape = upgradeSource ? UpgradeSourceShape(found, schemas, map.Length, path) : ValidateLayouts(found, schemas, map.Length, path, writer);
             (long count, DurableSlot durable) = ChooseCount(bytes, found.RecordCount, map, bootNow, path, shape);
             if (writer)
             {
@@ -236,6 +247,23 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         // Exact, or sizes the decoder checked (1 to 2^30 - 1) and the prefix agrees with.
+        var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
+        if (length < shape.RecordsOffset)
+        {
+            throw Invalid(path, $"it is {length} bytes long, shorter than its {found.PrefixSize}-byte prefix and {found.HeaderSize}-byte header ({shape.RecordsOffset} bytes)");
+        }
+
+        return shape;
+    }
+
+    private static RecordFileShape UpgradeSourceShape(RecordFilePrefix found, RecordFileSchemas? schemas, long length, string path)
+    {
+        if (schemas is null)
+        {
+            throw Invalid(path, "it embeds no schemas (it was written before record files did), so it cannot be upgraded field by field: it opens only with its exact layouts");
+        }
+
+        // The sizes were checked against the schemas, whose decoder allows 1 to 2^30 - 1 bytes.
         var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
         if (length < shape.RecordsOffset)
         {
