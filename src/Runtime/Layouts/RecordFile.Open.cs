@@ -36,7 +36,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             ? new RecordFileSchemas(headerInfo, recordInfo)
             : null;
         byte[] prefix = schemas is null ? new byte[RecordFileFormat.PrefixSize] : RecordFileSchemas.NewPrefix(schemas.Header, schemas.Record);
-        var shape = new RecordFileShape(prefix.Length, THeaderView.SizeInBytes, RecordSize, schemas);
+        var shape = new RecordFileShape(prefix.Length, THeaderView.SizeInBytes, RecordSize, schemas is null ? null : new RecordFileSchemaRegion(schemas, path));
         long recordsOffset = shape.RecordsOffset;
         if (initialCapacity > (long.MaxValue - recordsOffset) / RecordSize)
         {
@@ -159,8 +159,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             // shrinks it, so the mapping made after the count was read holds every record counted.
             // Read from the map instead, a count a writer committed after the mapping was made
             // could claim records past its end.
-            Span<byte> bytes = stackalloc byte[RecordFileFormat.PrefixSize];
-            int read = RandomAccess.Read(file, bytes, 0);
+            // One read for the fixed prefix and, in most files, the schema region after it.
+            Span<byte> bytes = stackalloc byte[FirstRead];
+            int read = RandomAccess.Read(file, bytes[..(int)Math.Min(FirstRead, fileLength)], 0);
             if (read < RecordFileFormat.PrefixSize)
             {
                 throw Invalid(path, $"it was cut to {read} bytes while it was being opened, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
@@ -168,9 +169,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
             RecordFilePrefix found = RecordFilePrefix.Read(bytes);
             ValidateIdentity(found, path, magic);
-            RecordFileSchemas? schemas = found.PrefixSize == RecordFileFormat.PrefixSize
+            RecordFileSchemaRegion? schemas = found.PrefixSize == RecordFileFormat.PrefixSize
                 ? null
-                : RecordFileSchemas.Read(file, fileLength, found, difference => Invalid(path, difference));
+                : ReadSchemaRegion(file, fileLength, found, bytes[..read], path);
             Guid bootNow = MapPlatform.ForNewMaps.BootId;
             map = new MemoryMap(file, 0, access: access);
             RecordFileShape shape = upgradeSource ? UpgradeSourceShape(found, schemas, map.Length, path) : ValidateLayouts(found, schemas, map.Length, path, writer);
@@ -187,6 +188,21 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             map?.Dispose();
             DisposeLockOrFile(fileLock, file);
             throw;
+        }
+    }
+
+    /// <summary>How many bytes <c>Open</c> reads first: the fixed prefix and the schema region of all but the largest layouts.</summary>
+    private const int FirstRead = 4096;
+
+    private static RecordFileSchemaRegion ReadSchemaRegion(SafeFileHandle file, long fileLength, RecordFilePrefix found, ReadOnlySpan<byte> first, string path)
+    {
+        try
+        {
+            return new RecordFileSchemaRegion(RecordFileSchemas.ReadRegion(file, fileLength, found, first), found, path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Invalid(path, e.Message);
         }
     }
 
@@ -237,7 +253,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// schemas takes; other versions open only if the file's schemas say they differ compatibly
     /// (docs/formats.md §8.3), with the file's sizes. An incompatible difference lists every one.
     /// </summary>
-    private static RecordFileShape ValidateLayouts(RecordFilePrefix found, RecordFileSchemas? schemas, long length, string path, bool writer)
+    private static RecordFileShape ValidateLayouts(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path, bool writer)
     {
         bool exactHeader = found.HeaderSize == (uint)THeaderView.SizeInBytes && found.HeaderFingerprint == THeaderView.LayoutFingerprint;
         bool exactRecord = found.RecordSize == (uint)TRecordView.SizeInBytes && found.RecordFingerprint == TRecordView.LayoutFingerprint;
@@ -256,14 +272,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         return shape;
     }
 
-    private static RecordFileShape UpgradeSourceShape(RecordFilePrefix found, RecordFileSchemas? schemas, long length, string path)
+    private static RecordFileShape UpgradeSourceShape(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path)
     {
         if (schemas is null)
         {
             throw Invalid(path, "it embeds no schemas (it was written before record files did), so it cannot be upgraded field by field: it opens only with its exact layouts");
         }
 
-        // The sizes were checked against the schemas, whose decoder allows 1 to 2^30 - 1 bytes.
+        // Decoded now: the sizes are trusted once they are checked against the schemas, whose
+        // decoder allows 1 to 2^30 - 1 bytes.
+        _ = schemas.Schemas;
         var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
         if (length < shape.RecordsOffset)
         {
@@ -273,15 +291,17 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         return shape;
     }
 
-    private static void CheckOtherVersion(RecordFilePrefix found, RecordFileSchemas? schemas, string path, bool writer, bool exactHeader, bool exactRecord)
+    private static void CheckOtherVersion(RecordFilePrefix found, RecordFileSchemaRegion? region, string path, bool writer, bool exactHeader, bool exactRecord)
     {
         LayoutInfo? codeHeader = THeaderView.LayoutInfo;
         LayoutInfo? codeRecord = TRecordView.LayoutInfo;
-        if (schemas is null || codeHeader is null || codeRecord is null)
+        if (region is null || codeHeader is null || codeRecord is null)
         {
-            string why = schemas is null ? "the file carries no schemas to compare them by" : "the views have no LayoutInfo to compare them by";
+            string why = region is null ? "the file carries no schemas to compare them by" : "the views have no LayoutInfo to compare them by";
             throw Invalid(path, ExactMismatch(found) + ", and " + why);
         }
+
+        RecordFileSchemas schemas = region.Schemas;
 
         Overlay.Schemas.SchemaComparison? header = exactHeader ? null : Overlay.Schemas.SchemaComparison.Compare(schemas.Header, codeHeader);
         Overlay.Schemas.SchemaComparison? record = exactRecord ? null : Overlay.Schemas.SchemaComparison.Compare(schemas.Record, codeRecord);

@@ -54,7 +54,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         string temp = System.IO.Path.Combine(directory, $"{stem}.upgrade-{Guid.NewGuid():N}.tmp");
         using RecordFile<THeaderView, TRecordView> source = OpenCore(full, magic, MapAccess.Read, upgradeSource: true);
-        RecordFileSchemas stored = source._schemas!;
+        RecordFileSchemas stored = source._schemas!.Schemas;
 
         // Every field is matched, and every lossy one refused, before anything is written.
         RecordConverter header = RecordConverter.Create(stored.Header, headerLayout, headerConverters);

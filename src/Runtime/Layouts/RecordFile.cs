@@ -76,7 +76,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // version): a view would reach past them, so only Load reads them (the file is then read-only).
     private readonly bool _headerViewable;
     private readonly bool _recordsViewable;
-    private readonly RecordFileSchemas? _schemas;
+    private readonly RecordFileSchemaRegion? _schemas;
     private readonly bool _appendable;
     private long _count;
     private long _capacity;
@@ -197,25 +197,27 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         }
     }
 
-    /// <summary>The header layout as the file describes it, read without the code that wrote it; null for a file that embeds no schemas (docs/formats.md §8.4).</summary>
+    /// <summary>The header layout as the file describes it, read without the code that wrote it (decoded on first use); null for a file that embeds no schemas (docs/formats.md §8.4).</summary>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidDataException">The embedded schemas are invalid (checked when first decoded).</exception>
     public LayoutInfo? HeaderSchema
     {
         get
         {
             ThrowIfDisposed();
-            return _schemas?.Header;
+            return _schemas?.Schemas.Header;
         }
     }
 
-    /// <summary>The record layout as the file describes it, read without the code that wrote it; null for a file that embeds no schemas.</summary>
+    /// <summary>The record layout as the file describes it, read without the code that wrote it (decoded on first use); null for a file that embeds no schemas.</summary>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
+    /// <exception cref="InvalidDataException">The embedded schemas are invalid (checked when first decoded).</exception>
     public LayoutInfo? RecordSchema
     {
         get
         {
             ThrowIfDisposed();
-            return _schemas?.Record;
+            return _schemas?.Schemas.Record;
         }
     }
 

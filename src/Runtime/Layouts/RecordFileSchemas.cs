@@ -69,8 +69,7 @@ public sealed class RecordFileSchemas
 
         try
         {
-            CheckPrefixSize(fields.PrefixSize, prefix.Length);
-            return Parse(prefix[..(int)fields.PrefixSize], fields);
+            return Parse(CheckRegion(prefix, fields), fields);
         }
         catch (InvalidDataException e)
         {
@@ -78,25 +77,66 @@ public sealed class RecordFileSchemas
         }
     }
 
-    /// <summary>Reads and checks the region of an open file whose prefix size is over 128 (see <see cref="Decode"/>); each failure an exception <paramref name="invalid"/> makes of the reason.</summary>
-    internal static RecordFileSchemas Read(SafeFileHandle file, long fileLength, RecordFilePrefix prefix, Func<string, InvalidDataException> invalid)
+    /// <summary>
+    /// The schema bytes of a file whose prefix size (in <paramref name="fields"/>) is over 128, after
+    /// the checks that cost nothing (sizes, CRC): taken from <paramref name="first"/> (the file's
+    /// first bytes) when they hold the whole prefix, else read from the file. Decoding them
+    /// (<see cref="Parse"/>) is left until a schema is needed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A check failed; the message (to be completed with the file's name) says which.</exception>
+    internal static byte[] ReadRegion(SafeFileHandle file, long fileLength, RecordFilePrefix fields, ReadOnlySpan<byte> first)
     {
-        try
+        CheckPrefixSize(fields.PrefixSize, fileLength);
+        if (fields.PrefixSize <= first.Length)
         {
-            CheckPrefixSize(prefix.PrefixSize, fileLength);
-            byte[] region = new byte[prefix.PrefixSize];
-            int read = RandomAccess.Read(file, region, 0);
-            if (read < region.Length)
-            {
-                throw new InvalidDataException($"it was cut to {read} bytes while it was being opened, shorter than its {prefix.PrefixSize}-byte prefix");
-            }
+            return CheckRegion(first, fields);
+        }
 
-            return Parse(region, prefix);
-        }
-        catch (InvalidDataException e)
+        byte[] region = new byte[fields.PrefixSize];
+        int read = RandomAccess.Read(file, region, 0);
+        if (read < region.Length)
         {
-            throw invalid(e.Message);
+            throw new InvalidDataException($"it was cut to {read} bytes while it was being opened, shorter than its {fields.PrefixSize}-byte prefix");
         }
+
+        return CheckRegion(region, fields);
+    }
+
+    /// <summary>Decodes the two schemas (checked by <see cref="CheckRegion"/>) and checks they describe the layouts the prefix states.</summary>
+    /// <exception cref="InvalidDataException">A check failed; the message (to be completed with the file's name) says which.</exception>
+    internal static RecordFileSchemas Parse(ReadOnlySpan<byte> schemas, RecordFilePrefix prefix)
+    {
+        LayoutInfo header = DecodeOne(ref schemas, "header");
+        LayoutInfo record = DecodeOne(ref schemas, "record");
+        if (!schemas.IsEmpty)
+        {
+            throw new InvalidDataException($"{schemas.Length} bytes follow the two schemas in its schema region");
+        }
+
+        Check(header, prefix.HeaderSize, prefix.HeaderFingerprint, "header");
+        Check(record, prefix.RecordSize, prefix.RecordFingerprint, "record");
+        return new RecordFileSchemas(header, record);
+    }
+
+    /// <summary>Checks the prefix size, the region's length and its CRC, and returns a copy of the schema bytes.</summary>
+    private static byte[] CheckRegion(ReadOnlySpan<byte> prefix, RecordFilePrefix fields)
+    {
+        CheckPrefixSize(fields.PrefixSize, prefix.Length);
+        ReadOnlySpan<byte> region = prefix[..(int)fields.PrefixSize];
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(region[RecordFileFormat.SchemaLengthOffset..]);
+        if (length > RecordFileFormat.MaximumSchemaBytes || RecordFileFormat.PrefixSizeWithSchemas(length) != region.Length)
+        {
+            throw new InvalidDataException($"its schema region claims {length} bytes, which a {region.Length}-byte prefix does not hold");
+        }
+
+        ReadOnlySpan<byte> schemas = region.Slice(RecordFileFormat.SchemasOffset, (int)length);
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(region[RecordFileFormat.SchemaChecksumOffset..]);
+        if (Crc32C.Compute(schemas, ReadOnlySpan<byte>.Empty) != stored)
+        {
+            throw new InvalidDataException("its schema region fails its CRC-32C check: the prefix is damaged");
+        }
+
+        return schemas.ToArray();
     }
 
     private static void CheckPrefixSize(uint prefixSize, long available)
@@ -111,33 +151,6 @@ public sealed class RecordFileSchemas
         {
             throw new InvalidDataException($"its prefix claims {prefixSize} bytes, but only {available} are there");
         }
-    }
-
-    private static RecordFileSchemas Parse(ReadOnlySpan<byte> region, RecordFilePrefix prefix)
-    {
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(region[RecordFileFormat.SchemaLengthOffset..]);
-        if (length > RecordFileFormat.MaximumSchemaBytes || RecordFileFormat.PrefixSizeWithSchemas(length) != region.Length)
-        {
-            throw new InvalidDataException($"its schema region claims {length} bytes, which a {region.Length}-byte prefix does not hold");
-        }
-
-        ReadOnlySpan<byte> schemas = region.Slice(RecordFileFormat.SchemasOffset, (int)length);
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(region[RecordFileFormat.SchemaChecksumOffset..]);
-        if (Crc32C.Compute(schemas, ReadOnlySpan<byte>.Empty) != stored)
-        {
-            throw new InvalidDataException("its schema region fails its CRC-32C check: the prefix is damaged");
-        }
-
-        LayoutInfo header = DecodeOne(ref schemas, "header");
-        LayoutInfo record = DecodeOne(ref schemas, "record");
-        if (!schemas.IsEmpty)
-        {
-            throw new InvalidDataException($"{schemas.Length} bytes follow the two schemas in its schema region");
-        }
-
-        Check(header, prefix.HeaderSize, prefix.HeaderFingerprint, "header");
-        Check(record, prefix.RecordSize, prefix.RecordFingerprint, "record");
-        return new RecordFileSchemas(header, record);
     }
 
     private static LayoutInfo DecodeOne(ref ReadOnlySpan<byte> bytes, string which)

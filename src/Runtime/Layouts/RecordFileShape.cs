@@ -9,7 +9,7 @@ namespace Overlay.Layouts;
 /// <param name="HeaderSize">The file's header size.</param>
 /// <param name="Stride">The file's record size: the distance between records.</param>
 /// <param name="Schemas">The schemas the file embeds, or null for a file without them.</param>
-internal readonly record struct RecordFileShape(long HeaderOffset, int HeaderSize, int Stride, RecordFileSchemas? Schemas)
+internal readonly record struct RecordFileShape(long HeaderOffset, int HeaderSize, int Stride, RecordFileSchemaRegion? Schemas)
 {
     /// <summary>Where the first record starts.</summary>
     public long RecordsOffset => RecordFileFormat.RecordsOffset(HeaderOffset, HeaderSize);

@@ -94,15 +94,37 @@ public class RecordFileSchemaHostileTests
     {
         using TempPath temp = Valid();
         Edit(temp.Path, b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(RecordFileFormat.SchemasOffset + 8), 1u << 20), fixChecksum: true);
-        Refused(temp.Path, "its header schema claims 1048576 bytes");
+        RefusedWhenDecoded(temp.Path, "its header schema claims 1048576 bytes");
     }
 
+    /// <summary>
+    /// Schemas are decoded when first needed (a file opened with its exact layouts never decodes
+    /// them): damage the CRC cannot see is refused then, by the decoder.
+    /// </summary>
     [Fact]
-    public void GarbageWithAValidChecksumIsRefusedByTheDecoder()
+    public void GarbageWithAValidChecksumIsRefusedByTheDecoderWhenTheSchemasAreRead()
     {
         using TempPath temp = Valid();
         Edit(temp.Path, b => b.AsSpan(RecordFileFormat.SchemasOffset + 16, 8).Fill(0xFF), fixChecksum: true);
-        Refused(temp.Path, "its header schema:");
+        RefusedWhenDecoded(temp.Path, "its header schema:");
+    }
+
+    /// <summary>Damage behind a valid CRC: refused wherever the schemas are decoded, never written to, and invisible to an open with the exact layouts until its schemas are read.</summary>
+    private static void RefusedWhenDecoded(string path, string expected)
+    {
+        byte[] before = File.ReadAllBytes(path);
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => RecordFileSchemas.Decode(before)).Message);
+        using (ReadOnlyFile file = ReadOnlyFile.Open(path, Magic, MapAccess.Read))
+        {
+            Assert.Equal(1, file[0].Id);
+            var error = Assert.Throws<InvalidDataException>(() => file.RecordSchema);
+            Assert.Contains(path, error.Message);
+            Assert.Contains(expected, error.Message);
+        }
+
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => RecordFile<Vec2.ReadOnlyView, PlayerV2.ReadOnlyView>.Open(path, Magic, MapAccess.Read)).Message);
+        Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => RecordFile<Vec2.View, PlayerV2.View>.Upgrade(path, Magic)).Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
     }
 
     [Fact]
