@@ -152,10 +152,7 @@ public sealed partial class MappedContainer
         {
             int count = (int)Math.Min(Batch, entry.Count - done);
             _map.ReadAt(entry.Offset + (done * from), input.AsSpan(0, count * from));
-            for (int i = 0; i < count; i++)
-            {
-                converter.Convert(input.AsSpan(i * from, from), result.AsSpan(i * to, to));
-            }
+            converter.ConvertMany(input.AsSpan(0, count * from), from, result, count);
 
             output.Write(result, 0, count * to);
             done += count;

@@ -96,10 +96,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         {
             int count = (int)Math.Min(Batch, total - done);
             _map.ReadAt(_recordsOffset + (done * from), input.AsSpan(0, count * from));
-            for (int i = 0; i < count; i++)
-            {
-                converter.Convert(input.AsSpan(i * from, from), output.AsSpan(i * to, to));
-            }
+            converter.ConvertMany(input.AsSpan(0, count * from), from, output, count);
 
             // Create made room for every record: Reserve writes inside the capacity, Commit counts them.
             long offset = target.Reserve(count);
