@@ -93,7 +93,7 @@ internal static class StaticsEmitter
         string self = layout.FullyQualifiedName;
         string size = Int(layout.SizeInBytes);
         string contract = Contract(layout);
-        string names = string.Join(", ", layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes).Select(f => f.Name));
+        string names = string.Join(", ", layout.Fields.Where(f => f.IsVariable).Select(f => f.Name));
         string refusal = $"throw new global::System.NotSupportedException(\"{layout.DisplayName} has variable-length fields ({names}): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).\")";
         w.WriteLine($"// Without a heap the variable-length fields ({names}) cannot be read or written.");
         w.WriteLine($"static {self} {contract}.Load({Map} map, long offset) => {refusal};");
@@ -150,7 +150,7 @@ internal static class StaticsEmitter
             w.CloseBlock();
             w.WriteLine();
             w.WriteLine($"{Self(layout, "Validate")}(in value);");
-            foreach (FieldSpec field in layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes))
+            foreach (FieldSpec field in layout.Fields.Where(f => f.IsVariable))
             {
                 w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + {Int(field.Offset)}, heap);");
             }
@@ -184,6 +184,12 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.VarString:
                     w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.ValidateString({source}, \"{field.Name}\");");
+                    break;
+                case FieldKind.VarList when field.IsLayoutList:
+                    // A null list stores as empty; each element is checked before anything is written.
+                    w.OpenBlock($"foreach ({field.TypeName} item in {source} ?? global::System.Array.Empty<{field.TypeName}>())");
+                    w.WriteLine($"{Of(field.TypeName, "Validate")}(item);");
+                    w.CloseBlock();
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
@@ -219,6 +225,7 @@ internal static class StaticsEmitter
                     w.WriteLine($"{target} = {from}.Read(heap);");
                     break;
                 case FieldKind.VarBytes:
+                case FieldKind.VarList:
                     w.WriteLine($"{target} = {from}.ToArray(heap);");
                     break;
                 case FieldKind.LayoutArray:
@@ -251,6 +258,7 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.VarString:
                 case FieldKind.VarBytes:
+                case FieldKind.VarList:
                     w.WriteLine($"{to}.Write(heap, {source});");
                     break;
                 case FieldKind.LayoutArray:

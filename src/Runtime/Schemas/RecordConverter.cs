@@ -158,6 +158,13 @@ public sealed class RecordConverter
             return null;
         }
 
+        if (old.Kind == LayoutFieldKind.VarList && now.Kind == LayoutFieldKind.VarList)
+        {
+            // The elements live in the heap, which a record's bytes do not reach: a list whose
+            // element type changed is converted by MappedContainer.Upgrade, given the heap.
+            return ListStep.Plan(old, now, path, problems);
+        }
+
         if (old.Kind == now.Kind && old.Layout is not null && now.Layout is not null)
         {
             if (now.Length < old.Length)
@@ -178,7 +185,18 @@ public sealed class RecordConverter
         old.Kind == now.Kind && old.SizeInBytes == now.SizeInBytes && old.IsBigEndian == now.IsBigEndian && old.Length == now.Length
         && (old.Layout is null || now.Layout is null ? StoredRecord.Code(old) == StoredRecord.Code(now) || old.Kind == LayoutFieldKind.Guid
             : SchemaComparison.Compare(old.Layout, now.Layout).IsIdentical)
-        && (old.Kind != LayoutFieldKind.ValueArray || SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName) == SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName));
+        && (old.Kind is not (LayoutFieldKind.ValueArray or LayoutFieldKind.VarList) || (old.Layout is not null && now.Layout is not null)
+            || SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName) == SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName));
+
+    /// <summary>A list whose elements changed type: not converted yet (its bytes are in the heap).</summary>
+    private static class ListStep
+    {
+        public static Step? Plan(LayoutField old, LayoutField now, string path, List<string> problems)
+        {
+            problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} changes the list's elements, which live in the heap");
+            return null;
+        }
+    }
 
     private abstract class Step
     {
