@@ -102,6 +102,15 @@ internal static class StaticsEmitter
         w.WriteLine($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value) => {refusal};");
         w.WriteLine();
 
+        // A builder's one-pass write (RecordsWriter.Append(value, heap)): the heap is a HeapWriter.
+        w.OpenBlock($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value, global::Overlay.Formats.HeapWriter heap)");
+        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(heap);");
+        w.WriteLine("var record = new Ref(destination);");
+        w.WriteLine($"{Self(layout, "Validate")}(in value);");
+        WriteCopyIn(w, layout, "record", (at, length) => $"destination.Slice({at}, {length})", toBuilder: true);
+        w.CloseBlock();
+        w.WriteLine();
+
         if (!layout.Takes("Load"))
         {
             w.WriteLine("/// <summary>Copies the record at <paramref name=\"offset\"/> out of the map: strings decoded, arrays and blobs copied.</summary>");
@@ -241,8 +250,9 @@ internal static class StaticsEmitter
         }
     }
 
-    // record.X = value.X for every field of a validated value.
-    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where)
+    // record.X = value.X for every field of a validated value. With a builder's heap writer
+    // (toBuilder), a variable-length field's bytes are appended to it and the Ref gets the reference.
+    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where, bool toBuilder = false)
     {
         foreach (FieldSpec field in layout.Fields)
         {
@@ -255,6 +265,18 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"{to}.CopyFrom({source});");
+                    break;
+                case FieldKind.VarString when toBuilder:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString({source}, \"{field.Name}\"));");
+                    break;
+                case FieldKind.VarBytes when toBuilder:
+                    w.WriteLine($"{to} = heap.Append({source});");
+                    break;
+                case FieldKind.VarList when toBuilder && field.IsLayoutList:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.HeapLayoutListField<{field.TypeName}, {field.TypeName}.View>.Encode({source}, \"{layout.DisplayName}.{field.Name}\"));");
+                    break;
+                case FieldKind.VarList when toBuilder:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.HeapListField<{field.TypeName}>.Encode({source}, {Bool(field.IsBigEndian)}, \"{layout.DisplayName}.{field.Name}\"));");
                     break;
                 case FieldKind.VarString:
                 case FieldKind.VarBytes:

@@ -51,6 +51,18 @@ partial struct Save : global::Overlay.Layouts.IMappedLayout<global::Game.Save>
     static global::Game.Save global::Overlay.Layouts.IMappedLayout<global::Game.Save>.Load(global::System.ReadOnlySpan<byte> source) => throw new global::System.NotSupportedException("Game.Save has variable-length fields (Scores, Ports, Moods, Quests): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).");
     static void global::Overlay.Layouts.IMappedLayout<global::Game.Save>.Store(global::System.Span<byte> destination, in global::Game.Save value) => throw new global::System.NotSupportedException("Game.Save has variable-length fields (Scores, Ports, Moods, Quests): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).");
 
+    static void global::Overlay.Layouts.IMappedLayout<global::Game.Save>.Store(global::System.Span<byte> destination, in global::Game.Save value, global::Overlay.Formats.HeapWriter heap)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(heap);
+        var record = new Ref(destination);
+        global::Game.Save.Validate(in value);
+        record.Id = value.Id;
+        record.Scores = heap.Append(global::Overlay.Layouts.HeapListField<int>.Encode(value.Scores, false, "Game.Save.Scores"));
+        record.Ports = heap.Append(global::Overlay.Layouts.HeapListField<ushort>.Encode(value.Ports, true, "Game.Save.Ports"));
+        record.Moods = heap.Append(global::Overlay.Layouts.HeapListField<global::Game.Mood>.Encode(value.Moods, false, "Game.Save.Moods"));
+        record.Quests = heap.Append(global::Overlay.Layouts.HeapLayoutListField<global::Game.Quest, global::Game.Quest.View>.Encode(value.Quests, "Game.Save.Quests"));
+    }
+
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays and blobs copied.</summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>
