@@ -1,9 +1,26 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Overlay.Formats;
 using Overlay.Layouts;
 
 namespace Overlay.Schemas;
+
+/// <summary>
+/// The heap a <see cref="RecordConverter"/> rewrites lists in (<see cref="MappedContainer.Upgrade"/>):
+/// the stored lists are read from the old heap, the converted ones appended to the new one.
+/// </summary>
+internal interface IListHeap
+{
+    /// <summary>The stored list's bytes, after the heap's bounds check.</summary>
+    ReadOnlySpan<byte> Read(HeapRef reference);
+
+    /// <summary>Appends a converted list; returns its reference in the new heap.</summary>
+    HeapRef Append(ReadOnlySpan<byte> bytes);
+
+    /// <summary>The old list is no longer referenced by the converted record: its block can be freed.</summary>
+    void Release(HeapRef reference);
+}
 
 /// <summary>
 /// Converts records from a stored layout to the current one, field by field (<c>docs/formats.md</c>,
@@ -56,7 +73,18 @@ public sealed class RecordConverter
     /// <param name="destination">At least <see cref="Current"/>'s size; cleared first.</param>
     /// <exception cref="ArgumentException">A span is too short.</exception>
     /// <exception cref="System.IO.InvalidDataException">A string's value does not fit its new field (its text, not its type, is too long).</exception>
-    public void Convert(ReadOnlySpan<byte> source, Span<byte> destination)
+    /// <exception cref="InvalidOperationException">A <c>[VarList]</c> whose elements change type is not empty: its elements are in a heap, and <see cref="MappedContainer.Upgrade"/> converts them.</exception>
+    public void Convert(ReadOnlySpan<byte> source, Span<byte> destination) => Convert(source, destination, null);
+
+    /// <summary>
+    /// Whether a <c>[VarList]</c>'s elements change type: then each list is rewritten in the heap,
+    /// which <see cref="MappedContainer.Upgrade"/> does (the public <see cref="Convert(ReadOnlySpan{byte}, Span{byte})"/>
+    /// has no heap, and refuses a record whose list is not empty).
+    /// </summary>
+    internal bool RewritesLists => Rewrites(_steps);
+
+    /// <summary>Converts one record, its changed lists read from and appended to <paramref name="lists"/>.</summary>
+    internal void Convert(ReadOnlySpan<byte> source, Span<byte> destination, IListHeap? lists)
     {
         if (source.Length < Stored.SizeInBytes || destination.Length < Current.SizeInBytes)
         {
@@ -65,14 +93,16 @@ public sealed class RecordConverter
 
         destination = destination[..Current.SizeInBytes];
         destination.Clear();
-        Run(_steps, source, destination, new StoredRecord(Stored, source[..Stored.SizeInBytes]));
+        Run(_steps, source, destination, new StoredRecord(Stored, source[..Stored.SizeInBytes]), lists);
     }
 
-    private static void Run(List<Step> steps, ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+    private static bool Rewrites(List<Step> steps) => steps.Exists(s => s is ListStep || (s is NestedStep nested && Rewrites(nested.Inner)));
+
+    private static void Run(List<Step> steps, ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists)
     {
         foreach (Step step in steps)
         {
-            step.Apply(source, destination, root);
+            step.Apply(source, destination, root, lists);
         }
     }
 
@@ -188,30 +218,117 @@ public sealed class RecordConverter
         && (old.Kind is not (LayoutFieldKind.ValueArray or LayoutFieldKind.VarList) || (old.Layout is not null && now.Layout is not null)
             || SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName) == SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName));
 
-    /// <summary>A list whose elements changed type: not converted yet (its bytes are in the heap).</summary>
-    private static class ListStep
+    /// <summary>
+    /// A <c>[VarList]</c> whose elements changed type: each list is read from the heap, converted
+    /// element by element (numbers widened by value, layouts field by field) and appended to the
+    /// heap as a new list; the record gets the new reference and the old list is released.
+    /// </summary>
+    private sealed class ListStep : Step
     {
+        private readonly LayoutField _old;
+        private readonly LayoutField _now;
+        private readonly string _path;
+        private readonly int _fromCode;
+        private readonly int _toCode;
+        private readonly List<Step>? _inner;
+
+        private ListStep(LayoutField old, LayoutField now, string path, int fromCode, int toCode, List<Step>? inner)
+        {
+            _old = old;
+            _now = now;
+            _path = path;
+            _fromCode = fromCode;
+            _toCode = toCode;
+            _inner = inner;
+        }
+
+        private int FromSize => _inner is null ? SchemaPrimitives.Width(_fromCode) : _old.Layout!.SizeInBytes;
+
+        private int ToSize => _inner is null ? SchemaPrimitives.Width(_toCode) : _now.Layout!.SizeInBytes;
+
         public static Step? Plan(LayoutField old, LayoutField now, string path, List<string> problems)
         {
-            problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} changes the list's elements, which live in the heap");
+            if (old.Layout is null && now.Layout is null)
+            {
+                int from = SchemaPrimitives.Code(old.UnderlyingType ?? old.TypeName);
+                int to = SchemaPrimitives.Code(now.UnderlyingType ?? now.TypeName);
+                if (from != 0 && to != 0 && SchemaNumbers.IsLossless(from, to))
+                {
+                    return new ListStep(old, now, path, from, to, null);
+                }
+            }
+            else if (old.Layout is not null && now.Layout is not null)
+            {
+                int before = problems.Count;
+                List<Step> inner = RecordConverter.Plan(old.Layout, now.Layout, null, path + ".", problems);
+                return problems.Count == before ? new ListStep(old, now, path, 0, 0, inner) : null;
+            }
+
+            problems.Add($"{path}: {SchemaComparison.Describe(old)} -> {SchemaComparison.Describe(now)} can lose values or changes the elements' kind");
             return null;
+        }
+
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists)
+        {
+            HeapRef reference = HeapRef.Read(source.Slice(_old.Offset, HeapRef.SizeInBytes));
+            if (reference.IsNull)
+            {
+                return; // the null reference: an empty list either way (the destination is cleared)
+            }
+
+            if (lists is null)
+            {
+                throw new InvalidOperationException($"{_path}: the list's elements change type and live in a heap; MappedContainer.Upgrade converts them (RecordConverter.Convert has no heap).");
+            }
+
+            ReadOnlySpan<byte> elements = lists.Read(reference);
+            int fromSize = FromSize;
+            int toSize = ToSize;
+            if (elements.Length % fromSize != 0)
+            {
+                throw new System.IO.InvalidDataException($"{_path}: the stored list is {elements.Length} bytes, not a whole number of {fromSize}-byte elements.");
+            }
+
+            int count = elements.Length / fromSize;
+            if ((long)count * toSize > int.MaxValue - 16)
+            {
+                throw new System.IO.InvalidDataException($"{_path}: {count} converted elements would not fit in one heap value.");
+            }
+
+            byte[] converted = new byte[count * toSize];
+            for (int i = 0; i < count; i++)
+            {
+                ReadOnlySpan<byte> element = elements.Slice(i * fromSize, fromSize);
+                Span<byte> into = converted.AsSpan(i * toSize, toSize);
+                if (_inner is null)
+                {
+                    SchemaNumbers.Convert(element, _fromCode, _old.IsBigEndian, into, _toCode, _now.IsBigEndian);
+                }
+                else
+                {
+                    Run(_inner, element, into, root, lists);
+                }
+            }
+
+            lists.Append(converted).Write(destination.Slice(_now.Offset, HeapRef.SizeInBytes));
+            lists.Release(reference);
         }
     }
 
     private abstract class Step
     {
-        public abstract void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root);
+        public abstract void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists);
     }
 
     private sealed class CopyStep(int from, int to, int size) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists) =>
             source.Slice(from, size).CopyTo(destination.Slice(to, size));
     }
 
     private sealed class NumberStep(int from, int fromCode, bool fromBig, int to, int toCode, bool toBig, int count) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists)
         {
             int fromWidth = SchemaPrimitives.Width(fromCode);
             int toWidth = SchemaPrimitives.Width(toCode);
@@ -224,7 +341,7 @@ public sealed class RecordConverter
 
     private sealed class StringStep(LayoutField old, LayoutField now, string path) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists)
         {
             ReadOnlySpan<byte> text = source.Slice(old.Offset, old.SizeInBytes);
             int end = text.IndexOf((byte)0);
@@ -243,24 +360,26 @@ public sealed class RecordConverter
 
     private sealed class NestedStep(int from, int fromSize, int to, int toSize, int count, List<Step> inner) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root)
+        public List<Step> Inner => inner;
+
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists)
         {
             for (int i = 0; i < count; i++)
             {
-                Run(inner, source.Slice(from + (i * fromSize), fromSize), destination.Slice(to + (i * toSize), toSize), root);
+                Run(inner, source.Slice(from + (i * fromSize), fromSize), destination.Slice(to + (i * toSize), toSize), root, lists);
             }
         }
     }
 
     private sealed class DefaultStep(LayoutField now) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists) =>
             LayoutDefaults.Write(now, destination.Slice(now.Offset, now.SizeInBytes));
     }
 
     private sealed class CustomStep(LayoutField now, FieldConverter converter) : Step
     {
-        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root) =>
+        public override void Apply(ReadOnlySpan<byte> source, Span<byte> destination, StoredRecord root, IListHeap? lists) =>
             converter(root, destination.Slice(now.Offset, now.SizeInBytes));
     }
 }
