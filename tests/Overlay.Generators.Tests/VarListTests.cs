@@ -269,6 +269,43 @@ public sealed class VarListTests : IDisposable
     }
 
     [Fact]
+    public void AStaleViewsListsThrowAfterItsRecordsSectionMoved()
+    {
+        using MappedContainer container = MappedContainer.Create(_path, Tag);
+        RecordSection<Inventory.View> records = container.AddRecords<Inventory.View>("inventories");
+        HeapSection heap = container.AddHeap("heap");
+        Inventory.View stale = records.Append();
+        stale.Store(new Inventory { Owner = 1, Counts = [5, 6], Quests = s_quests }, heap);
+        records.EnsureCapacity(100_000); // the records section moves: the stale view's reference is in a retired range
+
+        Assert.Throws<InvalidOperationException>(() => stale.Counts.Count(heap));
+        Assert.Throws<InvalidOperationException>(() => stale.Counts.AsArray(heap));
+        Assert.Throws<InvalidOperationException>(() => stale.Counts.Write(heap, [7]));
+        Assert.Throws<InvalidOperationException>(() => stale.Quests.ToArray(heap));
+        Assert.Throws<InvalidOperationException>(() => stale.Load(heap));
+
+        // Nothing was allocated or freed by the refused calls; a fresh view reads the lists.
+        Assert.Equal(2, heap.Count);
+        Assert.Equal([5, 6], records[0].Counts.ToArray(heap));
+    }
+
+    [Fact]
+    public void AnArrayStaysValidWhenTheHeapGrowsInPlace()
+    {
+        using MappedContainer container = MappedContainer.Create(_path, Tag);
+        RecordSection<Inventory.View> records = container.AddRecords<Inventory.View>("inventories");
+        Inventory.View inventory = records.Append();
+        HeapSection heap = container.AddHeap("heap"); // the last section: it grows where it is
+        inventory.Counts.Write(heap, [1, 2, 3]);
+        long offset = container.Sections.Single(s => s.Name == "heap").Offset;
+        MappedValueArray<int> counts = inventory.Counts.AsArray(heap);
+        heap.Allocate(1 << 20);
+        Assert.Equal(offset, container.Sections.Single(s => s.Name == "heap").Offset);
+        counts[2] = 30;
+        Assert.Equal([1, 2, 30], inventory.Counts.ToArray(heap));
+    }
+
+    [Fact]
     public void LayoutInfoTheFingerprintAndTheSchemaNameTheLists()
     {
         LayoutInfo info = Inventory.LayoutInfo;
