@@ -14,6 +14,9 @@ public static class GameSaveDemo
 
     public static readonly string[] Names = ["Aria", "Borin", "Cassia", "Dunmore", "Elspeth"];
 
+    /// <summary>The heap section version 2 adds for the players' quest lists.</summary>
+    public const string HeapName = "heap";
+
     /// <summary>Version 1 writes a save: its players and its settings, each section with its schema.</summary>
     public static void WriteVersion1Save(string path)
     {
@@ -36,7 +39,7 @@ public static class GameSaveDemo
         save.Commit();
     }
 
-    /// <summary>Version 2 loads a version-1 save: refused as it is (listing why), then upgraded and extended with quests.</summary>
+    /// <summary>Version 2 loads a version-1 save: refused as it is (listing why), then upgraded, and each player given its quests (a [VarList]).</summary>
     public static void LoadInVersion2(string path, TextWriter output)
     {
         using (MappedContainer save = MappedContainer.Open(path, Tag))
@@ -66,29 +69,34 @@ public static class GameSaveDemo
         using (MappedContainer save = MappedContainer.Open(path, Tag))
         {
             RecordSection<V2.PlayerSave.View> players = save.Records<V2.PlayerSave.View>("players");
-            RecordSection<V2.Quest.View> quests = save.AddRecords<V2.Quest.View>("quests");
+            HeapSection heap = save.AddHeap(HeapName);
             for (int i = 0; i < players.Count; i++)
             {
                 V2.PlayerSave.View player = players[i];
                 player.Gold += 5_000_000_000L; // past int's range: version 2's Gold holds it
-                quests.Append(new V2.Quest { PlayerId = player.Id, QuestId = 100 + i, State = V2.QuestState.Open });
-                if (i % 2 == 0)
+                if (player.Quests.Count(heap) != 0)
                 {
-                    quests.Append(new V2.Quest { PlayerId = player.Id, QuestId = 1, State = V2.QuestState.Done });
+                    throw new InvalidOperationException("an upgraded version-1 player has quests");
                 }
+
+                // The list is written into the heap, and the player's record holds its reference.
+                V2.Quest[] quests = i % 2 == 0
+                    ? [new V2.Quest { QuestId = 100 + i, State = V2.QuestState.Open }, new V2.Quest { QuestId = 1, State = V2.QuestState.Done }]
+                    : [new V2.Quest { QuestId = 100 + i, State = V2.QuestState.Open }];
+                player.Quests.Write(heap, quests);
             }
 
             save.Commit();
             for (int i = 0; i < players.Count; i++)
             {
-                V2.PlayerSave player = players[i].Load();
+                V2.PlayerSave player = players[i].Load(heap);
                 int open = 0;
-                for (int q = 0; q < quests.Count; q++)
+                foreach (V2.Quest.View quest in players[i].Quests.AsArray(heap))
                 {
-                    open += quests[q].PlayerId == player.Id && quests[q].State == V2.QuestState.Open ? 1 : 0;
+                    open += quest.State == V2.QuestState.Open ? 1 : 0;
                 }
 
-                output.WriteLine($"  {player.Id} {player.DisplayName,-8} {player.Class,-8} level {player.Level,3}  gold {player.Gold,13:N0}  open quests {open}");
+                output.WriteLine($"  {player.Id} {player.DisplayName,-8} {player.Class,-8} level {player.Level,3}  gold {player.Gold,13:N0}  quests {player.Quests.Length} ({open} open)");
             }
         }
     }

@@ -1,6 +1,6 @@
 // GameSave: versioned layouts on a game's save files. Version 1 of a game writes a save (players,
 // settings; each section carries its layout's schema). Version 2 renames a field ([FormerName]),
-// widens two, and adds quests (a new section: [VarList] is not in the runtime yet): it refuses the
+// widens two, and adds quests (a [VarList] of Quest records in each player, in the save's heap): it refuses the
 // old save as it is, listing every difference by field name, upgrades it crash-safely with
 // MappedContainer.Upgrade, and goes on. A third case shows a compatible, append-only change
 // (settings gained a field) read both ways with no migration.

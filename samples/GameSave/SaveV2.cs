@@ -3,9 +3,8 @@ using Overlay.Layouts;
 // Version 2 of the game. Against version 1:
 //   - Name is renamed DisplayName ([FormerName]: Upgrade matches it by its old name);
 //   - Level is widened from short to int, Gold from int to long (no value can be lost: Upgrade converts);
-//   - quests are new: a records section of their own ("quests": player id, quest id, state), added
-//     by version 2 after the upgrade. ([VarList], a list inside the record, is not in the runtime
-//     yet; when it is, the quests become a field of PlayerSave.)
+//   - quests are new: a [VarList] of Quest records appended to PlayerSave, their bytes in the
+//     save's heap ("heap"); an upgraded version-1 player has none (the null reference: an empty list).
 // Everything after Name moves, so the saves need Upgrade: version 2 refuses to read them as they are.
 namespace Overlay.Samples.GameSave.V2;
 
@@ -42,13 +41,13 @@ public partial struct PlayerSave
     public int Level;
     public long Gold;
     public Vec3 Position;
+    [VarList] public Quest[] Quests;
 }
 
-/// <summary>One quest of one player (version 2's new section).</summary>
+/// <summary>One quest of a player: an element of <see cref="PlayerSave.Quests"/>, stored in the save's heap.</summary>
 [MappedLayout]
 public partial struct Quest
 {
-    public int PlayerId;
     public int QuestId;
     public QuestState State;
 }

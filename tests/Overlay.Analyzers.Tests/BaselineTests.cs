@@ -87,6 +87,7 @@ public class BaselineTests
     [InlineData("    public int Id;\n    public float Health;\n    public int Score;", "field 'Score' appended at offset 8; size 8 -> 12")]
     [InlineData("    public int Id;\n    [FormerName(\"Health\")] public float Hp;", "field 'Health' renamed to 'Hp' with [FormerName]; field 'Hp' former names [] -> [Health]")]
     [InlineData("    [FormerName(\"Key\")] public int Id;\n    public float Health;", "field 'Id' former names [] -> [Key]")]
+    [InlineData("    public int Id;\n    public float Health;\n    [VarList] public Vec2[] Path;", "field 'Path' appended at offset 8; size 8 -> 20")]
     public Task CompatibleChangeIsAWarning(string body, string differences) => Verify.VerifyAsync(
         Layout(body),
         Vec2Block + PlayerBlock,
@@ -111,6 +112,17 @@ public class BaselineTests
         Layout(body),
         Vec2Block + PlayerBlock,
         At(BaselineDiagnostics.BreakingChange).WithArguments("Game.Player", "0", differences, "1"));
+
+    [Fact]
+    public Task ListsAreWrittenWithTheirElements() => Verify.VerifyAsync(
+        Layout("    public int Id;\n    [VarList, BigEndian] public int[] Scores;\n    [VarList] public Vec2[] Path;").Replace("{|#0:Player|}", "Player"),
+        Vec2Block + "layout Game.Player version=0 size=28\n  field Id:i32:0:4:le\n  field Scores:vlist(i32):4:12:be\n  field Path:vlist(Game.Vec2{1378EB01C78DD7A3}):16:12:le\n");
+
+    [Fact]
+    public Task AListsElementTypeChangeBreaksTheLayout() => Verify.VerifyAsync(
+        Layout("    public int Id;\n    [VarList] public long[] Scores;"),
+        Vec2Block + "layout Game.Player version=0 size=16\n  field Id:i32:0:4:le\n  field Scores:vlist(i32):4:12:le\n",
+        At(BaselineDiagnostics.BreakingChange).WithArguments("Game.Player", "0", "field 'Scores' type vlist(i32) -> vlist(i64)", "1"));
 
     [Fact]
     public Task NestedLayoutChangeBreaksTheOuterLayout() => Verify.VerifyAsync(

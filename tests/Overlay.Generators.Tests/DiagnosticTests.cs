@@ -433,10 +433,66 @@ public class DiagnosticTests
         """, "Field 'Nested' nests layout 'Game.Inner', which has variable-length fields: a nested layout cannot have them yet (its Load and Store would need the heap)");
 
     [Fact]
+    public void OVL117_VarListOnANonArray() => Check("OVL117", "Game.Entry", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Entry { [[|VarList|]] public int Scores; }
+        """, "Field 'Scores' has type 'int', but [VarList] is for array fields (T[])");
+
+    [Fact]
+    public void OVL117_VarListAndFixedArray() => Check("OVL117", "Game.Entry", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Entry { [VarList, [|FixedArray(4)|]] public int[] Scores; }
+        """, "Field 'Scores' has [VarList] and [FixedArray]: a list is stored in the heap (a 12-byte reference), so it takes no other length or encoding attribute");
+
+    [Fact]
+    public void OVL125_VarListOfStrings() => Check("OVL125", "Game.Entry", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Entry { [VarList] public string[] [|Names|]; }
+        """, "Field 'Names' is a [VarList] of 'string': a [VarList] holds primitives, enums or [MappedLayout] structs without variable-length fields");
+
+    [Fact]
+    public void OVL125_VarListOfALayoutWithVariableFields() => Check("OVL125", "Game.Outer", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Inner { [VarString] public string Text; }
+        [MappedLayout]
+        public partial struct Outer { [VarList] public Inner[] [|Items|]; }
+        """, "Field 'Items' is a [VarList] of 'Game.Inner': layout 'Game.Inner' has variable-length fields, which a list's elements cannot have (each element's Load and Store would need the heap)");
+
+    [Fact]
+    public void OVL125_VarListOfItself() => Check("OVL125", "Game.Node", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Node { public int Id; [VarList] public Node[] [|Children|]; }
+        """, "Field 'Children' is a [VarList] of 'Game.Node': the element contains this layout, which has variable-length fields: a [VarList] holds primitives, enums or [MappedLayout] structs without variable-length fields");
+
+    [Fact]
+    public void OVL125_VarListOfGuids() => Check("OVL125", "Game.Entry", """
+        using System;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Entry { [VarList] public Guid[] [|Ids|]; }
+        """, "Field 'Ids' is a [VarList] of 'System.Guid': a [VarList] holds primitives, enums or [MappedLayout] structs without variable-length fields (store a Guid as a [MappedLayout] of two ulongs)");
+
+    [Fact]
     public void EveryDescriptorHasAHelpLinkToItsPage()
     {
         var analyzer = new Overlay.Analyzers.Layouts.LayoutAnalyzer();
-        Assert.Equal(17, analyzer.SupportedDiagnostics.Length);
+        Assert.Equal(18, analyzer.SupportedDiagnostics.Length);
         foreach (DiagnosticDescriptor descriptor in analyzer.SupportedDiagnostics)
         {
             Assert.Equal($"https://overlay.github.io/overlay/diagnostics/{descriptor.Id}.html", descriptor.HelpLinkUri);

@@ -210,6 +210,32 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void VariableLists() => Check("VariableLists", "Game.Save", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+
+        public enum Mood : byte { Calm, Angry }
+
+        [MappedLayout]
+        public partial struct Quest
+        {
+            public int Id;
+            public float Progress;
+        }
+
+        [MappedLayout]
+        public partial struct Save
+        {
+            public int Id;
+            [VarList] public int[] Scores;
+            [VarList, BigEndian] public ushort[] Ports;
+            [VarList] public Mood[] Moods;
+            [VarList] public Quest[] Quests;
+        }
+        """);
+
+    [Fact]
     public void VersionAndDefaults() => Check("VersionAndDefaults", "Game.Player", """
         using System;
         using System.ComponentModel;

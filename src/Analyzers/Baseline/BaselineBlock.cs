@@ -9,7 +9,7 @@ namespace Overlay.Analyzers.Baseline;
 
 /// <summary>One field line of a baseline block: <c>field Name:type:offset:size:order[:formerly=A,B]</c>.</summary>
 /// <param name="Name">The field's name.</param>
-/// <param name="Type">Its type token (<c>u32</c>, <c>enum(i32)</c>, <c>utf8[24]</c>, <c>array(u16)[4]</c>, <c>Game.Vec3{0123456789ABCDEF}</c>, ...).</param>
+/// <param name="Type">Its type token (<c>u32</c>, <c>enum(i32)</c>, <c>utf8[24]</c>, <c>array(u16)[4]</c>, <c>Game.Vec3{0123456789ABCDEF}</c>, <c>vlist(i32)</c>, <c>vlist(Game.Quest{0123456789ABCDEF})</c>, ...).</param>
 /// <param name="Offset">Its offset.</param>
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="BigEndian">Its byte order.</param>
@@ -93,6 +93,7 @@ internal sealed record BaselineBlock(string Name, int Version, int Size, int? Up
         {
             FieldKind.Layout => nested,
             FieldKind.LayoutArray => "array(" + field.DisplayTypeName + "{" + Hex(field.FingerprintType) + "})" + length,
+            FieldKind.VarList when field.IsLayoutList => "vlist(" + field.DisplayTypeName + "{" + Hex(field.FingerprintType) + "})",
             _ => field.FingerprintType + length,
         };
     }

@@ -166,6 +166,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "OVL117.html");
 
+    public static readonly DiagnosticDescriptor VarListElementUnsupported = new(
+        id: "OVL125",
+        title: "Unsupported [VarList] element type",
+        messageFormat: "Field '{0}' is a [VarList] of '{1}': {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL125.html");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial,
@@ -184,7 +193,8 @@ internal static class DiagnosticDescriptors
         SizeOutOfRange,
         FieldPastMaxSize,
         ConflictingByteOrder,
-        VariableFieldMisuse);
+        VariableFieldMisuse,
+        VarListElementUnsupported);
 
     /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
     /// <param name="id">An <c>OVL1xx</c> id.</param>

@@ -130,6 +130,7 @@ internal static class LayoutEmitter
         {
             FieldKind.Layout => expression + $", 0, {Of(field.TypeName, "LayoutInfo")})",
             FieldKind.LayoutArray => expression + $", {Int(field.Length)}, {Of(field.TypeName, "LayoutInfo")})",
+            FieldKind.VarList when field.IsLayoutList => expression + $", 0, {Of(field.TypeName, "LayoutInfo")})",
             FieldKind.Utf8String or FieldKind.AsciiString or FieldKind.ValueArray => expression + $", {Int(field.Length)})",
             _ => expression + ")",
         };

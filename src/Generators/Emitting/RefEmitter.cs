@@ -173,6 +173,7 @@ internal static class RefEmitter
                 break;
             case FieldKind.VarString:
             case FieldKind.VarBytes:
+            case FieldKind.VarList:
                 // The stored reference only: a Ref has no heap (a pinned loop reads the heap through
                 // HeapSection.Pin, which checks the reference against the heap's bounds).
                 Property(

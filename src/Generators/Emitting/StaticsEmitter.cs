@@ -93,13 +93,22 @@ internal static class StaticsEmitter
         string self = layout.FullyQualifiedName;
         string size = Int(layout.SizeInBytes);
         string contract = Contract(layout);
-        string names = string.Join(", ", layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes).Select(f => f.Name));
+        string names = string.Join(", ", layout.Fields.Where(f => f.IsVariable).Select(f => f.Name));
         string refusal = $"throw new global::System.NotSupportedException(\"{layout.DisplayName} has variable-length fields ({names}): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).\")";
         w.WriteLine($"// Without a heap the variable-length fields ({names}) cannot be read or written.");
         w.WriteLine($"static {self} {contract}.Load({Map} map, long offset) => {refusal};");
         w.WriteLine($"static void {contract}.Store({Map} map, long offset, in {self} value) => {refusal};");
         w.WriteLine($"static {self} {contract}.Load(global::System.ReadOnlySpan<byte> source) => {refusal};");
         w.WriteLine($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value) => {refusal};");
+        w.WriteLine();
+
+        // A builder's one-pass write (RecordsWriter.Append(value, heap)): the heap is a HeapWriter.
+        w.OpenBlock($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value, global::Overlay.Formats.HeapWriter heap)");
+        w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(heap);");
+        w.WriteLine("var record = new Ref(destination);");
+        w.WriteLine($"{Self(layout, "Validate")}(in value);");
+        WriteCopyIn(w, layout, "record", (at, length) => $"destination.Slice({at}, {length})", toBuilder: true);
+        w.CloseBlock();
         w.WriteLine();
 
         if (!layout.Takes("Load"))
@@ -150,7 +159,7 @@ internal static class StaticsEmitter
             w.CloseBlock();
             w.WriteLine();
             w.WriteLine($"{Self(layout, "Validate")}(in value);");
-            foreach (FieldSpec field in layout.Fields.Where(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes))
+            foreach (FieldSpec field in layout.Fields.Where(f => f.IsVariable))
             {
                 w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + {Int(field.Offset)}, heap);");
             }
@@ -184,6 +193,12 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.VarString:
                     w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.ValidateString({source}, \"{field.Name}\");");
+                    break;
+                case FieldKind.VarList when field.IsLayoutList:
+                    // A null list stores as empty; each element is checked before anything is written.
+                    w.OpenBlock($"foreach ({field.TypeName} item in {source} ?? global::System.Array.Empty<{field.TypeName}>())");
+                    w.WriteLine($"{Of(field.TypeName, "Validate")}(item);");
+                    w.CloseBlock();
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"global::Overlay.Layouts.Support.FixedArrays.Validate({source}, {Int(field.Length)}, \"{field.Name}\");");
@@ -219,6 +234,7 @@ internal static class StaticsEmitter
                     w.WriteLine($"{target} = {from}.Read(heap);");
                     break;
                 case FieldKind.VarBytes:
+                case FieldKind.VarList:
                     w.WriteLine($"{target} = {from}.ToArray(heap);");
                     break;
                 case FieldKind.LayoutArray:
@@ -234,8 +250,9 @@ internal static class StaticsEmitter
         }
     }
 
-    // record.X = value.X for every field of a validated value.
-    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where)
+    // record.X = value.X for every field of a validated value. With a builder's heap writer
+    // (toBuilder), a variable-length field's bytes are appended to it and the Ref gets the reference.
+    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where, bool toBuilder = false)
     {
         foreach (FieldSpec field in layout.Fields)
         {
@@ -249,8 +266,21 @@ internal static class StaticsEmitter
                 case FieldKind.ValueArray:
                     w.WriteLine($"{to}.CopyFrom({source});");
                     break;
+                case FieldKind.VarString when toBuilder:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString({source}, \"{field.Name}\"));");
+                    break;
+                case FieldKind.VarBytes when toBuilder:
+                    w.WriteLine($"{to} = heap.Append({source});");
+                    break;
+                case FieldKind.VarList when toBuilder && field.IsLayoutList:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.HeapLayoutListField<{field.TypeName}, {field.TypeName}.View>.Encode({source}, \"{layout.DisplayName}.{field.Name}\"));");
+                    break;
+                case FieldKind.VarList when toBuilder:
+                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.HeapListField<{field.TypeName}>.Encode({source}, {Bool(field.IsBigEndian)}, \"{layout.DisplayName}.{field.Name}\"));");
+                    break;
                 case FieldKind.VarString:
                 case FieldKind.VarBytes:
+                case FieldKind.VarList:
                     w.WriteLine($"{to}.Write(heap, {source});");
                     break;
                 case FieldKind.LayoutArray:

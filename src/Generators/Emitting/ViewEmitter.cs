@@ -151,6 +151,12 @@ internal static class ViewEmitter
             case FieldKind.VarBytes:
                 w.WriteLine($"public global::Overlay.Layouts.HeapBytesField {field.Identifier} => new(__map, {at});");
                 break;
+            case FieldKind.VarList when field.IsLayoutList:
+                w.WriteLine($"public global::Overlay.Layouts.HeapLayoutListField<{field.TypeName}, {field.TypeName}.{(readOnly ? "ReadOnlyView" : "View")}> {field.Identifier} => new(__map, {at}, \"{layout.DisplayName}.{field.Name}\");");
+                break;
+            case FieldKind.VarList:
+                w.WriteLine($"public global::Overlay.Layouts.HeapListField<{field.TypeName}> {field.Identifier} => new(__map, {at}, {order}, \"{layout.DisplayName}.{field.Name}\");");
+                break;
             default:
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
         }

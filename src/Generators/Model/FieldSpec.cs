@@ -33,6 +33,12 @@ internal sealed record FieldSpec(
 {
     public int End => Offset + SizeInBytes;
 
+    /// <summary>Whether the field is a <c>[VarList]</c> of layouts (its <see cref="TypeName"/> is the element layout).</summary>
+    public bool IsLayoutList => Kind == FieldKind.VarList && FingerprintType.StartsWith("vlist(layout(", System.StringComparison.Ordinal);
+
+    /// <summary>Whether the field is a heap reference (<c>[VarString]</c>, <c>[VarBytes]</c>, <c>[VarList]</c>): Load and Store need the heap.</summary>
+    public bool IsVariable => Kind is FieldKind.VarString or FieldKind.VarBytes or FieldKind.VarList;
+
     /// <summary>The field's former names (<c>[FormerName]</c>), for <c>LayoutField.FormerNames</c>.</summary>
     public EquatableArray<string> FormerNames { get; init; } = EquatableArray<string>.Empty;
 
@@ -57,4 +63,5 @@ internal enum FieldKind
     Layout,
     VarString,
     VarBytes,
+    VarList,
 }

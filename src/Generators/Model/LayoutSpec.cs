@@ -32,8 +32,8 @@ internal sealed record LayoutSpec(
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
 
-    /// <summary>Whether any field is a <c>[VarString]</c> or <c>[VarBytes]</c> (its Load and Store need a heap).</summary>
-    public bool HasVariableFields => Fields.Any(f => f.Kind is FieldKind.VarString or FieldKind.VarBytes);
+    /// <summary>Whether any field is a <c>[VarString]</c>, <c>[VarBytes]</c> or <c>[VarList]</c> (its Load and Store need a heap).</summary>
+    public bool HasVariableFields => Fields.Any(f => f.IsVariable);
 
     /// <summary>
     /// Whether a field takes <paramref name="name"/>: then the generator does not emit its own member

@@ -28,6 +28,7 @@ internal sealed partial class LayoutParser
     private const string LittleEndianAttributeName = "Overlay.Layouts.LittleEndianAttribute";
     private const string VarStringAttributeName = "Overlay.Layouts.VarStringAttribute";
     private const string VarBytesAttributeName = "Overlay.Layouts.VarBytesAttribute";
+    private const string VarListAttributeName = "Overlay.Layouts.VarListAttribute";
     private const string GeneratedLayoutAttributeName = "Overlay.Layouts.Support.GeneratedLayoutAttribute";
 
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
@@ -284,6 +285,12 @@ internal sealed partial class LayoutParser
 
         AttributeData? varString = FindAttribute(field, VarStringAttributeName);
         AttributeData? varBytes = FindAttribute(field, VarBytesAttributeName);
+        AttributeData? varList = FindAttribute(field, VarListAttributeName);
+        if (varList is not null)
+        {
+            return ClassifyList(field, identifier, offset, location, varList, varString ?? varBytes ?? fixedString ?? fixedArray, bigEndian, path, diagnostics);
+        }
+
         if (varString is not null || varBytes is not null)
         {
             return ClassifyVariable(field, identifier, offset, location, varString, varBytes, fixedString ?? fixedArray, diagnostics);

@@ -33,5 +33,29 @@ public sealed class ContainerUpgrade
         return this;
     }
 
+    /// <summary>
+    /// Names the heap the <c>[VarList]</c> fields of <paramref name="section"/>'s records point into,
+    /// for lists whose elements change type (they are rewritten in it). Needed only when the
+    /// container has more than one heap; with one, that one is used.
+    /// </summary>
+    /// <param name="section">A records section named by <see cref="Records{TRecord}"/>.</param>
+    /// <param name="heap">The heap section's name.</param>
+    /// <returns>This, to chain.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The section's heap is already named.</exception>
+    public ContainerUpgrade ListHeap(string section, string heap)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(heap);
+        if (!ListHeaps.TryAdd(section, heap))
+        {
+            throw new ArgumentException($"The heap of section '{section}' is already named.", nameof(section));
+        }
+
+        return this;
+    }
+
+    internal Dictionary<string, string> ListHeaps { get; } = new(StringComparer.Ordinal);
+
     internal sealed record Target(LayoutInfo Layout, IReadOnlyDictionary<string, FieldConverter>? Converters);
 }

@@ -255,6 +255,26 @@ public sealed class HeapSection
         return SectionPin.Read(_container.LiveMap, _entry.Offset + reference.Offset, reference.Length, body);
     }
 
+    /// <summary>
+    /// The map offset of the value's first byte, after the heap-bounds check: for the list fields
+    /// (src/Runtime/Layouts), which read the value in place through the map's checked accessors.
+    /// </summary>
+    /// <param name="reference">The value.</param>
+    /// <returns>Its first byte in <see cref="LiveMap"/>; meaningless for the null reference (length 0).</returns>
+    /// <exception cref="InvalidDataException">The reference is outside the heap.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    internal long Locate(HeapRef reference)
+    {
+        Check(reference);
+        return _entry.Offset + reference.Offset;
+    }
+
+    /// <summary>The container's live map, which holds the heap.</summary>
+    internal MemoryMap LiveMap => _container.LiveMap;
+
+    /// <summary>An <see cref="InvalidDataException"/> naming this heap and the reference.</summary>
+    internal InvalidDataException Invalid(HeapRef reference, string why) => Bad(reference, why);
+
     /// <inheritdoc/>
     public override string ToString() => $"HeapSection(name={_entry.Name}, length={_entry.Length}, count={_entry.Count})";
 

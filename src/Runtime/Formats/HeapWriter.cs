@@ -10,6 +10,8 @@ public sealed class HeapWriter
 
     internal HeapWriter(BuilderSection section) => _section = section;
 
+    internal bool BelongsTo(ContainerBuilder builder) => ReferenceEquals(_section.Owner, builder);
+
     /// <summary>The blobs appended so far.</summary>
     public long Count => _section.Entry.Count;
 

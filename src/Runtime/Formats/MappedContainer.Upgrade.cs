@@ -81,6 +81,35 @@ public sealed partial class MappedContainer
                 converters[copy] = converter;
             }
 
+            // Lists whose elements change type are rewritten in their heap: those sections are
+            // converted now, into memory, because the heap grows before the table can be laid out.
+            var rewriters = new Dictionary<SectionEntry, HeapListRewriter>(ReferenceEqualityComparer.Instance);
+            var preconverted = new Dictionary<SectionEntry, MemoryStream>(ReferenceEqualityComparer.Instance);
+            foreach ((SectionEntry copy, RecordConverter converter) in converters)
+            {
+                if (!converter.RewritesLists)
+                {
+                    continue;
+                }
+
+                SectionEntry heapEntry = source.ListHeapOf(copy.Name, plan);
+                SectionEntry heapCopy = planned[source._entries.IndexOf(heapEntry)];
+                if (!rewriters.TryGetValue(heapCopy, out HeapListRewriter? rewriter))
+                {
+                    rewriter = new HeapListRewriter(new HeapSection(source, heapEntry), heapEntry);
+                    rewriters[heapCopy] = rewriter;
+                }
+
+                var buffer = new MemoryStream();
+                converted += source.ConvertRecords(sources[copy], converter, buffer, converted, progress, rewriter);
+                preconverted[copy] = buffer;
+            }
+
+            foreach ((SectionEntry heapCopy, HeapListRewriter rewriter) in rewriters)
+            {
+                rewriter.Update(heapCopy);
+            }
+
             int slotSize = Math.Max(source._slotSize, ContainerFormat.SlotSizeFor(planned.Count));
             if (slotSize == 0)
             {
@@ -105,13 +134,22 @@ public sealed partial class MappedContainer
                     {
                         output.Write(schema);
                     }
+                    else if (preconverted.TryGetValue(from, out MemoryStream? records))
+                    {
+                        records.Position = 0;
+                        records.CopyTo(output);
+                    }
                     else if (converters.TryGetValue(from, out RecordConverter? converter))
                     {
-                        converted += source.ConvertRecords(sources[from], converter, output, converted, progress);
+                        converted += source.ConvertRecords(sources[from], converter, output, converted, progress, null);
                     }
                     else
                     {
                         source.CopyBytes(sources[from], output);
+                        if (rewriters.TryGetValue(from, out HeapListRewriter? rewriter))
+                        {
+                            rewriter.WriteTail(output, to.Offset);
+                        }
                     }
                 }
 
@@ -141,7 +179,21 @@ public sealed partial class MappedContainer
         }
     }
 
-    private long ConvertRecords(SectionEntry entry, RecordConverter converter, FileStream output, long before, IProgress<long>? progress)
+    /// <summary>The heap the lists of <paramref name="section"/> point into: the one the plan names, or the container's only heap.</summary>
+    private SectionEntry ListHeapOf(string section, ContainerUpgrade plan)
+    {
+        if (plan.ListHeaps.TryGetValue(section, out string? named))
+        {
+            return GetEntry(named, SectionKind.Heap);
+        }
+
+        List<SectionEntry> heaps = _entries.FindAll(e => e.Kind == SectionKind.Heap);
+        return heaps.Count == 1
+            ? heaps[0]
+            : throw new InvalidOperationException($"{_path}: the lists of section '{section}' change element type and are rewritten in their heap, but the container has {heaps.Count} heaps: name it with ContainerUpgrade.ListHeap(\"{section}\", heap).");
+    }
+
+    private long ConvertRecords(SectionEntry entry, RecordConverter converter, Stream output, long before, IProgress<long>? progress, IListHeap? lists)
     {
         int from = (int)entry.Stride;
         int to = converter.Current.SizeInBytes;
@@ -152,7 +204,7 @@ public sealed partial class MappedContainer
         {
             int count = (int)Math.Min(Batch, entry.Count - done);
             _map.ReadAt(entry.Offset + (done * from), input.AsSpan(0, count * from));
-            converter.ConvertMany(input.AsSpan(0, count * from), from, result, count);
+            converter.ConvertMany(input.AsSpan(0, count * from), from, result, count, lists);
 
             output.Write(result, 0, count * to);
             done += count;

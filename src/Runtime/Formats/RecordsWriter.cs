@@ -34,4 +34,32 @@ public sealed class RecordsWriter<TRecord>
         _section.Append(_buffer);
         return _section.Entry.Count++;
     }
+
+    /// <summary>
+    /// Appends a copy of <paramref name="value"/>, its variable-length fields (<c>[VarString]</c>,
+    /// <c>[VarBytes]</c>, <c>[VarList]</c>) appended to <paramref name="heap"/> first and the record
+    /// holding their references: records and their heap are written in one pass. Reopened, the
+    /// records' views read them with that heap (<c>view.Load(container.Heap(name))</c>).
+    /// </summary>
+    /// <param name="value">The record.</param>
+    /// <param name="heap">A heap of the same builder.</param>
+    /// <returns>The record's index.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentException">A field cannot be stored, or the heap belongs to another builder; nothing is appended.</exception>
+    /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
+    /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
+    public long Append(in TRecord value, HeapWriter heap)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        _section.Owner.ThrowIfSealed();
+        if (!heap.BelongsTo(_section.Owner))
+        {
+            throw new ArgumentException("The heap belongs to another builder: the references would name bytes of another file.", nameof(heap));
+        }
+
+        Array.Clear(_buffer);
+        TRecord.Store(_buffer, value, heap);
+        _section.Append(_buffer);
+        return _section.Entry.Count++;
+    }
 }

@@ -49,6 +49,20 @@ public interface IMappedLayout<TSelf>
     static abstract void Store(System.Span<byte> destination, in TSelf value);
 
     /// <summary>
+    /// Copies <paramref name="value"/> into the first <see cref="SizeInBytes"/> bytes of
+    /// <paramref name="destination"/>, appending its variable-length fields to <paramref name="heap"/>
+    /// and storing their references (a <see cref="Overlay.Formats.ContainerBuilder"/>'s one-pass
+    /// write). A layout without such fields stores as <see cref="Store(System.Span{byte}, in TSelf)"/>
+    /// does and appends nothing. The value is checked first: one that cannot be stored appends nothing.
+    /// </summary>
+    /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
+    /// <param name="value">The record.</param>
+    /// <param name="heap">The heap its variable-length fields go to.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="destination"/> is shorter than the record.</exception>
+    /// <exception cref="System.ArgumentException">A field cannot be stored.</exception>
+    static virtual void Store(System.Span<byte> destination, in TSelf value, Overlay.Formats.HeapWriter heap) => TSelf.Store(destination, value);
+
+    /// <summary>
     /// Throws what a <c>Store</c> would throw for <paramref name="value"/> (a string that does not
     /// fit, an array of the wrong length, recursively through nested layouts), writing nothing; an
     /// outer layout calls it on its nested layouts before it writes a byte.

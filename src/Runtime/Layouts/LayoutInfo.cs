@@ -94,4 +94,11 @@ public enum LayoutFieldKind
 
     /// <summary>A <c>[VarBytes]</c>: a 12-byte heap reference to bytes.</summary>
     VarBytes,
+
+    /// <summary>
+    /// A <c>[VarList]</c>: a 12-byte heap reference to <c>count × element size</c> bytes. The element
+    /// is a primitive or enum (<see cref="LayoutField.TypeName"/>, <see cref="LayoutField.UnderlyingType"/>)
+    /// or a layout (<see cref="LayoutField.Layout"/>).
+    /// </summary>
+    VarList,
 }

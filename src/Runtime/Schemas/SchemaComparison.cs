@@ -176,6 +176,8 @@ public sealed class SchemaComparison
         LayoutFieldKind.Enum => field.UnderlyingType ?? field.TypeName,
         LayoutFieldKind.ValueArray when field.UnderlyingType is not null => "enum " + field.UnderlyingType,
         LayoutFieldKind.Layout or LayoutFieldKind.LayoutArray => string.Empty,
+        LayoutFieldKind.VarList when field.Layout is not null => string.Empty,
+        LayoutFieldKind.VarList when field.UnderlyingType is not null => "enum " + field.UnderlyingType,
         _ => field.TypeName,
     };
 
@@ -188,6 +190,7 @@ public sealed class SchemaComparison
         LayoutFieldKind.AsciiString => $"ASCII string[{field.Length}]",
         LayoutFieldKind.ValueArray => field.UnderlyingType is null ? $"{field.TypeName}[{field.Length}]" : $"{Short(field.TypeName)} : {field.UnderlyingType}[{field.Length}]",
         LayoutFieldKind.LayoutArray => $"{Short(field.TypeName)}[{field.Length}]",
+        LayoutFieldKind.VarList => field.UnderlyingType is null ? $"VarList<{Short(field.TypeName)}>" : $"VarList<{Short(field.TypeName)} : {field.UnderlyingType}>",
         _ => Short(field.TypeName),
     };
 

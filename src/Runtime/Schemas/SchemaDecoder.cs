@@ -148,7 +148,7 @@ internal ref struct SchemaDecoder
         string typeName = ReadName($"the type of {layout}.{name}");
         string where = $"field {layout}.{name}";
 
-        if (kind is > SchemaFormat.VarBytesKind and <= SchemaFormat.LastVariableLengthKind)
+        if (kind is > SchemaFormat.VarListKind and <= SchemaFormat.LastVariableLengthKind)
         {
             throw Invalid($"{where} is of variable-length kind {kind}, which this version does not read");
         }
@@ -172,12 +172,16 @@ internal ref struct SchemaDecoder
         {
             SchemaFormat.VarStringKind => LayoutFieldKind.VarString,
             SchemaFormat.VarBytesKind => LayoutFieldKind.VarBytes,
+            SchemaFormat.VarListKind => LayoutFieldKind.VarList,
             _ => (LayoutFieldKind)(kind - 1),
         };
         bool bigEndian = (flags & SchemaFormat.FlagBigEndian) != 0;
         bool enumElements = (flags & SchemaFormat.FlagEnumElements) != 0;
-        bool wantsValueType = fieldKind is LayoutFieldKind.Primitive or LayoutFieldKind.Enum or LayoutFieldKind.ValueArray;
-        bool wantsNested = fieldKind is LayoutFieldKind.Layout or LayoutFieldKind.LayoutArray;
+        // A list holds either values (a value type code) or records (a nested layout), never both nor neither.
+        bool listOfLayouts = fieldKind == LayoutFieldKind.VarList && valueType == 0;
+        bool listOfValues = fieldKind == LayoutFieldKind.VarList && !listOfLayouts;
+        bool wantsValueType = fieldKind is LayoutFieldKind.Primitive or LayoutFieldKind.Enum or LayoutFieldKind.ValueArray || listOfValues;
+        bool wantsNested = fieldKind is LayoutFieldKind.Layout or LayoutFieldKind.LayoutArray || listOfLayouts;
         bool wantsLength = fieldKind is LayoutFieldKind.Utf8String or LayoutFieldKind.AsciiString or LayoutFieldKind.ValueArray or LayoutFieldKind.LayoutArray;
         if (wantsValueType != SchemaPrimitives.IsValid(valueType) || (!wantsValueType && valueType != 0))
         {
@@ -189,12 +193,12 @@ internal ref struct SchemaDecoder
             throw Invalid($"{where} is an enum over value type code {valueType}, not an integer");
         }
 
-        if (enumElements && fieldKind != LayoutFieldKind.ValueArray)
+        if (enumElements && fieldKind != LayoutFieldKind.ValueArray && !listOfValues)
         {
             throw Invalid($"{where} ({fieldKind}) has the enum-elements flag");
         }
 
-        if (bigEndian && fieldKind is not (LayoutFieldKind.Primitive or LayoutFieldKind.Enum or LayoutFieldKind.ValueArray or LayoutFieldKind.Guid))
+        if (bigEndian && fieldKind is not (LayoutFieldKind.Primitive or LayoutFieldKind.Enum or LayoutFieldKind.ValueArray or LayoutFieldKind.Guid) && !listOfValues)
         {
             throw Invalid($"{where} ({fieldKind}) is flagged big-endian");
         }
@@ -219,7 +223,7 @@ internal ref struct SchemaDecoder
         {
             LayoutFieldKind.Primitive or LayoutFieldKind.Enum => SchemaPrimitives.Width(valueType),
             LayoutFieldKind.Guid => 16,
-            LayoutFieldKind.VarString or LayoutFieldKind.VarBytes => SchemaFormat.HeapReferenceSize,
+            LayoutFieldKind.VarString or LayoutFieldKind.VarBytes or LayoutFieldKind.VarList => SchemaFormat.HeapReferenceSize,
             LayoutFieldKind.Utf8String or LayoutFieldKind.AsciiString => length,
             LayoutFieldKind.ValueArray => (long)length * SchemaPrimitives.Width(valueType),
             _ => -1, // nested layouts: checked against the nested layout's size when built
@@ -231,7 +235,7 @@ internal ref struct SchemaDecoder
         }
 
         string? underlying = fieldKind == LayoutFieldKind.Enum || enumElements ? SchemaPrimitives.Keyword(valueType) : null;
-        return new RawField(name, fieldKind, (int)offset, (int)size, (int)length, bigEndian, nested, fieldKind == LayoutFieldKind.Primitive || (fieldKind == LayoutFieldKind.ValueArray && !enumElements) ? SchemaPrimitives.Keyword(valueType) : typeName, underlying);
+        return new RawField(name, fieldKind, (int)offset, (int)size, (int)length, bigEndian, nested, fieldKind == LayoutFieldKind.Primitive || ((fieldKind == LayoutFieldKind.ValueArray || listOfValues) && !enumElements) ? SchemaPrimitives.Keyword(valueType) : typeName, underlying);
     }
 
     private string ReadName(string what)
@@ -287,7 +291,7 @@ internal ref struct SchemaDecoder
             {
                 RawField raw = Fields[i];
                 LayoutInfo? nested = raw.Nested == 0 ? null : built[raw.Nested];
-                if (nested is not null)
+                if (nested is not null && raw.Kind != LayoutFieldKind.VarList)
                 {
                     long expected = raw.Kind == LayoutFieldKind.Layout ? nested.SizeInBytes : (long)raw.Length * nested.SizeInBytes;
                     if (expected != raw.Size)

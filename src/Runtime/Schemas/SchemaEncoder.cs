@@ -56,13 +56,14 @@ internal static class SchemaEncoder
 
     private static void WriteField(ArrayBufferWriter<byte> output, LayoutField field, Dictionary<LayoutInfo, int> index)
     {
-        bool enumElements = field.Kind == LayoutFieldKind.ValueArray && field.UnderlyingType is not null;
+        bool enumElements = field.Kind is LayoutFieldKind.ValueArray or LayoutFieldKind.VarList && field.UnderlyingType is not null;
         string? valueKeyword = field.Kind switch
         {
             LayoutFieldKind.Primitive => field.TypeName,
             LayoutFieldKind.Enum => field.UnderlyingType
                 ?? throw new ArgumentException($"Field {field.Name} is an enum whose underlying type LayoutField.UnderlyingType does not say (a layout generated before it existed?): a schema stores enums by value and needs it.", nameof(field)),
             LayoutFieldKind.ValueArray => enumElements ? field.UnderlyingType : field.TypeName,
+            LayoutFieldKind.VarList when field.Layout is null => enumElements ? field.UnderlyingType : field.TypeName,
             _ => null,
         };
 

@@ -43,6 +43,9 @@ public static class SchemaFormat
     /// <summary>The kind code of a <c>[VarBytes]</c> (a 12-byte heap reference to bytes).</summary>
     internal const byte VarBytesKind = 17;
 
+    /// <summary>The kind code of a <c>[VarList]</c> (a 12-byte heap reference to <c>count × element size</c> bytes).</summary>
+    internal const byte VarListKind = 18;
+
     /// <summary>The size of a heap reference field (u64 offset, u32 length).</summary>
     internal const int HeapReferenceSize = 12;
 
@@ -52,6 +55,7 @@ public static class SchemaFormat
     {
         Overlay.Layouts.LayoutFieldKind.VarString => VarStringKind,
         Overlay.Layouts.LayoutFieldKind.VarBytes => VarBytesKind,
+        Overlay.Layouts.LayoutFieldKind.VarList => VarListKind,
         _ => (byte)((int)kind + 1),
     };
 }

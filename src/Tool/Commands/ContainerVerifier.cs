@@ -190,7 +190,7 @@ internal sealed class ContainerVerifier
     {
         foreach (LayoutField field in layout.Fields)
         {
-            if (field.Kind is LayoutFieldKind.VarString or LayoutFieldKind.VarBytes)
+            if (field.Kind is LayoutFieldKind.VarString or LayoutFieldKind.VarBytes or LayoutFieldKind.VarList)
             {
                 references.Add((prefix + field.Name, baseOffset + field.Offset));
             }

@@ -103,6 +103,7 @@ internal static class SchemaCommand
         LayoutFieldKind.Layout => field.TypeName,
         LayoutFieldKind.VarString => "[VarString] heap reference",
         LayoutFieldKind.VarBytes => "[VarBytes] heap reference",
+        LayoutFieldKind.VarList => field.UnderlyingType is null ? $"[VarList] of {field.TypeName}, heap reference" : $"[VarList] of enum {field.TypeName} : {field.UnderlyingType}, heap reference",
         _ => field.Kind.ToString(),
     };
 

@@ -93,6 +93,13 @@ internal sealed class RecordDecoder
                 return _resolveHeap is null ? $"heap[{reference.Offset}, {reference.Length}]" : _resolveHeap(reference, field.Kind == LayoutFieldKind.VarString);
             }
 
+            case LayoutFieldKind.VarList:
+            {
+                // The reference only: the elements are heap bytes, decoded by the layout's code.
+                HeapRef reference = HeapRef.Read(bytes);
+                return reference.IsNull ? null : $"list heap[{reference.Offset}, {reference.Length}]";
+            }
+
             default:
                 // A kind this tool does not know (a newer runtime's): its bytes, not a guess.
                 return Convert.ToHexString(bytes);

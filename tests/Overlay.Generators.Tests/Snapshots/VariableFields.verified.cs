@@ -45,6 +45,16 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
     static global::Game.Message global::Overlay.Layouts.IMappedLayout<global::Game.Message>.Load(global::System.ReadOnlySpan<byte> source) => throw new global::System.NotSupportedException("Game.Message has variable-length fields (Text, Payload): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).");
     static void global::Overlay.Layouts.IMappedLayout<global::Game.Message>.Store(global::System.Span<byte> destination, in global::Game.Message value) => throw new global::System.NotSupportedException("Game.Message has variable-length fields (Text, Payload): load and store it with the heap they point into (Load(map, offset, heap), Store(map, offset, value, heap)).");
 
+    static void global::Overlay.Layouts.IMappedLayout<global::Game.Message>.Store(global::System.Span<byte> destination, in global::Game.Message value, global::Overlay.Formats.HeapWriter heap)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(heap);
+        var record = new Ref(destination);
+        global::Game.Message.Validate(in value);
+        record.Id = value.Id;
+        record.Text = heap.Append(global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString(value.Text, "Text"));
+        record.Payload = heap.Append(value.Payload);
+    }
+
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays and blobs copied.</summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>

@@ -166,6 +166,60 @@ public class LayoutSchemaTests
         }
     }
 
+    [Fact]
+    public void ListsKeepTheirElementsThroughTheSchema()
+    {
+        LayoutInfo decoded = LayoutSchema.Decode(LayoutSchema.Encode(Lists()));
+        Assert.True(SchemaComparison.Compare(decoded, Lists()).IsIdentical);
+        Assert.Equal((LayoutFieldKind.VarList, "ushort", true, (LayoutInfo?)null), (decoded.Fields[0].Kind, decoded.Fields[0].TypeName, decoded.Fields[0].IsBigEndian, decoded.Fields[0].Layout));
+        Assert.Equal((LayoutFieldKind.VarList, 8), (decoded.Fields[1].Kind, decoded.Fields[1].Layout!.SizeInBytes));
+        Assert.Equal("int", decoded.Fields[2].UnderlyingType);
+
+        // Kind 18, value type 5 (ushort), big-endian; kind 18 with nested layout 1 and no value type.
+        byte[] bytes = LayoutSchema.Encode(Lists());
+        int values = FindNestedReference(bytes, "Ports") - 16;
+        int layouts = FindNestedReference(bytes, "Quests") - 16;
+        Assert.Equal(new byte[] { 18, 5, 1, 0 }, bytes.AsSpan(values, 4).ToArray());
+        Assert.Equal(new byte[] { 18, 0, 0, 0 }, bytes.AsSpan(layouts, 4).ToArray());
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(layouts + 16)));
+    }
+
+    [Theory]
+    [InlineData("values and a layout")]
+    [InlineData("neither values nor a layout")]
+    [InlineData("a length")]
+    [InlineData("a size other than 12")]
+    [InlineData("big-endian records")]
+    [InlineData("an unknown value type")]
+    [InlineData("kind 19")]
+    public void HostileListsAreInvalidData(string damage)
+    {
+        byte[] bytes = LayoutSchema.Encode(Lists());
+        int values = FindNestedReference(bytes, "Ports") - 16;
+        int layouts = FindNestedReference(bytes, "Quests") - 16;
+        switch (damage)
+        {
+            case "values and a layout": bytes[layouts + 1] = 7; break;
+            case "neither values nor a layout": bytes[values + 1] = 0; break;
+            case "a length": BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(values + 12), 3); break;
+            case "a size other than 12": BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(layouts + 8), 8); break;
+            case "big-endian records": bytes[layouts + 2] = 1; break;
+            case "an unknown value type": bytes[values + 1] = 200; break;
+            case "kind 19": bytes[values] = 19; break;
+        }
+
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => LayoutSchema.Decode(bytes));
+        Assert.StartsWith("The embedded layout schema is invalid", e.Message, StringComparison.Ordinal);
+    }
+
+    // Lists of big-endian ushorts, of Vec2 records, and of an int enum.
+    private static LayoutInfo Lists() => new("Lists", 36, 9, new[]
+    {
+        new LayoutField("Ports", 0, 12, LayoutFieldKind.VarList, "ushort", true),
+        new LayoutField("Quests", 12, 12, LayoutFieldKind.VarList, "Overlay.Tests.Schemas.Vec2", false, 0, Vec2.LayoutInfo),
+        new LayoutField("Moods", 24, 12, LayoutFieldKind.VarList, "Game.Mood", false) { UnderlyingType = "int" },
+    });
+
     // An int, then a Vec2: the second field's nested reference is 1.
     private static LayoutInfo PointPair() => new("Pair", 12, 7, new[]
     {

@@ -67,6 +67,23 @@ public static class HeapFieldAccess
         }
     }
 
+    /// <summary>The UTF-8 bytes a <c>[VarString]</c> stores for <paramref name="value"/>.</summary>
+    /// <param name="value">The string; null stores as empty.</param>
+    /// <param name="fieldName">The field, for the message.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="ArgumentException">The string holds a lone surrogate.</exception>
+    public static byte[] EncodeString(string? value, string fieldName)
+    {
+        try
+        {
+            return s_strict.GetBytes(value ?? string.Empty);
+        }
+        catch (System.Text.EncoderFallbackException e)
+        {
+            throw new ArgumentException($"{fieldName}: the string holds a lone surrogate, which has no UTF-8 form.", fieldName, e);
+        }
+    }
+
     /// <summary>A copy of the value the reference at <paramref name="offset"/> names in <paramref name="heap"/>.</summary>
     /// <param name="map">The map holding the reference.</param>
     /// <param name="offset">Where the reference is.</param>
