@@ -5,6 +5,9 @@ namespace Overlay.Platform;
 /// <summary>Chooses the implementation of <see cref="IMapPlatform"/> for the running OS, once.</summary>
 internal static class MapPlatform
 {
+    /// <summary>Set to <c>1</c>, Linux resizes as macOS must, without <c>mremap</c>; read once, when the platform is chosen.</summary>
+    public const string NoMremapVariable = "OVERLAY_PLATFORM_NO_MREMAP";
+
     public static readonly IMapPlatform Current = Create();
 
     [ThreadStatic]
@@ -34,7 +37,10 @@ internal static class MapPlatform
     {
         if (OperatingSystem.IsLinux())
         {
-            return new Unix.UnixMapPlatform(Linux.LinuxConstants.Instance);
+            // macOS's resize path (no mremap), chosen for a whole process so that CI runs every
+            // runtime test through it on Linux (docs/platforms.md); internal, not a user setting.
+            bool noRemap = Environment.GetEnvironmentVariable(NoMremapVariable) == "1";
+            return new Unix.UnixMapPlatform(Linux.LinuxConstants.Instance, useRemap: !noRemap);
         }
 
         if (OperatingSystem.IsMacOS())

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 using Xunit;
 
 namespace Overlay.Tests.Differential;
@@ -47,5 +48,56 @@ public sealed class DifferentialRegressionTests : IDisposable
         }
 
         Assert.Equal(page + 10, new FileInfo(_path).Length);
+    }
+
+    /// <summary>
+    /// Seed 482137685, sequence 1071: anonymous private memory written, shrunk inside a page, then
+    /// grown. CPython's <c>mremap</c> keeps the stale bytes past the shrink in the page (unless a
+    /// <c>madvise</c> split made it fail over to a fresh mapping: zeros). Overlay zero-fills what a
+    /// grow adds, on every path: mremap, mapping afresh (split, macOS) and Windows' fresh view.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AGrowAfterAShrinkInsideAPageReadsZeros(bool split)
+    {
+        long page = MemoryMap.PageSize;
+        using var map = MemoryMap.Anonymous(3 * page, MapFlags.Private);
+        map.Fill(0, map.Length, 0xAB);
+        if (split)
+        {
+            // MADV_RANDOM changes the flags of the middle page: the mapping becomes three VMAs, which mremap cannot grow.
+            map.Advise(MapAdvice.Random, page, page);
+        }
+
+        map.Resize(page + 100);
+        map.Resize(2 * page + 50);
+
+        Assert.Equal(-1, map[(int)(page + 100)..].AsSpan().IndexOfAnyExcept((byte)0));
+        Assert.Equal(-1, map[..(int)(page + 100)].AsSpan().IndexOfAnyExcept((byte)0xAB));
+    }
+
+    /// <summary>
+    /// A private file map's copy-on-write page keeps, past a shrink, bytes the file no longer has;
+    /// a grow reads what the file holds there (here zeros: the shrink cut the file), as mapping the
+    /// file afresh does.
+    /// </summary>
+    [Fact]
+    public void APrivateFileMapGrownAfterAShrinkReadsTheFilesBytes()
+    {
+        long page = MemoryMap.PageSize;
+        var content = new byte[2 * page];
+        content.AsSpan().Fill(0xCD);
+        File.WriteAllBytes(_path, content);
+        using (SafeFileHandle handle = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite))
+        using (var map = new MemoryMap(handle, 2 * page, MapFlags.Private))
+        {
+            map[0] = 1;
+            map.Resize(100);
+            map.Resize(page + 100);
+            Assert.Equal(1, map[0]);
+            Assert.Equal(-1, map[1..100].AsSpan().IndexOfAnyExcept((byte)0xCD));
+            Assert.Equal(-1, map[100..].AsSpan().IndexOfAnyExcept((byte)0));
+        }
     }
 }

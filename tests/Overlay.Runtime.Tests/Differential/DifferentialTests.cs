@@ -48,6 +48,15 @@ public sealed class DifferentialTests : IDisposable
         RunSeed(seed, string.IsNullOrWhiteSpace(fromEnvironment) ? "random" : "OVERLAY_DIFF_SEED");
     }
 
+    /// <summary>
+    /// The seed that failed now and then: its sequence 1071 (an anonymous private map, split by
+    /// <c>madvise</c>, shrunk inside a page, then grown) met CPython's unspecified bytes, stale or
+    /// zero depending on whether its <c>mremap</c> could grow the split mapping (D22,
+    /// docs/platforms.md). Overlay now zero-fills every grow, and the driver defines those bytes.
+    /// </summary>
+    [Fact]
+    public void Seed482137685_Sequence1071_AShrinkInsideAPageThenAGrowReadsZeros() => RunSeed(482137685, "regression", only: 1071);
+
     public void Dispose()
     {
         if (Environment.GetEnvironmentVariable("OVERLAY_DIFF_KEEP") == "1")
@@ -64,7 +73,7 @@ public sealed class DifferentialTests : IDisposable
         }
     }
 
-    private void RunSeed(int seed, string origin)
+    private void RunSeed(int seed, string origin, int? only = null)
     {
         string reproduce = $"seed {seed} ({origin}); reproduce with OVERLAY_DIFF_SEED={seed} dotnet test tests/Overlay.Runtime.Tests --filter FullyQualifiedName~RandomSeed_MatchesCPython";
         _output.WriteLine("Differential mmap test, " + reproduce);
@@ -82,7 +91,7 @@ public sealed class DifferentialTests : IDisposable
         var clock = Stopwatch.StartNew();
         var sequences = new List<DiffSequence>(SequencesPerSeed);
         var batch = new JsonArray();
-        for (int i = 0; i < SequencesPerSeed; i++)
+        for (int i = only ?? 0; i < (only + 1 ?? SequencesPerSeed); i++)
         {
             DiffSequence sequence = SequenceGenerator.Generate(seed, i, trackFileFalse);
             if (sequence.Map.IsFile)
@@ -148,7 +157,7 @@ public sealed class DifferentialTests : IDisposable
             failure.AppendLine($"The Python driver failed ({reproduce}): {driverFailure}");
             if (firstMissing >= 0)
             {
-                failure.AppendLine($"First sequence without a result: {firstMissing}: {sequences[firstMissing].Map}");
+                failure.AppendLine($"First sequence without a result: {firstMissing}: {sequences.Find(s => s.Id == firstMissing)?.Map}");
             }
         }
 
@@ -159,6 +168,6 @@ public sealed class DifferentialTests : IDisposable
         }
 
         Assert.True(failure.Length == 0, failure.ToString());
-        Assert.Equal(SequencesPerSeed, compared);
+        Assert.Equal(only is null ? SequencesPerSeed : 1, compared);
     }
 }

@@ -140,6 +140,25 @@ class Ctx:
         self.m = new
         return None
 
+    def define_grown_tail(self, old, new):
+        """(D22) docs/platforms.md: after CPython's mremap grows a private map, the old last page
+        keeps, past the old length, whatever it held (bytes written before a shrink inside that
+        page, or a copy-on-write snapshot older than the file), or reads zeros where the mapping was
+        split and CPython's resize failed over: CPython leaves those bytes unspecified. Overlay
+        defines them as what mapping afresh gives (zeros, or the file's bytes), on every back end;
+        only those bytes are set to that here, so nothing else is compared less strictly."""
+        end = min(new, (old + PAGE - 1) // PAGE * PAGE)
+        if end <= old:
+            return
+        if self.anonymous:
+            defined = bytes(end - old)
+        else:
+            defined = os.pread(self.file.fileno(), end - old, self.seq.get("offset", 0) + old)
+            defined += bytes(end - old - len(defined))
+        if self.m[old:end] != defined:
+            self.m[old:end] = defined
+            self.hit = "D22 bytes a private grow adds are defined"
+
     @property
     def shared_anonymous(self):
         return self.anonymous and not self.private and self.access != mmap.ACCESS_COPY
@@ -360,7 +379,10 @@ def deliberate(ctx, name, args):
         if resizable and args[0] > 0 and not (ctx.anonymous and not ctx.private):
             file_size = None if ctx.anonymous else os.fstat(ctx.file.fileno()).st_size
             try:
-                return m.resize(args[0])
+                result = m.resize(args[0])
+                if ctx.private and args[0] > length:
+                    ctx.define_grown_tail(length, args[0])
+                return result
             except OSError as e:
                 if e.errno == errno.EFAULT and args[0] > length:
                     ctx.hit = "D17 resize of a split mapping maps afresh"

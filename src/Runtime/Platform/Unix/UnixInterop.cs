@@ -41,6 +41,9 @@ internal static unsafe partial class UnixInterop
     [LibraryImport(LibC, EntryPoint = "munmap", SetLastError = true)]
     public static partial int MUnmap(nint address, nuint length);
 
+    [LibraryImport(LibC, EntryPoint = "pread", SetLastError = true)]
+    public static partial nint PRead(int fd, byte* buffer, nuint count, long offset);
+
     // Linux only. mremap is variadic; the fifth argument (new_address) is only read with
     // MREMAP_FIXED, which is never passed.
     [LibraryImport(LibC, EntryPoint = "mremap", SetLastError = true)]

@@ -42,6 +42,11 @@ internal sealed unsafe partial class UnixMapPlatform
             byte* moved = TryRemap(address, oldLength, newLength);
             if (moved != null)
             {
+                if (IsPrivate(file.Flags))
+                {
+                    RefillOldPageTail(moved, oldLength, newLength, file.Protection, file);
+                }
+
                 return moved;
             }
 
@@ -82,11 +87,66 @@ internal sealed unsafe partial class UnixMapPlatform
         byte* moved = TryRemap(address, oldLength, newLength);
         if (moved != null)
         {
+            RefillOldPageTail(moved, oldLength, newLength, protection, file: null);
             return moved;
         }
 
         byte* fresh = Map(newLength, MapProtection.ReadWrite, flags, PlatformFile.None, 0);
         return MappingCopy.CopyToFresh(this, address, oldLength, fresh, newLength, protection);
+    }
+
+    /// <summary>
+    /// After <c>mremap</c> grew a private mapping, the old last page still holds, past the old
+    /// length, whatever it held before: bytes written before a shrink inside that page, or a
+    /// copy-on-write snapshot older than the file. The rest of the grown range is fresh (zeros,
+    /// or the file's pages). What a grow adds must read as zeros (anonymous memory) or as the file's
+    /// bytes (a private file map), as it does on the paths that map afresh (macOS, Windows, a split
+    /// mapping): this puts those bytes in. Best effort: the resize has succeeded (the caller must
+    /// get the moved address), and a page whose protection cannot be lifted keeps what it had.
+    /// </summary>
+    private void RefillOldPageTail(byte* address, long oldLength, long newLength, MapProtection protection, FileMapping? file)
+    {
+        long pageStart = oldLength & ~(PageSize - 1);
+        long end = Math.Min(newLength, RoundUpToPage(oldLength));
+        if (end <= oldLength)
+        {
+            return;
+        }
+
+        bool writable = (protection & MapProtection.ReadWrite) == MapProtection.ReadWrite;
+        if (!writable && UnixInterop.MProtect((nint)(address + pageStart), (nuint)PageSize, _os.TranslateProtection(MapProtection.ReadWrite)) != 0)
+        {
+            return;
+        }
+
+        byte* tail = address + oldLength;
+        long count = end - oldLength;
+        new Span<byte>(tail, (int)count).Clear();
+        if (file is FileMapping mapping)
+        {
+            long done = 0;
+            while (done < count)
+            {
+                nint read = UnixInterop.PRead((int)mapping.File, tail + done, (nuint)(count - done), mapping.Offset + oldLength + done);
+                if (read < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                if (read <= 0)
+                {
+                    // Past the file's end (or a read error): zeros, which is what the file reads as there.
+                    break;
+                }
+
+                done += read;
+            }
+        }
+
+        if (!writable)
+        {
+            _ = UnixInterop.MProtect((nint)(address + pageStart), (nuint)PageSize, _os.TranslateProtection(protection));
+        }
     }
 
     // MAP_SHARED_VALIDATE (0x03) shares the Private bit, so compare the whole mapping type.
