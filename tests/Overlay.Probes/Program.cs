@@ -24,6 +24,7 @@ internal static class Program
     {
         ["compact-slowly"] = FormatProbes.CompactSlowly,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
+        ["atomic-increment"] = AtomicProbes.Increment,
     };
 
     private static int Main(string[] args)

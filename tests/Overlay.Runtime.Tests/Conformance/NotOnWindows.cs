@@ -35,7 +35,8 @@ internal static class NotOnWindows
         ("Layouts.RecordFileLockTests", "AFailedOpenReleasesItsLock" or "AnotherProcessCannotTakeTheWriterLockWhileAWriterHoldsIt"
             or "AWriterInAnotherProcessMakesOpenForWritingRefuse" or "AReaderInAnotherProcessKeepsTheWritersSlack") => Python,
         ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests"
-            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
+            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests"
+            or "Safety.AtomicTwoProcessTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
             ChildDotnet,
         ("Formats.DirectorySyncTests", "TheRealCallSyncsADirectoryAndRefusesAMissingOne") =>
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
