@@ -42,6 +42,8 @@ internal static class NotOnWindows
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
         ("Formats.DirectorySyncTests", _) =>
             "record the directory syncs through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows' SyncDirectory does nothing",
+        ("Safety.ExternalTruncationTests", _) =>
+            "truncates a file that is mapped, which Windows refuses (ERROR_USER_MAPPED_FILE): the situation cannot arise there; one test also runs a child 'dotnet' probe",
         ("Safety.ProtectFailureTests" or "Safety.ResizeFallbackTests", _) =>
             "inject failures into the Linux platform object (libc calls); Windows always resizes by mapping afresh, which the other resize tests cover",
         ("Features.KernelProtectionTests" or "Features.ProtectTests", _) =>
