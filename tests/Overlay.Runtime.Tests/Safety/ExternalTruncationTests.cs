@@ -2,8 +2,10 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using Overlay.Formats;
+using Overlay.Indexes;
 using Overlay.Layouts;
 using Overlay.Tests.Formats;
+using Overlay.Tests.Indexes;
 using Overlay.Tests.Layouts;
 using Xunit;
 using WritableFile = Overlay.Layouts.RecordFile<Overlay.Tests.Layouts.TestHeader.View, Overlay.Tests.Layouts.TestRecord.View>;
@@ -140,6 +142,36 @@ public class ExternalTruncationTests
         Assert.Throws<FileTruncatedException>(() => people.EnsureCapacity(1_000_000));
         Assert.Throws<FileTruncatedException>(() => container.Raw("blob").Append(new byte[1 << 20]));
         Assert.Throws<FileTruncatedException>(container.Commit);
+        Assert.Equal(length - 1, new FileInfo(file.Path).Length);
+    }
+
+    [Fact]
+    public void AHashIndexRefusesGrowthAndFlush()
+    {
+        using TempPath file = new();
+        var index = MappedHashIndex<ulong, TwinValue>.Create(file.Path, new HashIndexOptions { InitialCapacity = 16 });
+        long capacity = index.Capacity;
+        ulong key = 0;
+        while (index.Count < capacity / 2)
+        {
+            index.TryAdd(key++);
+        }
+
+        // One byte off the end: every page still has file behind it (nothing faults), yet the map
+        // covers more than the file, which is what the checks compare.
+        long length = new FileInfo(file.Path).Length;
+        Cut(file.Path, length - 1);
+        Assert.Throws<FileTruncatedException>(() =>
+        {
+            while (index.Capacity == capacity)
+            {
+                index.TryAdd(key++);
+            }
+        });
+        Assert.Throws<FileTruncatedException>(index.Flush);
+        Assert.Equal(capacity, index.Capacity);
+        Assert.Throws<FileTruncatedException>(index.Dispose);   // closed all the same, its lock released
+        Assert.Throws<ObjectDisposedException>(() => index.Count);
         Assert.Equal(length - 1, new FileInfo(file.Path).Length);
     }
 
