@@ -138,6 +138,9 @@ public class AtomicFieldTests
         map.Dispose();
         Assert.Throws<ObjectDisposedException>(() => first.IncrementTotal());
         Assert.Throws<ObjectDisposedException>(() => first.VolatileReadTotal());
+
+        // A default view has no map: as its other accessors (docs/layouts.md).
+        Assert.Throws<NullReferenceException>(() => default(TestCounters.View).IncrementTotal());
     }
 
     [Fact]

@@ -247,11 +247,10 @@ public static class AtomicAccess
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref byte Target<T>(MemoryMap map, long offset, bool write)
-        where T : unmanaged
-    {
-        ArgumentNullException.ThrowIfNull(map);
-        return ref map.AtomicTarget(offset, Unsafe.SizeOf<T>(), write);
-    }
+        where T : unmanaged =>
+        // No null test: a default view's map is null, and every access of it throws
+        // NullReferenceException (docs/layouts.md), these as ValueAccess's.
+        ref map.AtomicTarget(offset, Unsafe.SizeOf<T>(), write);
 
     // One AND and a branch. A map starts on a page, and OVL120 keeps the field aligned within
     // its record and the record's size a multiple of the field's: what is left is a record placed
