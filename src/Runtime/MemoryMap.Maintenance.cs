@@ -126,6 +126,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="NotSupportedException">The map was opened with <c>trackFile: false</c>, is read-only or copy-on-write, or is shared anonymous memory asked to grow (Linux cannot grow it: the new pages would fault).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="newSize"/> is not positive, or <c>Offset + newSize</c> overflows.</exception>
     /// <exception cref="MapIOException">The OS refused.</exception>
+    /// <exception cref="FileTruncatedException">The file is shorter than the bytes the map covers: someone truncated it while it was mapped. Nothing is changed.</exception>
     public void Resize(long newSize)
     {
         ThrowIfClosed();
@@ -148,6 +149,10 @@ public sealed unsafe partial class MemoryMap
     private void ResizeHeld(long newSize)
     {
         CheckResize(newSize);
+
+        // Before ftruncate: growing a file someone cut would fill the lost bytes with zeros and
+        // hide the loss; shrinking it would leave the map's old pages over nothing.
+        ThrowIfFileTruncated("Resize");
         bool unmapped = false;
         try
         {

@@ -360,6 +360,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
     /// <returns>The file's current size.</returns>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     /// <exception cref="NotSupportedException">The map was created with <c>trackFile: false</c> and holds no descriptor.</exception>
+    /// <exception cref="FileTruncatedException">The file is shorter than the bytes the map covers: someone truncated it while it was mapped (where Python returns the short size).</exception>
     public long Size()
     {
         ThrowIfClosed();
@@ -373,7 +374,10 @@ public sealed unsafe partial class MemoryMap : IDisposable
             throw new NotSupportedException("Cannot get the file's size: the map was created with trackFile: false and holds no file descriptor.");
         }
 
-        return _platform.GetStatus(_file).Size;
+        // The call is made anyway: it also tells whether someone cut the file under the map.
+        FileStatus status = _platform.GetStatus(_file);
+        ThrowIfFileTruncated(status, "Size");
+        return status.Size;
     }
 
     /// <summary>

@@ -15,6 +15,10 @@ public class ReadOnlyWriteNotReportedTests
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Default); m.Write(new byte[1]);""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Copy); m.WriteByte(1); m.SetSlice(0, 1, null, new byte[1]); m.Move(0, 1, 1);""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Copy); var v = new Record.View(m, 0); v.Id = 1; v.Store(new Record());""")]
+    // [Atomic] members: a volatile read of a read-only map; writes to a writable one; a method that only looks like one.
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); int seen = v.VolatileReadId();""")]
+    [InlineData("""var m = MemoryMap.Open("f"); var v = new Record.View(m, 0); v.IncrementId(); v.AddId(1); v.ExchangeId(1); v.CompareExchangeId(1, 2);""")]
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); int sum = v.AddUp(1, 2);""")]
     [InlineData("""var m = MemoryMap.Anonymous(4096, protection: MapProtection.Read | MapProtection.Write); m.WriteByte(1); m.Resize(8192);""")]
     [InlineData("""var m = new MemoryMap(handle, 0, protection: MapProtection.ReadWrite); m.Fill(0, 1, 0);""")]
     [InlineData("""var m = new MemoryMap(handle, 0, protection: MapProtection.Write); m.WriteAt(0, 1);""")]

@@ -36,6 +36,11 @@ public class ReadOnlyWriteReportedTests
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); {|OVL001:v.Id|} = 1;""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); {|OVL001:v.Store(new Record())|};""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); var p = v.Position; {|OVL001:p.X|} = 1;""")]
+    // The writing members of an [Atomic] field.
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); {|OVL001:v.AddId(2)|};""")]
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); int now = {|OVL001:v.IncrementId()|};""")]
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); {|OVL001:v.ExchangeId(2)|};""")]
+    [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var a = new MappedArray<Record.View>(m, 0, 4); {|OVL001:a[1].CompareExchangeId(2, 0)|};""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var v = new Record.View(m, 0); var s = v.Slots; {|OVL001:s[0]|} = 1;""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var s = new Record.View(m, 0).Slots; {|OVL001:s.CopyFrom(new ushort[4])|};""")]
     [InlineData("""var m = MemoryMap.Open("f", MapAccess.Read); var a = new MappedArray<Record.View>(m, 0, 4); var e = a[1]; {|OVL001:e.Id|} = 2;""")]

@@ -101,6 +101,14 @@ internal static class TestLayouts
                     public void Store(in Record value) => Record.Store(_map, _offset, value);
                     public ReadOnlyView AsReadOnly() => new(_map, _offset);
 
+                    // As the generator emits them for an [Atomic] field.
+                    public int AddId(int value) => global::Overlay.Layouts.Support.AtomicAccess.Add<int>(_map, _offset, value);
+                    public int IncrementId() => global::Overlay.Layouts.Support.AtomicAccess.Increment<int>(_map, _offset);
+                    public int ExchangeId(int value) => global::Overlay.Layouts.Support.AtomicAccess.Exchange<int>(_map, _offset, value);
+                    public int CompareExchangeId(int value, int comparand) => global::Overlay.Layouts.Support.AtomicAccess.CompareExchange<int>(_map, _offset, value, comparand);
+                    public int VolatileReadId() => global::Overlay.Layouts.Support.AtomicAccess.VolatileRead<int>(_map, _offset);
+                    public int AddUp(int a, int b) => a + b;
+
                     static int IMappedView<View>.SizeInBytes => 24;
                     static ulong IMappedView<View>.LayoutFingerprint => 2UL;
                     static bool IMappedView<View>.IsReadOnly => false;

@@ -492,12 +492,139 @@ public class DiagnosticTests
     public void EveryDescriptorHasAHelpLinkToItsPage()
     {
         var analyzer = new Overlay.Analyzers.Layouts.LayoutAnalyzer();
-        Assert.Equal(18, analyzer.SupportedDiagnostics.Length);
+        Assert.Equal(20, analyzer.SupportedDiagnostics.Length);
         foreach (DiagnosticDescriptor descriptor in analyzer.SupportedDiagnostics)
         {
             Assert.Equal($"https://overlay.github.io/overlay/diagnostics/{descriptor.Id}.html", descriptor.HelpLinkUri);
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
+    }
+
+    [Fact]
+    public void OVL120_AtomicFieldAtAnOffsetNotAMultipleOfItsSize() => Check("OVL120", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Shared
+        {
+            public int Flags;
+            [Atomic] public long [|Count|];
+        }
+        """, "[Atomic] field 'Count' is not naturally aligned: its offset, 4, is not a multiple of its size, 8");
+
+    [Fact]
+    public void OVL120_AtomicFieldInARecordWhoseSizeIsNotAMultipleOfItsSize() => Check("OVL120", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Shared
+        {
+            [Atomic] public long [|Count|];
+            public int Flags;
+        }
+        """, "[Atomic] field 'Count' is not naturally aligned: the record's size, 12, is not a multiple of its size, 8, so it would be misaligned in some records of an array or record file");
+
+    [Fact]
+    public void OVL120_DeclaredSizeCountsAsTheStride() => Check("OVL120", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout(Size = 10)]
+        public partial struct Shared { [Atomic] public int [|Count|]; }
+        """, "[Atomic] field 'Count' is not naturally aligned: the record's size, 10, is not a multiple of its size, 4, so it would be misaligned in some records of an array or record file");
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("double")]
+    [InlineData("Mode")]
+    public void OVL121_AtomicOnAnUnsupportedType(string type) => Check("OVL121", "Game.Shared", $$"""
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        public enum Mode { A, B }
+        [MappedLayout]
+        public partial struct Shared { [[|Atomic|]] public {{type}} Count; }
+        """, $"Field 'Count' has type '{(type == "Mode" ? "Game.Mode" : type)}', but [Atomic] is for int, uint, long and ulong fields");
+
+    [Fact]
+    public void OVL121_AtomicOnAnArray() => Check("OVL121", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Shared { [[|Atomic|], FixedArray(2)] public long[] Counts; }
+        """, "Field 'Counts' has type 'long[]', but [Atomic] is for int, uint, long and ulong fields");
+
+    [Fact]
+    public void OVL121_AtomicOnABigEndianField() => Check("OVL121", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Shared { [[|Atomic|], BigEndian] public long Count; }
+        """, "Field 'Count' is big-endian, but [Atomic] operations work in the processor's (little-endian) byte order: mark the field [LittleEndian]");
+
+    [Fact]
+    public void OVL121_AtomicInABigEndianLayout() => Check("OVL121", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout, BigEndian]
+        public partial struct Shared { [[|Atomic|]] public long Count; }
+        """, "Field 'Count' is big-endian, but [Atomic] operations work in the processor's (little-endian) byte order: mark the field [LittleEndian]");
+
+    [Fact]
+    public void OVL109_FieldNamedLikeAnAtomicMember() => Check("OVL109", "Game.Shared", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+        [MappedLayout]
+        public partial struct Shared
+        {
+            [Atomic] public long Count;
+            public long [|IncrementCount|];
+        }
+        """, "Field 'IncrementCount' cannot have this name: the generator adds a member 'IncrementCount' to the views and refs for the [Atomic] field 'Count'; rename it");
+
+    [Theory]
+    [InlineData("[Atomic] public int A; [Atomic] public uint B; [Atomic] public long C; [Atomic] public ulong D;")]
+    [InlineData("public int Flags; [Atomic] public int Count; public long Total;")]
+    [InlineData("[Offset(8), Atomic] public long Count; [Offset(0)] public long IncrementTotal;")]
+    [InlineData("[Atomic, LittleEndian] public long Count; public long Next;")]
+    public void AlignedAtomicFieldsAreNotReported(string fields)
+    {
+        string source = $$"""
+            using Overlay;
+            using Overlay.Layouts;
+            namespace Game;
+            [MappedLayout{{(fields.Contains("LittleEndian", System.StringComparison.Ordinal) ? ", BigEndian" : string.Empty)}}]
+            public partial struct Shared { {{fields}} }
+            """;
+        CSharpCompilation compilation = Compiler.Create(source);
+        Assert.Empty(Compiler.Analyze(compilation));
+        (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(compilation);
+        Assert.Contains("Game.Shared.g.cs", sources.Keys);
+        Assert.Empty(Compiler.Problems(output));
+    }
+
+    [Fact]
+    public void AtomicDoesNotChangeTheFingerprint()
+    {
+        const string Template = """
+            using Overlay;
+            using Overlay.Layouts;
+            namespace Game;
+            [MappedLayout]
+            public partial struct Shared { ATTRIBUTE public long Count; public int Flags; public int Spare; }
+            """;
+        string plain = Compiler.Generate(Compiler.Create(Template.Replace("ATTRIBUTE", string.Empty, System.StringComparison.Ordinal))).Sources["Game.Shared.g.cs"];
+        string atomic = Compiler.Generate(Compiler.Create(Template.Replace("ATTRIBUTE", "[Atomic]", System.StringComparison.Ordinal))).Sources["Game.Shared.g.cs"];
+        string Fingerprint(string text) => text.Split('\n').Single(line => line.Contains("public const ulong LayoutFingerprint", System.StringComparison.Ordinal));
+        Assert.Equal(Fingerprint(plain), Fingerprint(atomic));
+        Assert.Contains("public long IncrementCount()", atomic, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("IncrementCount", plain, System.StringComparison.Ordinal);
     }
 
     /// <summary>Every diagnostic, in source order: one <c>[|...|]</c> span per expected (id, message).</summary>

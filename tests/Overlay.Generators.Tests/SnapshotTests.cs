@@ -263,6 +263,24 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void AtomicFields() => Check("AtomicFields", "Game.Counters", """
+        using Overlay;
+        using Overlay.Layouts;
+        namespace Game;
+
+        [MappedLayout(Size = 4104)]
+        public partial struct Counters
+        {
+            [Atomic] public int Hits;
+            [Atomic] public uint Misses;
+            [Atomic] public long Bytes;
+            [Atomic] public ulong Generation;
+            public long Plain;
+            [Offset(4096), Atomic] public long Far;
+        }
+        """);
+
     private static void Check(string snapshot, string layout, string source)
     {
         (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(Compiler.Create(source));

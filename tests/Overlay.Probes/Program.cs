@@ -24,6 +24,8 @@ internal static class Program
     {
         ["compact-slowly"] = FormatProbes.CompactSlowly,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
+        ["atomic-increment"] = AtomicProbes.Increment,
+        ["touch-truncated-page"] = TruncationProbes.TouchTruncatedPage,
     };
 
     private static int Main(string[] args)

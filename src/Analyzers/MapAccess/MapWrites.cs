@@ -34,6 +34,9 @@ internal static class MapWrites
     private static readonly ImmutableHashSet<string> s_mapWriteMethods =
         ImmutableHashSet.Create("Write", "WriteByte", "SetSlice", "Move", "Resize", "AcquireMemory", "WriteAt", "Fill");
 
+    // The writing members generated for an [Atomic] field (src/Generators/Model/FieldSpec.cs, AtomicPrefixes).
+    private static readonly string[] s_atomicWritePrefixes = ["Add", "Increment", "CompareExchange", "Exchange"];
+
     public static bool TryMatch(IOperation operation, OverlayTypes types, out WriteSite site)
     {
         site = default;
@@ -47,7 +50,7 @@ internal static class MapWrites
                     return true;
                 }
 
-                if ((types.IsView(instance.Type) && name == "Store") || (types.IsValueArray(instance.Type) && name == "CopyFrom"))
+                if ((types.IsView(instance.Type) && (name == "Store" || IsAtomicWrite(invocation.TargetMethod))) || (types.IsValueArray(instance.Type) && name == "CopyFrom"))
                 {
                     site = new WriteSite(invocation, instance, $"'{name}'", isResize: false, viaView: true);
                     return true;
@@ -66,6 +69,31 @@ internal static class MapWrites
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// An <c>[Atomic]</c> field's writing member on a generated view: <c>Add</c>, <c>Increment</c>,
+    /// <c>Exchange</c> or <c>CompareExchange</c> followed by the name of a settable property of the
+    /// same view (a field cannot take such a name: OVL109). <c>VolatileRead</c> is not a write.
+    /// </summary>
+    private static bool IsAtomicWrite(IMethodSymbol method)
+    {
+        foreach (string prefix in s_atomicWritePrefixes)
+        {
+            if (method.Name.Length > prefix.Length && method.Name.StartsWith(prefix, System.StringComparison.Ordinal))
+            {
+                string field = method.Name.Substring(prefix.Length);
+                foreach (ISymbol member in method.ContainingType.GetMembers(field))
+                {
+                    if (member is IPropertySymbol { SetMethod: not null })
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool TryMatchTarget(IOperation target, OverlayTypes types, out WriteSite site)

@@ -175,6 +175,24 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "OVL125.html");
 
+    public static readonly DiagnosticDescriptor AtomicFieldMisaligned = new(
+        id: "OVL120",
+        title: "[Atomic] field not naturally aligned",
+        messageFormat: "[Atomic] field '{0}' is not naturally aligned: {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL120.html");
+
+    public static readonly DiagnosticDescriptor AtomicFieldMisuse = new(
+        id: "OVL121",
+        title: "[Atomic] on a field that cannot be atomic",
+        messageFormat: "Field '{0}' {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL121.html");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial,
@@ -194,7 +212,9 @@ internal static class DiagnosticDescriptors
         FieldPastMaxSize,
         ConflictingByteOrder,
         VariableFieldMisuse,
-        VarListElementUnsupported);
+        VarListElementUnsupported,
+        AtomicFieldMisaligned,
+        AtomicFieldMisuse);
 
     /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
     /// <param name="id">An <c>OVL1xx</c> id.</param>

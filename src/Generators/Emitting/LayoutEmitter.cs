@@ -214,6 +214,48 @@ internal static class LayoutEmitter
         w.CloseBlock();
     }
 
+    /// <summary>
+    /// An <c>[Atomic]</c> field's members, after its property: <c>VolatileRead</c> only on the
+    /// read-only twin. <paramref name="target"/> is the first argument(s) of the
+    /// <c>AtomicAccess</c> call that locate the field (<c>__map, __offset + 8</c> or <c>ref ...</c>).
+    /// </summary>
+    internal static void WriteAtomicMembers(SourceWriter w, FieldSpec field, bool readOnly, string target)
+    {
+        const string Access = "global::Overlay.Layouts.Support.AtomicAccess";
+        string type = field.TypeName;
+        string name = field.Name;
+        if (!readOnly)
+        {
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Atomically adds <paramref name=\"value\"/> to <c>{name}</c> (wrapping on overflow).</summary>");
+            w.WriteLine("/// <param name=\"value\">The amount to add.</param>");
+            w.WriteLine("/// <returns>The new value.</returns>");
+            w.WriteLine($"public {type} Add{name}({type} value) => {Call("Add", ", value")};");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Atomically adds 1 to <c>{name}</c> (wrapping on overflow).</summary>");
+            w.WriteLine("/// <returns>The new value.</returns>");
+            w.WriteLine($"public {type} Increment{name}() => {Call("Increment", string.Empty)};");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Atomically stores <paramref name=\"value\"/> in <c>{name}</c>.</summary>");
+            w.WriteLine("/// <param name=\"value\">The new value.</param>");
+            w.WriteLine("/// <returns>The value it replaced.</returns>");
+            w.WriteLine($"public {type} Exchange{name}({type} value) => {Call("Exchange", ", value")};");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Atomically stores <paramref name=\"value\"/> in <c>{name}</c> if it holds <paramref name=\"comparand\"/>.</summary>");
+            w.WriteLine("/// <param name=\"value\">The new value.</param>");
+            w.WriteLine("/// <param name=\"comparand\">The value the field must hold for the store to happen.</param>");
+            w.WriteLine("/// <returns>The value the field held: <paramref name=\"comparand\"/> when the store happened.</returns>");
+            w.WriteLine($"public {type} CompareExchange{name}({type} value, {type} comparand) => {Call("CompareExchange", ", value, comparand")};");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Reads <c>{name}</c> with acquire semantics (<c>Volatile.Read</c>): no later read or write of this thread moves before it.</summary>");
+        w.WriteLine("/// <returns>The value.</returns>");
+        w.WriteLine($"public {type} VolatileRead{name}() => {Call("VolatileRead", string.Empty)};");
+
+        string Call(string operation, string arguments) => $"{Access}.{operation}<{type}>({target}{arguments})";
+    }
+
     internal static string Encoding(FieldSpec field) =>
         field.Kind == FieldKind.AsciiString ? "global::Overlay.Layouts.FixedStringEncoding.Ascii" : "global::Overlay.Layouts.FixedStringEncoding.Utf8";
 

@@ -185,6 +185,11 @@ internal static class RefEmitter
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
         }
 
+        if (field.IsAtomic)
+        {
+            WriteAtomicMembers(w, field, readOnly, $"ref {at}");
+        }
+
         void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
     }
 

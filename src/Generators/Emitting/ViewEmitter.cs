@@ -161,6 +161,11 @@ internal static class ViewEmitter
                 throw new InvalidOperationException($"Unknown field kind {field.Kind}.");
         }
 
+        if (field.IsAtomic)
+        {
+            WriteAtomicMembers(w, field, readOnly, $"__map, {at}");
+        }
+
         void Property(string declaration, string getter, string setter) => WriteProperty(w, readOnly, declaration, getter, setter);
     }
 }

@@ -48,6 +48,32 @@ internal sealed record FieldSpec(
     /// (OVL211 reports an invalid one).
     /// </summary>
     public string? DefaultValueExpression { get; init; }
+
+    /// <summary>
+    /// Whether the field is <c>[Atomic]</c>: views and refs get the members named by
+    /// <see cref="AtomicMemberNames"/>. Not in the fingerprint: it does not change the bytes.
+    /// </summary>
+    public bool IsAtomic { get; init; }
+
+    /// <summary>
+    /// The prefixes of an <c>[Atomic]</c> field's generated members (<c>IncrementHits</c> for
+    /// <c>Hits</c>); the last is the only one a read-only view or ref has.
+    /// </summary>
+    public static readonly string[] AtomicPrefixes = ["Add", "Increment", "Exchange", "CompareExchange", "VolatileRead"];
+
+    /// <summary>The names of the members generated for an <c>[Atomic]</c> field named <paramref name="fieldName"/>.</summary>
+    /// <param name="fieldName">The field's name as metadata spells it.</param>
+    /// <returns>One name per prefix of <see cref="AtomicPrefixes"/>.</returns>
+    public static string[] AtomicMemberNames(string fieldName)
+    {
+        var names = new string[AtomicPrefixes.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = AtomicPrefixes[i] + fieldName;
+        }
+
+        return names;
+    }
 }
 
 /// <summary>The kinds of layout field; the names match <c>Overlay.Layouts.LayoutFieldKind</c>.</summary>

@@ -29,6 +29,7 @@ internal sealed partial class LayoutParser
     private const string VarStringAttributeName = "Overlay.Layouts.VarStringAttribute";
     private const string VarBytesAttributeName = "Overlay.Layouts.VarBytesAttribute";
     private const string VarListAttributeName = "Overlay.Layouts.VarListAttribute";
+    private const string AtomicAttributeName = "Overlay.Layouts.AtomicAttribute";
     private const string GeneratedLayoutAttributeName = "Overlay.Layouts.Support.GeneratedLayoutAttribute";
 
     private const string SupportedTypes = "use a primitive, an enum, Guid, a [MappedLayout] struct, a [FixedString] string or a [FixedArray] array";
@@ -125,6 +126,20 @@ internal sealed partial class LayoutParser
             diagnostics.Add(Diagnostic("OVL111", typeLocation, "Layout", displayName));
         }
 
+        // The members generated for [Atomic] fields, by name: a field of one of those names would
+        // clash with them in the views and refs (OVL109).
+        var atomicMembers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsConst: false, IsImplicitlyDeclared: false } atomicField && FindAttribute(atomicField, AtomicAttributeName) is not null)
+            {
+                foreach (string name in FieldSpec.AtomicMemberNames(atomicField.Name))
+                {
+                    atomicMembers[name] = atomicField.Name;
+                }
+            }
+        }
+
         var fields = new List<FieldSpec>();
         var fieldSymbols = new List<IFieldSymbol>();
         bool sizesKnown = true;
@@ -139,7 +154,7 @@ internal sealed partial class LayoutParser
 
             instanceFields++;
             Location fieldLocation = field.Locations.FirstOrDefault() ?? Location.None;
-            if (ForbiddenNameReason(type, field.Name) is { } reason)
+            if (ForbiddenNameReason(type, field.Name, atomicMembers) is { } reason)
             {
                 diagnostics.Add(Diagnostic("OVL109", fieldLocation, field.Name, reason));
             }
@@ -170,6 +185,17 @@ internal sealed partial class LayoutParser
             }
 
             spec = spec with { FormerNames = FormerNames(field), DefaultValueExpression = DefaultValue(field, spec).Expression };
+            if (FindAttribute(field, AtomicAttributeName) is { } atomic)
+            {
+                if (AtomicProblem(field, spec) is { } problem)
+                {
+                    diagnostics.Add(Diagnostic("OVL121", AttributeLocation(atomic, fieldLocation), field.Name, problem));
+                }
+                else
+                {
+                    spec = spec with { IsAtomic = true };
+                }
+            }
 
             // In long: an explicit offset near int.MaxValue plus the field's size overflows int.
             long end = (long)spec.Offset + spec.SizeInBytes;
@@ -216,6 +242,8 @@ internal sealed partial class LayoutParser
             {
                 sizeInBytes = fields.Count == 0 ? 0 : fields.Max(f => f.End);
             }
+
+            CheckAtomicAlignment(fields, fieldSymbols, sizeInBytes, diagnostics);
         }
 
         if (diagnostics.Count != diagnosticsBefore)
@@ -240,8 +268,13 @@ internal sealed partial class LayoutParser
     }
 
     /// <summary>Why a field cannot have <paramref name="name"/> (OVL109), or null when it can.</summary>
-    private static string? ForbiddenNameReason(INamedTypeSymbol layout, string name)
+    private static string? ForbiddenNameReason(INamedTypeSymbol layout, string name, Dictionary<string, string> atomicMembers)
     {
+        if (atomicMembers.TryGetValue(name, out string? atomicField))
+        {
+            return $"the generator adds a member '{name}' to the views and refs for the [Atomic] field '{atomicField}'";
+        }
+
         if (name == layout.Name)
         {
             return "C# forbids a member named like its type";
@@ -458,6 +491,50 @@ internal sealed partial class LayoutParser
         }
 
         return length;
+    }
+
+    /// <summary>Why <c>[Atomic]</c> cannot apply to the field (OVL121), or null when it can.</summary>
+    private static string? AtomicProblem(IFieldSymbol field, FieldSpec spec)
+    {
+        if (spec.Kind != FieldKind.Primitive || field.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64))
+        {
+            return $"has type '{field.Type.ToDisplayString()}', but [Atomic] is for int, uint, long and ulong fields";
+        }
+
+        return spec.IsBigEndian
+            ? "is big-endian, but [Atomic] operations work in the processor's (little-endian) byte order: mark the field [LittleEndian]"
+            : null;
+    }
+
+    /// <summary>
+    /// OVL120: an <c>[Atomic]</c> field must start at a multiple of its size, and the record's size
+    /// must be one too, so that it stays aligned in every record of an array or record file.
+    /// </summary>
+    private static void CheckAtomicAlignment(List<FieldSpec> fields, List<IFieldSymbol> symbols, int sizeInBytes, List<DiagnosticInfo> diagnostics)
+    {
+        for (int i = 0; i < fields.Count; i++)
+        {
+            FieldSpec field = fields[i];
+            if (!field.IsAtomic)
+            {
+                continue;
+            }
+
+            string? reason = null;
+            if (field.Offset % field.SizeInBytes != 0)
+            {
+                reason = $"its offset, {Format(field.Offset)}, is not a multiple of its size, {Format(field.SizeInBytes)}";
+            }
+            else if (sizeInBytes % field.SizeInBytes != 0)
+            {
+                reason = $"the record's size, {Format(sizeInBytes)}, is not a multiple of its size, {Format(field.SizeInBytes)}, so it would be misaligned in some records of an array or record file";
+            }
+
+            if (reason is not null)
+            {
+                diagnostics.Add(Diagnostic("OVL120", symbols[i].Locations.FirstOrDefault() ?? Location.None, field.Name, reason));
+            }
+        }
     }
 
     private static void CheckOverlaps(List<FieldSpec> fields, List<IFieldSymbol> symbols, List<DiagnosticInfo> diagnostics)

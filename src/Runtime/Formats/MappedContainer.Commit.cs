@@ -17,9 +17,14 @@ public sealed partial class MappedContainer
     /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
     /// <exception cref="MapIOException">A flush failed; the previous commit's slot is intact.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written.</exception>
     public void Commit()
     {
         ThrowIfNotWritable();
+
+        // Commit flushes (system calls anyway) and writes the meta slots at the start of the file:
+        // one fstat first refuses a file another process cut under the map (docs/durability.md).
+        _map.ThrowIfFileTruncated("Commit");
         foreach (SectionEntry entry in _entries)
         {
             if (entry.Kind == SectionKind.Heap && entry.PendingFree is { Count: > 0 } pending)

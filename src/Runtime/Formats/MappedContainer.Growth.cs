@@ -22,6 +22,10 @@ public sealed partial class MappedContainer
             throw new IOException($"{_path}: section '{entry.Name}' cannot grow to {required} bytes.");
         }
 
+        // Growth is rare and may copy the section or extend the file: one fstat first refuses a
+        // file another process cut under the map, before anything touches the lost pages.
+        _map.ThrowIfFileTruncated($"Growing section '{entry.Name}'");
+
         long capacity = ContainerFormat.AlignUp(Math.Max(required, Math.Max(entry.Capacity * 2, ContainerFormat.MinimumGrowthBytes)), ContainerFormat.ExtentAlignment);
         if (IsLastExtent(entry))
         {

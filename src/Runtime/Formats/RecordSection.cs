@@ -177,6 +177,7 @@ public sealed class RecordSection<TView>
     /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
     /// <exception cref="InvalidOperationException">The section must grow while memory of the map is exported or pinned.</exception>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map: the section does not grow.</exception>
     public void EnsureCapacity(long records)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(records);

@@ -20,6 +20,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// </summary>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="MapIOException">The OS reported a failure to write.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written.</exception>
     public void Flush()
     {
         ThrowIfDisposed();
@@ -27,6 +28,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         {
             return;
         }
+
+        _map.ThrowIfFileTruncated("Flush");
 
         _map.Flush(_base, RegionLength);
         WriteHeader(HashIndexHeader.Clean);
@@ -40,6 +43,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// </summary>
     /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use; the index stays open.</exception>
     /// <exception cref="MapIOException">The flush failed; the index stays open, so the caller may retry.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map: nothing is flushed (the header stays dirty), and the index is closed, its lock released, since a retry cannot succeed.</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -47,7 +51,22 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return;
         }
 
-        Flush();
+        try
+        {
+            Flush();
+        }
+        catch (FileTruncatedException)
+        {
+            Release();
+            throw;
+        }
+
+        Release();
+    }
+
+    /// <summary>Unmaps the file and releases its lock: the end of <see cref="Dispose"/>.</summary>
+    private void Release()
+    {
         _map.CloseAsOwner();
         _disposed = true;
         _slots = null;

@@ -21,6 +21,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow()
     {
+        // Growth resizes (system calls anyway) after writing the header: one fstat first refuses a
+        // file another process cut under the map, before anything touches the lost pages.
+        _map.ThrowIfFileTruncated("Growing the index");
         MarkDirty();
         long oldCapacity = _capacity;
         long newCapacity = oldCapacity * 2;

@@ -35,6 +35,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// not reach the disk before its records (docs/durability.md).</remarks>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
     /// <exception cref="MapIOException">The OS reported a write error: what this call promises does not hold; records counted before the last successful flush still do.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written or flushed.</exception>
     public void Flush()
     {
         ThrowIfDisposed();
@@ -43,6 +44,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             return;
         }
 
+        // One fstat beside the msyncs: the durable slot is written into the first page, which a
+        // file cut under the map no longer has (SIGBUS).
+        _map.ThrowIfFileTruncated("Flush");
         long count = _count;
         _map.Flush(0, UsedLength);
         if ((ulong)count == _durable.Count)
@@ -70,6 +74,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// </summary>
     /// <remarks>The seal reads the unflushed records once (a hash at several GB/s).</remarks>
     /// <exception cref="InvalidOperationException">Memory exported from <see cref="Map"/> is still in use; the file stays open, its lock held.</exception>
+    /// <exception cref="FileTruncatedException">Another process truncated the file under the map: it is closed and its lock released without the seal and the trim (which would touch the lost pages); records not flushed may be lost.</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -80,6 +85,18 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         ThrowIfStoring("close");
         if (_appendable)
         {
+            try
+            {
+                // The seal reads the unflushed records and the trim resizes: neither may touch
+                // pages another process cut away. The file is closed anyway, its lock released.
+                _map.ThrowIfFileTruncated("Closing the record file");
+            }
+            catch (FileTruncatedException)
+            {
+                Release();
+                throw;
+            }
+
             Seal();
             if (_map.Length != UsedLength)
             {
@@ -87,6 +104,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             }
         }
 
+        Release();
+    }
+
+    /// <summary>Unmaps the file and releases its lock: the end of <see cref="Dispose"/>.</summary>
+    private void Release()
+    {
         _map.CloseAsOwner();
         _disposed = true;
         _mapRoot.Free();

@@ -36,6 +36,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
     /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    /// <exception cref="FileTruncatedException">The file must grow but another process truncated it under the map (as for <see cref="Append()"/> past the capacity).</exception>
     public void EnsureCapacity(long capacity)
     {
         ThrowIfNotAppendable();

@@ -35,12 +35,15 @@ internal static class NotOnWindows
         ("Layouts.RecordFileLockTests", "AFailedOpenReleasesItsLock" or "AnotherProcessCannotTakeTheWriterLockWhileAWriterHoldsIt"
             or "AWriterInAnotherProcessMakesOpenForWritingRefuse" or "AReaderInAnotherProcessKeepsTheWritersSlack") => Python,
         ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests"
-            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
+            or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests"
+            or "Safety.AtomicTwoProcessTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew") =>
             ChildDotnet,
         ("Formats.DirectorySyncTests", "TheRealCallSyncsADirectoryAndRefusesAMissingOne") =>
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
         ("Formats.DirectorySyncTests", _) =>
             "record the directory syncs through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows' SyncDirectory does nothing",
+        ("Safety.ExternalTruncationTests", _) =>
+            "truncates a file that is mapped, which Windows refuses (ERROR_USER_MAPPED_FILE): the situation cannot arise there; one test also runs a child 'dotnet' probe",
         ("Safety.ProtectFailureTests" or "Safety.ResizeFallbackTests", _) =>
             "inject failures into the Linux platform object (libc calls); Windows always resizes by mapping afresh, which the other resize tests cover",
         ("Features.KernelProtectionTests" or "Features.ProtectTests", _) =>

@@ -8,7 +8,7 @@ namespace Overlay.Tests.Layouts;
 public class LayoutFingerprintTests
 {
     // docs/layouts.md: FNV-1a (64-bit) over the UTF-8 canonical description.
-    private static ulong Fnv1a(string text)
+    internal static ulong Fnv1a(string text)
     {
         ulong hash = 0xCBF29CE484222325UL;
         foreach (byte b in Encoding.UTF8.GetBytes(text))

@@ -23,3 +23,14 @@ public partial struct TestRecord
     [FixedString(12)]
     public string Tag;
 }
+
+/// <summary>A 32-byte record of [Atomic] counters, one of each type, and a plain field (AtomicFieldTests).</summary>
+[MappedLayout]
+public partial struct TestCounters
+{
+    [Atomic] public long Total;
+    [Atomic] public ulong Generation;
+    [Atomic] public int Workers;
+    [Atomic] public uint Flags;
+    public long Plain;
+}
