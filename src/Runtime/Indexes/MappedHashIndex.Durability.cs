@@ -88,9 +88,13 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _dirty = true;
     }
 
-    private void WriteHeader(uint state)
+    private void WriteHeader(uint state, long rescueOffset = 0, long rescueCount = 0)
     {
-        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state);
+        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state) with
+        {
+            RescueOffset = (ulong)rescueOffset,
+            RescueCount = (ulong)rescueCount,
+        };
         header.Write(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
     }
 
@@ -112,6 +116,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         state,
         0,
         tag,
+        0,
+        0,
         true,
         0);
 }

@@ -142,7 +142,6 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return slot;
         }
 
-        MarkDirty();
         if (_count >= _maxCount)
         {
             Grow();
@@ -153,6 +152,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             // The run from the key's home reaches the end of the tail: rare below the load factor.
             Grow();
         }
+
+        // After any growth, which is a flush point and leaves the header clean.
+        MarkDirty();
 
         byte* p = Slot(slot);
 
@@ -187,12 +189,30 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
             if ((long)(hash & _mask) <= hole)
             {
-                Buffer.MemoryCopy(p, Slot(hole), _stride, _stride);
+                WriteSlot(hole, p);
+
+                // The entry's original is emptied or overwritten next: if the copy is on another
+                // page, it must be on disk first, or a power loss that keeps only the original's
+                // page loses the entry (the crash promise covers entries untouched since a Flush).
+                if (!OnOnePage(hole, k))
+                {
+                    _map.Flush(SlotsOffset + (hole * _stride), _stride);
+                }
+
                 hole = k;
             }
         }
 
         new Span<byte>(Slot(hole), _stride).Clear();
+    }
+
+    /// <summary>Whether slots <paramref name="a"/> and <paramref name="b"/> lie wholly in one page of the file.</summary>
+    private bool OnOnePage(long a, long b)
+    {
+        long page = Environment.SystemPageSize;
+        long first = SlotsOffset + (Math.Min(a, b) * _stride);
+        long last = SlotsOffset + (Math.Max(a, b) * _stride) + _stride - 1;
+        return first / page == last / page;
     }
 
     private void ClearSlots(long first, long count)
