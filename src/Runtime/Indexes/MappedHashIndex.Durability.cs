@@ -28,6 +28,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return;
         }
 
+        if (_removed.Count > 0)
+        {
+            Compact();
+        }
+
         _map.Flush(_base, RegionLength);
         WriteHeader(HashIndexHeader.Clean);
         _map.Flush(_base, HashIndexHeader.Size);

@@ -60,7 +60,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         for (long j = 0; j < oldEnd; j++)
         {
             ulong hash = Unsafe.ReadUnaligned<ulong>(Slot(j));
-            if (hash != 0 && (j >= oldCapacity || (long)(hash & newMask) != j))
+            if (hash > Removed && (j >= oldCapacity || (long)(hash & newMask) != j))
             {
                 movers++;
             }
@@ -77,7 +77,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             {
                 byte* p = Slot(j);
                 ulong hash = Unsafe.ReadUnaligned<ulong>(p);
-                if (hash != 0 && (j >= oldCapacity || (long)(hash & newMask) != j))
+                if (hash > Removed && (j >= oldCapacity || (long)(hash & newMask) != j))
                 {
                     write(new ReadOnlySpan<byte>(p, _stride));
                 }
@@ -92,11 +92,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         for (long i = oldCapacity; i < oldEnd; i++)
         {
             byte* p = Slot(i);
-            if (Unsafe.ReadUnaligned<ulong>(p) != 0)
+            if (Unsafe.ReadUnaligned<ulong>(p) > Removed)
             {
                 pending.Add(new ReadOnlySpan<byte>(p, _stride).ToArray());
-                new Span<byte>(p, _stride).Clear();
             }
+
+            new Span<byte>(p, _stride).Clear();
         }
 
         SetCapacity(newCapacity);
@@ -107,6 +108,14 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             {
                 byte* p = Slot(j);
                 ulong hash = Unsafe.ReadUnaligned<ulong>(p);
+                if (hash == Removed)
+                {
+                    // Only a damaged file has one here (a flush compacts them before a growth):
+                    // emptying it is a move to nowhere, which the argument above allows.
+                    new Span<byte>(p, _stride).Clear();
+                    continue;
+                }
+
                 if (hash == 0 || (long)(hash & _mask) == j)
                 {
                     continue;
@@ -224,23 +233,22 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <summary>
     /// Rebuilds the table after a crash, from the rescue area of an interrupted relayout (first: it
     /// was complete and synced before anything moved) and from every slot whose stored hash is its
-    /// key's (a planted or damaged slot fails that). Of two copies of a key in the slots the later
-    /// wins: a removal moves entries backwards and syncs the copy before it empties the original,
-    /// so an earlier copy may be cut short by a power loss, a later one not. The rebuilt table is
-    /// laid out through a rescue area of its own, so a crash during recovery loses nothing either.
+    /// key's (a removed entry, a planted or damaged slot fail that; of two copies of a key, which
+    /// only an interrupted relayout leaves, the rescued one wins). The rebuilt table is laid out
+    /// through a rescue area of its own, so a crash during recovery loses nothing either.
     /// </summary>
     private void Rebuild(long rescueOffset, long rescueCount)
     {
-        var entries = new Dictionary<byte[], bool>(new SlotKeyComparer(_keySize));
+        var entries = new HashSet<byte[]>(new SlotKeyComparer(_keySize));
         for (long i = 0; i < rescueCount; i++)
         {
             byte* p = _map.OwnerPointer(_base + rescueOffset + (i * _stride), _stride);
-            Keep(entries, p, fromRescue: true);
+            Keep(entries, p);
         }
 
         for (long i = 0; i < _slotCount; i++)
         {
-            Keep(entries, Slot(i), fromRescue: false);
+            Keep(entries, Slot(i));
         }
 
         long capacity = _capacity;
@@ -257,7 +265,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
         WriteRescue(HashIndexHeader.Size + (slotCount * _stride), entries.Count, write =>
         {
-            foreach (byte[] entry in entries.Keys)
+            foreach (byte[] entry in entries)
             {
                 write(entry);
             }
@@ -266,7 +274,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _slots = _map.OwnerPointer(SlotsOffset, slotCount * _stride);
         ClearSlots(0, slotCount);
         SetCapacity(capacity);
-        List<byte[]> carried = PlaceAll([.. entries.Keys]);
+        List<byte[]> carried = PlaceAll([.. entries]);
         _count = entries.Count - carried.Count;
         while (carried.Count > 0)
         {
@@ -279,27 +287,83 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         FinishRelayout();
     }
 
-    private void Keep(Dictionary<byte[], bool> entries, byte* p, bool fromRescue)
+    /// <summary>
+    /// Compacts the tombstones of removals (at a flush): each run of full slots from a tombstone to
+    /// the next empty slot is emptied and its live entries placed again from their homes, in slot
+    /// order (each lands at or before where it was, so the runs stay unbroken). The live entries of
+    /// those runs go to a rescue area first, synced, as for a growth.
+    /// </summary>
+    private void Compact()
     {
-        ulong hash = Unsafe.ReadUnaligned<ulong>(p);
-        if (hash == 0 || HashOf(new ReadOnlySpan<byte>(p + sizeof(ulong), _keySize)) != hash)
+        _removed.Sort();
+        var runs = new List<(long From, long To)>();
+        long end = -1;
+        long movers = 0;
+        foreach (long slot in _removed)
         {
-            return;
-        }
-
-        byte[] entry = new ReadOnlySpan<byte>(p, _stride).ToArray();
-        if (entries.TryGetValue(entry, out bool rescued))
-        {
-            if (rescued)
+            if (slot < end || Unsafe.ReadUnaligned<ulong>(Slot(slot)) != Removed)
             {
-                return;
+                continue;
             }
 
-            // A Dictionary keeps its first key object: take it out to put the later copy in.
-            entries.Remove(entry);
+            end = slot;
+            while (end < _slotCount && Unsafe.ReadUnaligned<ulong>(Slot(end)) != 0)
+            {
+                movers += Unsafe.ReadUnaligned<ulong>(Slot(end)) > Removed ? 1 : 0;
+                end++;
+            }
+
+            runs.Add((slot, end));
         }
 
-        entries[entry] = fromRescue;
+        _removed.Clear();
+        if (movers > 0)
+        {
+            WriteRescue(RegionLength, movers, write =>
+            {
+                foreach ((long from, long to) in runs)
+                {
+                    for (long i = from; i < to; i++)
+                    {
+                        byte* p = Slot(i);
+                        if (Unsafe.ReadUnaligned<ulong>(p) > Removed)
+                        {
+                            write(new ReadOnlySpan<byte>(p, _stride));
+                        }
+                    }
+                }
+            });
+        }
+
+        foreach ((long from, long to) in runs)
+        {
+            var live = new List<byte[]>();
+            for (long i = from; i < to; i++)
+            {
+                byte* p = Slot(i);
+                if (Unsafe.ReadUnaligned<ulong>(p) > Removed)
+                {
+                    live.Add(new ReadOnlySpan<byte>(p, _stride).ToArray());
+                }
+            }
+
+            ClearSlots(from, to - from);
+            if (PlaceAll(live).Count > 0)
+            {
+                throw new InvalidOperationException($"{_path}: an entry found no slot while tombstones were compacted, which cannot happen.");
+            }
+        }
+
+        _version++;
+    }
+
+    private void Keep(HashSet<byte[]> entries, byte* p)
+    {
+        ulong hash = Unsafe.ReadUnaligned<ulong>(p);
+        if (hash > Removed && HashOf(new ReadOnlySpan<byte>(p + sizeof(ulong), _keySize)) == hash)
+        {
+            entries.Add(new ReadOnlySpan<byte>(p, _stride).ToArray());
+        }
     }
 
     private delegate void SlotWriter(ReadOnlySpan<byte> slot);

@@ -63,6 +63,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     /// <summary>The largest capacity, in slots: 2^40.</summary>
     internal const long MaximumCapacity = 1L << 40;
 
+    /// <summary>The stored hash of a removed entry's slot until a flush compacts it (0 is an empty slot; no key hashes to either).</summary>
+    internal const ulong Removed = 1;
+
     private readonly IndexKeyFormat<TKey> _keys;
     private readonly MemoryMap _map;
     private readonly RecordFileLock _lock;
@@ -93,6 +96,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     private long _slotCount;
     private long _maxCount;
     private long _count;
+
+    // Slots removed since the last flush: tombstones (hash Removed) that the flush compacts.
+    private readonly System.Collections.Generic.List<long> _removed = [];
     private bool _dirty;
     private bool _disposed;
     private int _version;
