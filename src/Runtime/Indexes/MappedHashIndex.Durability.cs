@@ -6,9 +6,11 @@ namespace Overlay.Indexes;
 // What reaches the file, and in which order (the type's remarks state the promise):
 //
 //   first change after open/Flush:  header state := dirty, checksum; msync(header) and wait.
-//   changes:                        plain stores into the shared mapping.
-//   Flush:                          msync(slots) and wait; then header (count, capacity, state
-//                                   clean, checksum); msync(header) and wait.
+//   changes:                        plain stores into the shared mapping; nothing moves an entry
+//                                   (Remove writes a tombstone).
+//   Flush:                          compaction of tombstones (a relayout, Growth.cs); msync(slots)
+//                                   and wait; then header (count, capacity, state clean,
+//                                   checksum); msync(header) and wait.
 //   Dispose:                        Flush (a writer), unmap, release the lock.
 public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 {

@@ -91,9 +91,10 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="keyFormat">How keys are stored: null for primitive and <see cref="Guid"/> keys.</param>
     /// <param name="tag">The application tag the file must carry.</param>
     /// <param name="recover">
-    /// For a writer: open a file a crashed writer left dirty, and rebuild its table from every slot
-    /// whose stored hash matches its key (the first of duplicate keys wins); the count is recounted.
-    /// Entries the writer changed after its last flush may be lost or come back as they were.
+    /// For a writer: open a file a crashed writer left dirty, and rebuild its table from the rescue
+    /// area of an interrupted growth or compaction and from every slot whose stored hash matches its
+    /// key; the count is recounted. Every entry of the last completed flush that was not changed
+    /// since is kept with its value; entries changed after it may be lost or come back as they were.
     /// </param>
     /// <returns>The open index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
