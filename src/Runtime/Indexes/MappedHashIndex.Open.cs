@@ -54,7 +54,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         ulong seed = options.Seed ?? RandomSeed();
         HashIndexHeader header = MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
 
-        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite);
+        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -125,7 +125,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             throw new ArgumentException("Only a writer can recover an index: open it with MapAccess.Write.", nameof(recover));
         }
 
-        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -159,6 +159,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     }
 
     private const int MaximumTailSlots = 65536;
+
+    // As record files: the writer lock, not Windows' sharing modes, keeps writers apart, so a
+    // Windows reader can open a file a writer holds (and the other way round), and a file open
+    // anywhere can still be deleted or renamed over.
+    private const FileShare Sharing = FileShare.ReadWrite | FileShare.Delete;
 
     private static HashIndexHeader ReadHeader(SafeFileHandle file, string path, bool writer)
     {

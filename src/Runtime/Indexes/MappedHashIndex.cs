@@ -69,7 +69,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     internal const ulong Removed = 1;
 
     private readonly IndexKeyFormat<TKey> _keys;
-    private readonly MemoryMap _map;
+    private MemoryMap _map;
     private readonly RecordFileLock _lock;
 
     // Roots the map while the index is alive, so that if the index is never disposed its
