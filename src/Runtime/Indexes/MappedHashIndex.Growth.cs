@@ -14,14 +14,18 @@ namespace Overlay.Indexes;
 public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 {
     /// <summary>
-    /// Doubles the table in place (a flush point: the changes made before it are flushed first).
-    /// See <see cref="DoubleOnce"/> for the moves; entries a doubling cannot place (their run
-    /// reaches the end of the table) are carried into the next doubling.
+    /// Doubles the table in place, and ends as a flush does (the changes made before it are then
+    /// durable too). No flush is needed before it: since the last one nothing moved an entry, so
+    /// the entries a crash must keep are in slots the relayout either leaves alone or copies to
+    /// the rescue first. See <see cref="DoubleOnce"/> for the moves; entries a doubling cannot
+    /// place (their run reaches the end of the table) are carried into the next doubling.
+    /// Tombstones are dropped on the way.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow()
     {
-        Flush();
+        MarkDirty();
+        _removed.Clear();
         List<byte[]> carried = DoubleOnce([]);
         while (carried.Count > 0)
         {
@@ -110,8 +114,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
                 ulong hash = Unsafe.ReadUnaligned<ulong>(p);
                 if (hash == Removed)
                 {
-                    // Only a damaged file has one here (a flush compacts them before a growth):
-                    // emptying it is a move to nowhere, which the argument above allows.
+                    // A removal's tombstone: emptying it is a move to nowhere, which the argument
+                    // above allows.
                     new Span<byte>(p, _stride).Clear();
                     continue;
                 }
