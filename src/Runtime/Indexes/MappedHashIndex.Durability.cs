@@ -38,6 +38,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _map.Flush(_base, RegionLength);
         WriteHeader(HashIndexHeader.Clean);
         _map.Flush(_base, HashIndexHeader.Size);
+        _liveRescueEnd = 0;
         _dirty = false;
     }
 

@@ -179,14 +179,14 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
     /// <summary>
     /// Writes <paramref name="count"/> whole slots to a rescue area placed after both the table of
-    /// <paramref name="tableEnd"/> bytes and everything the file holds (an earlier rescue may still
-    /// be live), syncs it, then writes the header in state <see cref="HashIndexHeader.Relayout"/>
+    /// <paramref name="tableEnd"/> bytes and the rescue the header names, if any (it stays live
+    /// until this one is on disk and named instead), syncs it, then writes the header in state <see cref="HashIndexHeader.Relayout"/>
     /// (current capacity and count, the rescue's place) and syncs it. Returns the rescue's offset.
     /// </summary>
     private long WriteRescue(long tableEnd, long count, Action<SlotWriter> fill)
     {
         long page = Environment.SystemPageSize;
-        long rescue = Math.Max(tableEnd, _map.Length - _base);
+        long rescue = Math.Max(tableEnd, _liveRescueEnd);
         rescue = (rescue + page - 1) / page * page;
         long bytes = count * _stride;
         long length = _base + rescue + bytes;
@@ -223,6 +223,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _dirty = true;
         WriteHeader(HashIndexHeader.Relayout, rescue, count);
         _map.Flush(_base, HashIndexHeader.Size);
+        _liveRescueEnd = rescue + bytes;
         return rescue;
     }
 
@@ -243,6 +244,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// </summary>
     private void Rebuild(long rescueOffset, long rescueCount)
     {
+        _liveRescueEnd = rescueOffset + (rescueCount * _stride);
         var entries = new HashSet<byte[]>(new SlotKeyComparer(_keySize));
         for (long i = 0; i < rescueCount; i++)
         {

@@ -101,6 +101,10 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
 
     // Slots removed since the last flush: tombstones (hash Removed) that the flush compacts.
     private readonly System.Collections.Generic.List<long> _removed = [];
+
+    // Where the rescue area the header names ends (0: it names none): a new rescue goes after it,
+    // else right after the table, so the file does not grow with every compaction.
+    private long _liveRescueEnd;
     private bool _dirty;
     private bool _disposed;
     private int _version;

@@ -88,7 +88,7 @@ public class HashIndexCrashImageTests
         using (MapPlatform.Override(platform))
         {
             var index = MappedHashIndex<ulong, TwinValue>.Create(path, new HashIndexOptions { InitialCapacity = 8, TailSlots = 2, MaxLoadPercent = 90, Seed = (ulong)seed });
-            Capture(File.ReadAllBytes(path));
+            Capture(ReadShared(path));
             platform.BeforeSync = Capture;
             platform.AfterSync = CaptureSync;
             int keySpace = 40;
@@ -144,9 +144,11 @@ public class HashIndexCrashImageTests
     }
 
     /// <summary>The file's bytes, read beside the writer's handle (which a plain <c>File.ReadAllBytes</c> would not share with on Windows).</summary>
-    private static byte[] Bytes(MappedHashIndex<ulong, TwinValue> index)
+    private static byte[] Bytes(MappedHashIndex<ulong, TwinValue> index) => ReadShared(index.Path);
+
+    private static byte[] ReadShared(string path)
     {
-        using var stream = new FileStream(index.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return bytes;
