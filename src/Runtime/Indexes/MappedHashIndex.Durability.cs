@@ -103,7 +103,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             RescueOffset = (ulong)rescueOffset,
             RescueCount = (ulong)rescueCount,
         };
-        header.Write(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
+        // Made whole on the stack, then copied in one go: writing the fields into the map one by one
+        // (after clearing it, with the checksum last) left a header a SIGKILL could cut in the
+        // middle, which no recovery can read.
+        Span<byte> bytes = stackalloc byte[HashIndexHeader.Size];
+        header.Write(bytes);
+        bytes.CopyTo(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
     }
 
     private static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
