@@ -387,7 +387,8 @@ public sealed unsafe class RawHash : IDisposable
 
     public static RawHash Build(string path, int keys)
     {
-        int bits = 21;
+        // 21 bits (2M slots) for 1M keys, as always; more for the 50M build.
+        int bits = Math.Max(21, 64 - System.Numerics.BitOperations.LeadingZeroCount(((ulong)keys * 2) - 1));
         File.Delete(path);
         using (var stream = new FileStream(path, FileMode.CreateNew))
         {

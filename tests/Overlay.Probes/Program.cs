@@ -17,6 +17,7 @@ internal static class Program
         ["refused-shrink-keeps-mapping"] = ResizeProbes.RefusedShrinkKeepsMapping,
         ["durability-writer"] = KillWorkload.RunFromEnvironment,
         ["hash-index-batch"] = IndexProbes.HashIndexBatch,
+        ["hash-index-writer"] = IndexKillWorkload.RunFromEnvironment,
     };
 
     // Scenarios that take arguments (a file the test prepared); the test may kill them mid-way.

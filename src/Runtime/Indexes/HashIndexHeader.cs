@@ -26,6 +26,8 @@ internal readonly record struct HashIndexHeader(
     uint State,
     uint Flags,
     ulong Tag,
+    ulong RescueOffset,
+    ulong RescueCount,
     bool ReservedIsZero,
     uint Checksum)
 {
@@ -48,13 +50,20 @@ internal readonly record struct HashIndexHeader(
     /// <summary>The header's state while a writer has changed slots since its last <c>Flush</c>.</summary>
     public const uint Dirty = 1;
 
+    /// <summary>
+    /// The header's state while a writer lays the table out again (growth, recovery): every entry
+    /// that may move is in the rescue area (<see cref="RescueOffset"/>, <see cref="RescueCount"/>
+    /// slots), on disk before the first move; <see cref="Capacity"/> is the table before the relayout.
+    /// </summary>
+    public const uint Relayout = 2;
+
     public static HashIndexHeader Read(ReadOnlySpan<byte> b)
     {
-        bool reservedZero = b[96..ChecksumOffset].IndexOfAnyExcept((byte)0) < 0;
+        bool reservedZero = b[96..104].IndexOfAnyExcept((byte)0) < 0 && b[120..ChecksumOffset].IndexOfAnyExcept((byte)0) < 0;
         return new HashIndexHeader(
             U64(b, 0), U32(b, 8), U32(b, 12), U32(b, 16), U32(b, 20), U64(b, 24), U64(b, 32),
             U32(b, 40), U32(b, 44), U64(b, 48), U32(b, 56), U32(b, 60), U64(b, 64), U64(b, 72),
-            U32(b, 80), U32(b, 84), U64(b, 88), reservedZero, U32(b, ChecksumOffset));
+            U32(b, 80), U32(b, 84), U64(b, 88), U64(b, 104), U64(b, 112), reservedZero, U32(b, ChecksumOffset));
     }
 
     /// <summary>The checksum the bytes should carry.</summary>
@@ -81,6 +90,8 @@ internal readonly record struct HashIndexHeader(
         BinaryPrimitives.WriteUInt32LittleEndian(b[80..], State);
         BinaryPrimitives.WriteUInt32LittleEndian(b[84..], Flags);
         BinaryPrimitives.WriteUInt64LittleEndian(b[88..], Tag);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[104..], RescueOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[112..], RescueCount);
         BinaryPrimitives.WriteUInt32LittleEndian(b[ChecksumOffset..], ComputeChecksum(b));
     }
 

@@ -6,9 +6,11 @@ namespace Overlay.Indexes;
 // What reaches the file, and in which order (the type's remarks state the promise):
 //
 //   first change after open/Flush:  header state := dirty, checksum; msync(header) and wait.
-//   changes:                        plain stores into the shared mapping.
-//   Flush:                          msync(slots) and wait; then header (count, capacity, state
-//                                   clean, checksum); msync(header) and wait.
+//   changes:                        plain stores into the shared mapping; nothing moves an entry
+//                                   (Remove writes a tombstone).
+//   Flush:                          compaction of tombstones (a relayout, Growth.cs); msync(slots)
+//                                   and wait; then header (count, capacity, state clean,
+//                                   checksum); msync(header) and wait.
 //   Dispose:                        Flush (a writer), unmap, release the lock.
 public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 {
@@ -31,9 +33,15 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
         _map.ThrowIfFileTruncated("Flush");
 
+        if (_removed.Count > 0)
+        {
+            Compact();
+        }
+
         _map.Flush(_base, RegionLength);
         WriteHeader(HashIndexHeader.Clean);
         _map.Flush(_base, HashIndexHeader.Size);
+        _liveRescueEnd = 0;
         _dirty = false;
     }
 
@@ -107,10 +115,19 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _dirty = true;
     }
 
-    private void WriteHeader(uint state)
+    private void WriteHeader(uint state, long rescueOffset = 0, long rescueCount = 0)
     {
-        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state);
-        header.Write(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
+        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state) with
+        {
+            RescueOffset = (ulong)rescueOffset,
+            RescueCount = (ulong)rescueCount,
+        };
+        // Made whole on the stack, then copied in one go: writing the fields into the map one by one
+        // (after clearing it, with the checksum last) left a header a SIGKILL could cut in the
+        // middle, which no recovery can read.
+        Span<byte> bytes = stackalloc byte[HashIndexHeader.Size];
+        header.Write(bytes);
+        bytes.CopyTo(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
     }
 
     private static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
@@ -131,6 +148,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         state,
         0,
         tag,
+        0,
+        0,
         true,
         0);
 }

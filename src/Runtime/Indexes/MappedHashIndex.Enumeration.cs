@@ -53,7 +53,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             long limit = index._slotCount;
             while (++_slot < limit)
             {
-                if (Unsafe.ReadUnaligned<ulong>(index.Slot(_slot)) != 0)
+                if (Unsafe.ReadUnaligned<ulong>(index.Slot(_slot)) > Removed)
                 {
                     _current = new KeyValuePair<TKey, TValue>(index.KeyAt(_slot), index.ValueAt(_slot));
                     return true;

@@ -71,14 +71,14 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         return scratch;
     }
 
-    /// <summary>The key's hash, never 0 (0 marks an empty slot).</summary>
+    /// <summary>The key's hash, never 0 (an empty slot) or 1 (<see cref="Removed"/>): those two become 2 and 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong HashOf(ReadOnlySpan<byte> key)
     {
         ulong hash = key.Length == sizeof(ulong)
             ? StableHash.Hash8(MemoryMarshal.Read<ulong>(key), _preparedSeed)
             : StableHash.Hash(key, _preparedSeed);
-        return hash == 0 ? 1 : hash;
+        return hash > Removed ? hash : hash + 2;
     }
 
     /// <summary>The slot holding the key, or -1. Ends at an empty slot or at the end of the table, whatever the file holds.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Overlay.Layouts;
 
 namespace Overlay.Indexes;
@@ -92,7 +93,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         }
     }
 
-    /// <summary>Removes <paramref name="key"/> and its value.</summary>
+    /// <summary>Removes <paramref name="key"/> and its value: its slot becomes a tombstone until the next <see cref="Flush"/> (or an insertion that needs the room) compacts the table.</summary>
     /// <param name="key">The key.</param>
     /// <returns>True if the key was present.</returns>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
@@ -109,8 +110,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return false;
         }
 
+        // A tombstone, not a backward shift: moving entries that a flush made durable could lose
+        // them in a power loss (the copy's page unwritten, the original's written); the flush
+        // compacts the tombstones through a synced rescue area (docs/indexes.md, "Durability").
         MarkDirty();
-        RemoveAt(slot);
+        Volatile.Write(ref *(ulong*)Slot(slot), Removed);
+        _removed.Add(slot);
         if (_count > 0)
         {
             _count--;
@@ -128,6 +133,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         ThrowIfNotWritable();
         MarkDirty();
         ClearSlots(0, _slotCount);
+        _removed.Clear();
         _count = 0;
         _version++;
     }
@@ -142,7 +148,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return slot;
         }
 
-        MarkDirty();
+        if (_removed.Count > 0 && (_count + _removed.Count >= _maxCount || FindEmpty(hash) < 0))
+        {
+            // Tombstones fill slots until a flush compacts them: compact before they make a growth.
+            Flush();
+        }
+
         if (_count >= _maxCount)
         {
             Grow();
@@ -153,6 +164,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             // The run from the key's home reaches the end of the tail: rare below the load factor.
             Grow();
         }
+
+        // After any growth, which is a flush point and leaves the header clean.
+        MarkDirty();
 
         byte* p = Slot(slot);
 
@@ -165,34 +179,6 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _version++;
         added = true;
         return slot;
-    }
-
-    /// <summary>
-    /// Empties slot <paramref name="hole"/> and shifts back the entries after it that may move
-    /// (backward-shift deletion for a table that does not wrap): an entry at k whose home is at or
-    /// before the hole moves into it, and its old slot becomes the hole. Ends at an empty slot or
-    /// the end of the table.
-    /// </summary>
-    private void RemoveAt(long hole)
-    {
-        long limit = _slotCount;
-        for (long k = hole + 1; k < limit; k++)
-        {
-            byte* p = Slot(k);
-            ulong hash = Unsafe.ReadUnaligned<ulong>(p);
-            if (hash == 0)
-            {
-                break;
-            }
-
-            if ((long)(hash & _mask) <= hole)
-            {
-                Buffer.MemoryCopy(p, Slot(hole), _stride, _stride);
-                hole = k;
-            }
-        }
-
-        new Span<byte>(Slot(hole), _stride).Clear();
     }
 
     private void ClearSlots(long first, long count)

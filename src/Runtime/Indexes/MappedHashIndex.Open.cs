@@ -54,7 +54,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         ulong seed = options.Seed ?? RandomSeed();
         HashIndexHeader header = MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
 
-        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite);
+        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -91,9 +91,10 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="keyFormat">How keys are stored: null for primitive and <see cref="Guid"/> keys.</param>
     /// <param name="tag">The application tag the file must carry.</param>
     /// <param name="recover">
-    /// For a writer: open a file a crashed writer left dirty, and rebuild its table from every slot
-    /// whose stored hash matches its key (the first of duplicate keys wins); the count is recounted.
-    /// Entries the writer changed after its last flush may be lost or come back as they were.
+    /// For a writer: open a file a crashed writer left dirty, and rebuild its table from the rescue
+    /// area of an interrupted growth or compaction and from every slot whose stored hash matches its
+    /// key; the count is recounted. Every entry of the last completed flush that was not changed
+    /// since is kept with its value; entries changed after it may be lost or come back as they were.
     /// </param>
     /// <returns>The open index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
@@ -124,7 +125,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             throw new ArgumentException("Only a writer can recover an index: open it with MapAccess.Write.", nameof(recover));
         }
 
-        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite);
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, writer ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -136,28 +137,15 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             // grows the file, so the mapping holds every slot the header it read describes.
             map = new MemoryMap(file, 0, access: writer ? MapAccess.Write : MapAccess.Read);
             long count = Validate(header, map.Length, path, keyFormat, stride, tag, recover);
-            if (header.State == HashIndexHeader.Dirty && !recover && (writer || !RecordFileLock.IsWriterPresent(file)))
+            if (header.State != HashIndexHeader.Clean && !recover && (writer || !RecordFileLock.IsWriterPresent(file)))
             {
                 throw Invalid(path, keyFormat, "it was changed after its last Flush by a writer that did not close it (it crashed or was killed), so its slots may disagree with its header; open it for writing with recover: true to rebuild it from its slots");
             }
 
-            if (recover && header.State == HashIndexHeader.Dirty)
-            {
-                // The writer may have crashed while doubling the table: use the largest table the file holds.
-                long fits = (map.Length - HashIndexHeader.Size) / stride - header.TailSlots;
-                long capacity = (long)header.Capacity;
-                while (capacity * 2 <= Math.Min(fits, MaximumCapacity))
-                {
-                    capacity *= 2;
-                }
-
-                header = header with { Capacity = (ulong)capacity };
-            }
-
             var index = new MappedHashIndex<TKey, TValue>(keyFormat, map, fileLock, path, header, count);
-            if (recover && header.State == HashIndexHeader.Dirty)
+            if (recover && header.State != HashIndexHeader.Clean)
             {
-                index.Rebuild();
+                index.Rebuild((long)header.RescueOffset, (long)header.RescueCount);
             }
 
             return index;
@@ -171,6 +159,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     }
 
     private const int MaximumTailSlots = 65536;
+
+    // As record files: the writer lock, not Windows' sharing modes, keeps writers apart, so a
+    // Windows reader can open a file a writer holds (and the other way round), and a file open
+    // anywhere can still be deleted or renamed over.
+    private const FileShare Sharing = FileShare.ReadWrite | FileShare.Delete;
 
     private static HashIndexHeader ReadHeader(SafeFileHandle file, string path, bool writer)
     {
@@ -283,52 +276,20 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             throw Invalid(path, keys, $"it claims {found.Count} entries in {slots} slots");
         }
 
-        if (found.State is not (HashIndexHeader.Clean or HashIndexHeader.Dirty) || found.Flags != 0)
+        if (found.State is not (HashIndexHeader.Clean or HashIndexHeader.Dirty or HashIndexHeader.Relayout) || found.Flags != 0)
         {
-            throw Invalid(path, keys, $"its state is {found.State} and flags 0x{found.Flags:X8}, expected state 0 or 1 and no flags");
+            throw Invalid(path, keys, $"its state is {found.State} and flags 0x{found.Flags:X8}, expected state 0, 1 or 2 and no flags");
+        }
+
+        // A rescue area is only live while a relayout runs; it lies after the header and inside the file.
+        if (found.State != HashIndexHeader.Relayout
+            ? found.RescueOffset != 0 || found.RescueCount != 0
+            : found.RescueOffset < HashIndexHeader.Size || found.RescueOffset > (ulong)length || found.RescueCount > (ulong)((length - (long)found.RescueOffset) / stride))
+        {
+            throw Invalid(path, keys, $"its rescue area ({found.RescueCount} slots at {found.RescueOffset}) does not fit its state {found.State} and its {length} bytes");
         }
 
         return (long)Math.Min(found.Count, (ulong)slots);
-    }
-
-    /// <summary>
-    /// Rebuilds the table from its slots after a crash: keeps each slot whose stored hash is its
-    /// key's (a slot torn mid-write, or planted, fails that), the first of duplicate keys, and
-    /// recounts; then flushes.
-    /// </summary>
-    private void Rebuild()
-    {
-        var entries = new System.Collections.Generic.List<byte[]>();
-        for (long i = 0; i < _slotCount; i++)
-        {
-            byte* p = Slot(i);
-            ulong hash = *(ulong*)p;
-            if (hash != 0 && HashOf(new ReadOnlySpan<byte>(p + sizeof(ulong), _keySize)) == hash)
-            {
-                entries.Add(new ReadOnlySpan<byte>(p, _stride).ToArray());
-            }
-        }
-
-        _dirty = true;
-        ClearSlots(0, _slotCount);
-        _count = 0;
-        foreach (byte[] entry in entries)
-        {
-            ReadOnlySpan<byte> key = entry.AsSpan(sizeof(ulong), _keySize);
-            ulong hash = BitConverter.ToUInt64(entry, 0);
-            if (Probe(hash, key) < 0)
-            {
-                if (_count >= _maxCount)
-                {
-                    Grow();
-                }
-
-                PlaceWhole(entry);
-                _count++;
-            }
-        }
-
-        Flush();
     }
 
     private static int SlotStride(IndexKeyFormat<TKey> keys)

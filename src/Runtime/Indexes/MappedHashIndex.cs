@@ -23,9 +23,9 @@ namespace Overlay.Indexes;
 /// holds the key's 64-bit hash (0 = empty), the key and the value. Lookups read the mapping
 /// through a raw pointer bounded by the slot count, which was checked against the mapping when the
 /// file was opened or grown; a probe ends at an empty slot or at the end of the table, so a
-/// hostile file can make a lookup miss, never loop or read outside the map. Removal shifts the
-/// run back (no tombstones). Growth doubles the table in place, in the same file (docs/indexes.md
-/// says why no second file).
+/// hostile file can make a lookup miss, never loop or read outside the map. Removal leaves a
+/// tombstone that the next <see cref="Flush"/> compacts. Growth doubles the table in place, in the
+/// same file (docs/indexes.md says why no second file).
 /// </para>
 /// <para>
 /// Views: a view holds the map and an offset, and every access is checked against the live
@@ -38,9 +38,11 @@ namespace Overlay.Indexes;
 /// Durability: changes are stores into the shared mapping. The first change after an open or a
 /// <see cref="Flush"/> marks the header dirty and waits for that mark to reach the disk; <see cref="Flush"/>
 /// writes the slots, then the header (count, capacity, state clean, checksum), each waited for, in
-/// that order; <see cref="Dispose"/> flushes. A crash between a change and the next flush leaves a
-/// dirty header: <c>Open</c> refuses the file with <see cref="System.IO.InvalidDataException"/> unless
-/// asked to recover it (see <c>Open</c>), which keeps every slot whose key and hash agree.
+/// that order; <see cref="Dispose"/> flushes. Nothing moves an entry between flushes; growth and
+/// the compaction of removals move entries only after copying them to a rescue area in the file
+/// and syncing it. So after a crash (process or power), <c>Open</c> with <c>recover: true</c>
+/// finds every entry present at the last completed flush and not changed since, with its value; a
+/// plain <c>Open</c> refuses the file with <see cref="System.IO.InvalidDataException"/>.
 /// </para>
 /// <para>
 /// Concurrency: one writer per file, any number of readers, in any processes (the record file's
@@ -63,8 +65,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     /// <summary>The largest capacity, in slots: 2^40.</summary>
     internal const long MaximumCapacity = 1L << 40;
 
+    /// <summary>The stored hash of a removed entry's slot until a flush compacts it (0 is an empty slot; no key hashes to either).</summary>
+    internal const ulong Removed = 1;
+
     private readonly IndexKeyFormat<TKey> _keys;
-    private readonly MemoryMap _map;
+    private MemoryMap _map;
     private readonly RecordFileLock _lock;
 
     // Roots the map while the index is alive, so that if the index is never disposed its
@@ -93,6 +98,13 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     private long _slotCount;
     private long _maxCount;
     private long _count;
+
+    // Slots removed since the last flush: tombstones (hash Removed) that the flush compacts.
+    private readonly System.Collections.Generic.List<long> _removed = [];
+
+    // Where the rescue area the header names ends (0: it names none): a new rescue goes after it,
+    // else right after the table, so the file does not grow with every compaction.
+    private long _liveRescueEnd;
     private bool _dirty;
     private bool _disposed;
     private int _version;

@@ -15,7 +15,8 @@ namespace Overlay.Tests.Indexes;
 /// index for writing, applies a batch, flushes and closes, four times (the fourth doubles the table). What docs/indexes.md promises
 /// readers: lookups never fault and always end; a reader sees the writer's in-place changes through
 /// the shared pages while the table keeps the capacity it had when the reader opened; a reader
-/// opened after the writer's flush sees exactly what it flushed.
+/// opened after the writer's flush sees exactly what it flushed, and so does the long-lived reader
+/// after a <c>Refresh</c>.
 /// </summary>
 public class HashIndexTwoProcessTests
 {
@@ -104,6 +105,16 @@ public class HashIndexTwoProcessTests
             {
                 Assert.Equal(Expected(key, Batches - 1), value.Value);
             }
+        }
+
+        // Refresh takes up the writer's flushed state, growth included (the file grew: a new mapping).
+        Assert.True(reader.Refresh());
+        Assert.Equal(4096, reader.Capacity);
+        Assert.Equal(Batches * BatchSize, reader.Count);
+        for (ulong key = 0; key < Batches * BatchSize; key++)
+        {
+            Assert.True(reader.TryGetValue(key, out ReadOnlyTwinValue value), $"key {key} missing after the refresh");
+            Assert.Equal(Expected(key, Batches - 1), value.Value);
         }
     }
 

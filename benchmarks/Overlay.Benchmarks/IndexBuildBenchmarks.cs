@@ -1,0 +1,102 @@
+using System;
+using System.IO;
+using BenchmarkDotNet.Attributes;
+using LightningDB;
+using Microsoft.Data.Sqlite;
+using Overlay.Indexes;
+
+namespace Overlay.Benchmarks;
+
+/// <summary>
+/// Issue 10: a durable build of 1M keys (ulong → 32 bytes) into a new file, each store's way to
+/// "on disk when it returns": the raw-pointer hash (<see cref="RawHash"/>, pre-sized, one
+/// <c>msync</c>), Overlay's hash index pre-sized (<c>InitialCapacity</c> = 1M, one <c>Flush</c>)
+/// and growing from 16 slots (each doubling a flush and a relayout through the rescue area), LMDB
+/// (one transaction, synced commit) and SQLite (one transaction, the default rollback journal with
+/// synchronous FULL). One build per invocation, the files deleted between. Run with
+/// <c>--filter '*IndexBuildBenchmarks*'</c>; <c>OVERLAY_INDEX_BUILD_KEYS</c> changes the key count
+/// (<c>benchmarks/index-50m.sh</c> runs 50M, Overlay and raw only).
+/// </summary>
+public class IndexBuildBenchmarks
+{
+    private static readonly int Keys =
+        int.TryParse(Environment.GetEnvironmentVariable("OVERLAY_INDEX_BUILD_KEYS"), out int n) && n > 0 ? n : 1_000_000;
+
+    private string _directory = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), $"overlay-index-build-{Environment.ProcessId}");
+        Directory.CreateDirectory(_directory);
+    }
+
+    [IterationSetup]
+    public void Clean()
+    {
+        foreach (string entry in Directory.GetFileSystemEntries(_directory))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_directory, recursive: true);
+
+    [Benchmark(Baseline = true)]
+    public void RawDurableBuild()
+    {
+        using RawHash raw = RawHash.Build(Path.Combine(_directory, "raw.bin"), Keys);
+    }
+
+    [Benchmark]
+    public long OverlayDurableBuild() => Build(Path.Combine(_directory, "hash.idx"), Keys);
+
+    [Benchmark]
+    public long OverlayDurableBuildGrowing() => Build(Path.Combine(_directory, "growing.idx"), 0);
+
+    [Benchmark]
+    public void LmdbDurableBuild()
+    {
+        if (Keys > 1_000_000)
+        {
+            return;
+        }
+
+        (LightningEnvironment env, LightningDatabase db) = IndexBenchmarks.BuildLmdb(Path.Combine(_directory, "lmdb"));
+        db.Dispose();
+        env.Dispose();
+    }
+
+    [Benchmark]
+    public void SqliteDurableBuild()
+    {
+        if (Keys > 1_000_000)
+        {
+            return;
+        }
+
+        using SqliteConnection connection = IndexBenchmarks.BuildSqlite(Path.Combine(_directory, "sqlite.db"));
+        connection.Close();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static long Build(string path, long initialCapacity)
+    {
+        using var index = MappedHashIndex<ulong, Value32.View>.Create(path, new HashIndexOptions { InitialCapacity = initialCapacity });
+        for (long i = 0; i < Keys; i++)
+        {
+            index.GetOrAdd(IndexBenchmarks.KeyOf(i)).A = i;
+        }
+
+        index.Flush();
+        return index.Capacity;
+    }
+}
