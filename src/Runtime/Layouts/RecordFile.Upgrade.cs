@@ -18,8 +18,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <c>[FormerName]</c>, numbers widened, strings re-encoded, removed fields dropped, added ones
     /// defaulted). Crash-safe: the new file is written next to the old one
     /// (<c>path.upgrade-*.tmp</c>), flushed, then renamed over it and the directory synced; any
-    /// failure leaves the old file as it was. The old file's writer lock is held throughout, so no
-    /// writer appends to it meanwhile.
+    /// failure leaves the old file as it was. The old file's writer lock is held while the new file
+    /// is written, so no writer appends to it meanwhile; it is released just before the rename.
     /// </summary>
     /// <param name="path">The record file.</param>
     /// <param name="magic">The magic number it carries (kept).</param>
@@ -53,14 +53,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         string temp = System.IO.Path.Combine(directory, $"{stem}.upgrade-{Guid.NewGuid():N}.tmp");
-        using RecordFile<THeaderView, TRecordView> source = OpenCore(full, magic, MapAccess.Read, upgradeSource: true);
-        RecordFileSchemas stored = source._schemas!.Schemas;
-
-        // Every field is matched, and every lossy one refused, before anything is written.
-        RecordConverter header = RecordConverter.Create(stored.Header, headerLayout, headerConverters);
-        RecordConverter records = RecordConverter.Create(stored.Record, recordLayout, recordConverters);
+        long converted;
+        RecordFile<THeaderView, TRecordView> source = OpenCore(full, magic, MapAccess.Read, upgradeSource: true);
         try
         {
+            RecordFileSchemas stored = source._schemas!.Schemas;
+
+            // Every field is matched, and every lossy one refused, before anything is written.
+            RecordConverter header = RecordConverter.Create(stored.Header, headerLayout, headerConverters);
+            RecordConverter records = RecordConverter.Create(stored.Record, recordLayout, recordConverters);
             using (RecordFile<THeaderView, TRecordView> target = Create(temp, magic, source._count))
             {
                 byte[] from = new byte[source._headerSize];
@@ -72,15 +73,22 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
                 target.Flush();
             }
 
+            converted = source._count;
+
+            // Closed (its lock released) before the rename: Windows cannot replace a file that is
+            // open or mapped. A writer that opens the old file in this instant writes into the file
+            // being replaced (docs/formats.md §8.5).
+            source.Dispose();
             DirectorySync.Replace(temp, full);
         }
         catch
         {
+            source.Dispose();
             File.Delete(temp);
             throw;
         }
 
-        return source._count;
+        return converted;
     }
 
     private void ConvertRecordsInto(RecordFile<THeaderView, TRecordView> target, RecordConverter converter, IProgress<long>? progress)
