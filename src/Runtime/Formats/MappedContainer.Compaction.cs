@@ -29,14 +29,7 @@ public sealed partial class MappedContainer
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = System.IO.Path.GetFullPath(path);
-        string directory = System.IO.Path.GetDirectoryName(full)!;
-        string stem = System.IO.Path.GetFileName(full);
-        foreach (string stray in Directory.EnumerateFiles(directory, stem + ".compact-*.tmp"))
-        {
-            File.Delete(stray);
-        }
-
-        string temp = System.IO.Path.Combine(directory, $"{stem}.compact-{Guid.NewGuid():N}.tmp");
+        string temp = ReplacementFiles.Prepare(full, "compact");
         long oldLength;
         long newLength;
         try

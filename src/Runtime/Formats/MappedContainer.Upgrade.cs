@@ -33,14 +33,7 @@ public sealed partial class MappedContainer
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(plan);
         string full = System.IO.Path.GetFullPath(path);
-        string directory = System.IO.Path.GetDirectoryName(full)!;
-        string stem = System.IO.Path.GetFileName(full);
-        foreach (string stray in Directory.EnumerateFiles(directory, stem + ".upgrade-*.tmp"))
-        {
-            File.Delete(stray);
-        }
-
-        string temp = System.IO.Path.Combine(directory, $"{stem}.upgrade-{Guid.NewGuid():N}.tmp");
+        string temp = ReplacementFiles.Prepare(full, "upgrade");
         long converted = 0;
         try
         {

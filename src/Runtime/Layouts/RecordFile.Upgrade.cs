@@ -45,14 +45,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         LayoutInfo headerLayout = THeaderView.LayoutInfo ?? throw new NotSupportedException($"{typeof(THeaderView).FullName} has no LayoutInfo to upgrade to.");
         LayoutInfo recordLayout = TRecordView.LayoutInfo ?? throw new NotSupportedException($"{typeof(TRecordView).FullName} has no LayoutInfo to upgrade to.");
         string full = System.IO.Path.GetFullPath(path);
-        string directory = System.IO.Path.GetDirectoryName(full)!;
-        string stem = System.IO.Path.GetFileName(full);
-        foreach (string stray in Directory.EnumerateFiles(directory, stem + ".upgrade-*.tmp"))
-        {
-            File.Delete(stray);
-        }
-
-        string temp = System.IO.Path.Combine(directory, $"{stem}.upgrade-{Guid.NewGuid():N}.tmp");
+        string temp = ReplacementFiles.Prepare(full, "upgrade");
         long converted;
         RecordFile<THeaderView, TRecordView> source = OpenCore(full, magic, MapAccess.Read, upgradeSource: true);
         try
