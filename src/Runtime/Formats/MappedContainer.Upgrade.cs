@@ -103,6 +103,7 @@ public sealed partial class MappedContainer
                 rewriter.Update(heapCopy);
             }
 
+            DropUnreferencedSchemas(planned);
             int slotSize = Math.Max(source._slotSize, ContainerFormat.SlotSizeFor(planned.Count));
             if (slotSize == 0)
             {
@@ -158,6 +159,31 @@ public sealed partial class MappedContainer
 
         DirectorySync.Replace(temp, full);
         return converted;
+    }
+
+    /// <summary>
+    /// Marks free the schema sections no section refers to any more (those of the layouts every
+    /// section of which was converted), so that <see cref="Layout"/> drops them and renumbers the
+    /// references of the others.
+    /// </summary>
+    private static void DropUnreferencedSchemas(List<SectionEntry> planned)
+    {
+        var referenced = new HashSet<uint>();
+        foreach (SectionEntry entry in planned)
+        {
+            if (entry.Kind != SectionKind.Free && entry.Schema != 0)
+            {
+                referenced.Add(entry.Schema);
+            }
+        }
+
+        for (int i = 0; i < planned.Count; i++)
+        {
+            if (planned[i].Kind == SectionKind.Schema && !referenced.Contains((uint)i + 1))
+            {
+                planned[i].Kind = SectionKind.Free;
+            }
+        }
     }
 
     private static string UnusedSchemaName(List<SectionEntry> entries)

@@ -35,6 +35,35 @@ public class UpgradeTests
         return temp;
     }
 
+    /// <summary>The old layout's schema section goes with its last records section; one still referred to stays.</summary>
+    [Fact]
+    public void UpgradeLeavesNoSchemaSectionThatNothingRefersTo()
+    {
+        using TempPath temp = WriteV1(10);
+        using (MappedContainer container = MappedContainer.Open(temp.Path, Tag))
+        {
+            RecordSection<PlayerV1.View> more = container.AddRecords<PlayerV1.View>("more");
+            more.Append(new PlayerV1 { Id = 1 });
+            container.Commit();
+        }
+
+        MappedContainer.Upgrade(temp.Path, Tag, new ContainerUpgrade().Records<PlayerV3>("players"));
+        AssertEverySchemaSectionIsReferred(temp.Path, expected: 2);
+        MappedContainer.Upgrade(temp.Path, Tag, new ContainerUpgrade().Records<PlayerV3>("more"));
+        AssertEverySchemaSectionIsReferred(temp.Path, expected: 2);
+        using MappedContainer upgraded = MappedContainer.Open(temp.Path, Tag, MapAccess.Read);
+        Assert.True(SchemaComparison.Compare(upgraded.GetSchema("more")!, PlayerV3.LayoutInfo).IsIdentical);
+        Assert.Equal(1L, upgraded.Records<PlayerV3.ReadOnlyView>("more")[0].Id);
+    }
+
+    private static void AssertEverySchemaSectionIsReferred(string path, int expected)
+    {
+        using MappedContainer container = MappedContainer.Open(path, Tag, MapAccess.Read);
+        SectionInfo[] schemas = container.Sections.Where(s => s.Kind == SectionKind.Schema).ToArray();
+        Assert.Equal(expected, schemas.Length);
+        Assert.All(schemas, schema => Assert.Contains(container.Sections, s => s.Schema == (uint)schema.Index + 1));
+    }
+
     [Fact]
     public void RenamedWidenedAddedAndMovedFieldsAreUpgraded()
     {
