@@ -263,13 +263,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         // Exact, or sizes the decoder checked (1 to 2^30 - 1) and the prefix agrees with.
-        var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
-        if (length < shape.RecordsOffset)
-        {
-            throw Invalid(path, $"it is {length} bytes long, shorter than its {found.PrefixSize}-byte prefix and {found.HeaderSize}-byte header ({shape.RecordsOffset} bytes)");
-        }
-
-        return shape;
+        return FileShape(found, schemas, length, path);
     }
 
     private static RecordFileShape UpgradeSourceShape(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path)
@@ -282,6 +276,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // Decoded now: the sizes are trusted once they are checked against the schemas, whose
         // decoder allows 1 to 2^30 - 1 bytes.
         _ = schemas.Schemas;
+        return FileShape(found, schemas, length, path);
+    }
+
+    /// <summary>The file's shape, by sizes the caller checked (the code's, or its schemas'), and that the file holds its header.</summary>
+    private static RecordFileShape FileShape(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path)
+    {
         var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
         if (length < shape.RecordsOffset)
         {

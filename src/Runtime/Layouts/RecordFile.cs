@@ -72,10 +72,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     // The file's record size: the code's, or a compatible other version's (docs/formats.md §8.3).
     private readonly int _stride;
 
-    // False when the file's header or records are shorter than the code's layout (an older
-    // version): a view would reach past them, so only Load reads them (the file is then read-only).
-    private readonly bool _headerViewable;
-    private readonly bool _recordsViewable;
     private readonly RecordFileSchemaRegion? _schemas;
     private readonly bool _appendable;
     private long _count;
@@ -117,8 +113,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         _headerSize = shape.HeaderSize;
         _recordsOffset = shape.RecordsOffset;
         _stride = shape.Stride;
-        _headerViewable = shape.HeaderSize >= THeaderView.SizeInBytes;
-        _recordsViewable = shape.Stride >= TRecordView.SizeInBytes;
         _schemas = shape.Schemas;
         _appendable = map.Access is MapAccess.Write or MapAccess.Default;
         _count = count;
@@ -132,6 +126,13 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     }
 
     private static int RecordSize => TRecordView.SizeInBytes;
+
+    // False when the file's header or records are shorter than the code's layout (an older
+    // version): a view would reach past them, so only Load reads them (the file is then read-only).
+    // A compare with a constant, as cheap as testing a stored flag.
+    private bool HeaderViewable => _headerSize >= THeaderView.SizeInBytes;
+
+    private bool RecordsViewable => _stride >= RecordSize;
 
     /// <summary>The file's path.</summary>
     public string Path => _path;
@@ -229,7 +230,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             ThrowIfDisposed();
-            if (!_headerViewable)
+            if (!HeaderViewable)
             {
                 throw OlderLayout("header", "LoadHeader");
             }
@@ -246,7 +247,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             ThrowIfDisposed();
-            if (!_recordsViewable)
+            if (!RecordsViewable)
             {
                 throw OlderLayout("records", "Load");
             }
@@ -265,10 +266,10 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             // Dispose sets the count to 0, so a closed file always takes this branch.
-            if ((ulong)index >= (ulong)_count || !_recordsViewable)
+            if ((ulong)index >= (ulong)_count || !RecordsViewable)
             {
                 ThrowIfDisposed();
-                if (!_recordsViewable)
+                if (!RecordsViewable)
                 {
                     throw OlderLayout("records", "Load");
                 }
