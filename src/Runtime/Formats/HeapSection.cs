@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using Overlay.Layouts;
 using Overlay.Layouts.Support;
 
@@ -256,6 +257,52 @@ public sealed class HeapSection
     }
 
     /// <summary>
+    /// Hands <paramref name="body"/> the whole heap in place, with the map pinned meanwhile (no
+    /// resize or close until it returns): a pinned record loop follows each record's references
+    /// through the <see cref="ReadOnlyHeapSpan"/> with one bounds check per value and no call.
+    /// </summary>
+    /// <typeparam name="TResult">What the callback returns.</typeparam>
+    /// <param name="body">The callback.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TResult PinReadOnly<TResult>(Func<ReadOnlyHeapSpan, TResult> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return PinReadOnly(body, static (ReadOnlyHeapSpan values, Func<ReadOnlyHeapSpan, TResult> inner) => inner(values));
+    }
+
+    /// <summary>
+    /// As <see cref="PinReadOnly{TResult}(Func{ReadOnlyHeapSpan, TResult})"/>, passing
+    /// <paramref name="state"/> to the callback so that a <c>static</c> lambda needs no closure (the
+    /// state may be a <c>ref struct</c>, such as a pinned record span).
+    /// </summary>
+    /// <typeparam name="TState">What the callback needs.</typeparam>
+    /// <typeparam name="TResult">What the callback returns.</typeparam>
+    /// <param name="state">Passed to <paramref name="body"/>.</param>
+    /// <param name="body">The callback.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TResult PinReadOnly<TState, TResult>(TState state, Func<ReadOnlyHeapSpan, TState, TResult> body)
+        where TState : allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        _container.ThrowIfDisposed();
+        MemoryMap map = _container.LiveMap;
+        long length = _entry.Length;
+        ref byte start = ref map.BeginPin(_entry.Offset, length, write: false);
+        try
+        {
+            return body(new ReadOnlyHeapSpan(ref start, length, this), state);
+        }
+        finally
+        {
+            map.EndPin();
+        }
+    }
+
+    /// <summary>
     /// The map offset of the value's first byte, after the heap-bounds check: for the list fields
     /// (src/Runtime/Layouts), which read the value in place through the map's checked accessors.
     /// </summary>
@@ -272,6 +319,9 @@ public sealed class HeapSection
     /// <summary>The container's live map, which holds the heap.</summary>
     internal MemoryMap LiveMap => _container.LiveMap;
 
+    /// <summary>The container the heap is a section of.</summary>
+    internal MappedContainer Container => _container;
+
     /// <summary>An <see cref="InvalidDataException"/> naming this heap and the reference.</summary>
     internal InvalidDataException Invalid(HeapRef reference, string why) => Bad(reference, why);
 
@@ -287,13 +337,26 @@ public sealed class HeapSection
             return;
         }
 
-        long payload = ContainerFormat.HeapReservedBytes + ContainerFormat.HeapBlockHeaderSize;
-        if (reference.Offset < payload || reference.Offset % ContainerFormat.HeapGranule != 0 || reference.Length < 0
-            || reference.Offset > _entry.Length - reference.Length)
+        if (!IsInside(reference, _entry.Length))
         {
             throw Bad(reference, $"it is not inside the heap's {_entry.Length} bytes");
         }
     }
+
+    /// <summary>
+    /// Whether a non-null reference lies in a heap of <paramref name="heapLength"/> bytes: past the
+    /// reserved word and its block header, on a granule, its length inside the rest (the one rule
+    /// <see cref="Check"/> and <see cref="ReadOnlyHeapSpan"/> share). False for the null reference.
+    /// </summary>
+    internal static bool IsInside(HeapRef reference, long heapLength)
+    {
+        const long Payload = ContainerFormat.HeapReservedBytes + ContainerFormat.HeapBlockHeaderSize;
+        return reference.Offset >= Payload && (reference.Offset & (ContainerFormat.HeapGranule - 1)) == 0 && reference.Length >= 0
+            && reference.Offset <= heapLength - reference.Length;
+    }
+
+    /// <summary>Strict UTF-8: invalid bytes throw, as every string field decodes.</summary>
+    internal static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private InvalidDataException Bad(HeapRef reference, string why) =>
         new($"Heap reference (offset {reference.Offset}, length {reference.Length}) into section '{_entry.Name}' is invalid: {why}.");

@@ -219,6 +219,48 @@ public sealed class RecordSection<TView>
     public TResult PinReadOnly<TRef, TResult>(Func<ReadOnlyMappedSpan<TRef>, TResult> body)
         where TRef : IReadOnlyMappedRef<TRef>, allows ref struct => Records.PinReadOnly(body);
 
+    /// <summary>
+    /// As <see cref="PinReadOnly{TRef, TResult}(Func{ReadOnlyMappedSpan{TRef}, TResult})"/>, with
+    /// <paramref name="heap"/> pinned too: the callback follows each record's
+    /// <see cref="HeapRef"/> fields (<c>[VarString]</c>, <c>[VarBytes]</c>, <c>[VarList]</c>) to their
+    /// bytes in place, one bounds check per value and no call. Neither span can outlive the callback.
+    /// </summary>
+    /// <typeparam name="TRef">The layout's <c>ReadOnlyRef</c>.</typeparam>
+    /// <typeparam name="TResult">What the callback returns.</typeparam>
+    /// <param name="heap">A heap of the same container.</param>
+    /// <param name="body">The callback: the records, then the heap.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="heap"/> or <paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="heap"/> is another container's, or <typeparamref name="TRef"/> is another layout.</exception>
+    /// <exception cref="InvalidOperationException">More than <see cref="int.MaxValue"/> records.</exception>
+    /// <exception cref="ObjectDisposedException">The container is closed.</exception>
+    public TResult PinReadOnly<TRef, TResult>(HeapSection heap, Func<ReadOnlyMappedSpan<TRef>, ReadOnlyHeapSpan, TResult> body)
+        where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        ArgumentNullException.ThrowIfNull(body);
+        if (heap.Container != _container)
+        {
+            throw new ArgumentException($"Heap '{heap.Name}' is a section of another container than records section '{_entry.Name}'.", nameof(heap));
+        }
+
+        return heap.PinReadOnly(
+            (Records, body),
+            static (ReadOnlyHeapSpan values, (MappedArray<TView> Records, Func<ReadOnlyMappedSpan<TRef>, ReadOnlyHeapSpan, TResult> Body) outer) =>
+                outer.Records.PinReadOnly(
+                    new PinnedHeap<TRef, TResult>(values, outer.Body),
+                    static (ReadOnlyMappedSpan<TRef> records, PinnedHeap<TRef, TResult> inner) => inner.Body(records, inner.Values)));
+    }
+
+    // Carries the pinned heap into the records' pin: a ref struct, as the span it holds.
+    private readonly ref struct PinnedHeap<TRef, TResult>(ReadOnlyHeapSpan values, Func<ReadOnlyMappedSpan<TRef>, ReadOnlyHeapSpan, TResult> body)
+        where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
+    {
+        public ReadOnlyHeapSpan Values { get; } = values;
+
+        public Func<ReadOnlyMappedSpan<TRef>, ReadOnlyHeapSpan, TResult> Body { get; } = body;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"RecordSection(name={_entry.Name}, count={_entry.Count}, recordSize={_entry.Stride})";
 

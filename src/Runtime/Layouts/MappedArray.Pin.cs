@@ -145,6 +145,7 @@ public readonly partial struct MappedArray<TView>
     /// <exception cref="ObjectDisposedException">The map is closed.</exception>
     public TResult PinReadOnly<TRef, TState, TResult>(TState state, Func<ReadOnlyMappedSpan<TRef>, TState, TResult> body)
         where TRef : IReadOnlyMappedRef<TRef>, allows ref struct
+        where TState : allows ref struct
     {
         ArgumentNullException.ThrowIfNull(body);
         int size = ReadOnlyMappedSpan<TRef>.RecordSize;
