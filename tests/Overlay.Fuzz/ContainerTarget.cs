@@ -8,12 +8,12 @@ using Overlay.Layouts;
 namespace Overlay.Fuzz;
 
 /// <summary>
-/// The sectioned container (<c>docs/formats.md</c>): records of three layouts (fixed, with
-/// [VarString]/[VarBytes] heap references, nested), heaps, raw bytes, embedded schemas, free
+/// The sectioned container (<c>docs/formats.md</c>): records of four layouts (fixed, with
+/// [VarString]/[VarBytes] heap references, with [VarList]s of numbers and of layouts, nested), heaps, raw bytes, embedded schemas, free
 /// extents; written by <see cref="MappedContainer"/> and sealed by <see cref="ContainerBuilder"/>.
 /// The walk takes every section through every public accessor: records views, <c>Load</c>,
-/// <c>Records</c>, <c>PinReadOnly</c>, heap reads through the var fields and through references
-/// taken from the input, raw reads and exports, and <c>GetSchema</c>.
+/// <c>Records</c>, <c>PinReadOnly</c> (alone and with the heap pinned), heap reads through the var
+/// fields and lists and through references taken from the input, raw reads and exports, and <c>GetSchema</c>.
 /// </summary>
 public sealed class ContainerTarget : FuzzTarget
 {
@@ -94,6 +94,7 @@ public sealed class ContainerTarget : FuzzTarget
         RecordSection<FuzzRecord.View> fixedRecords = container.AddRecords<FuzzRecord.View>("records");
         RecordSection<FuzzEntry.View> entries = container.AddRecords<FuzzEntry.View>("entries");
         RecordSection<FuzzShape.View> shapes = container.AddRecords<FuzzShape.View>("shapes");
+        RecordSection<FuzzInventory.View> inventories = container.AddRecords<FuzzInventory.View>("inventories");
         HeapSection heap = container.AddHeap("heap");
         RawSection raw = container.AddRaw("raw");
         for (int i = 0; i < records; i++)
@@ -104,6 +105,10 @@ public sealed class ContainerTarget : FuzzTarget
             entry.Level = i % 3;
             entry.Message.Write(heap, $"message {i} ü");
             entry.Payload.Write(heap, Encoding.ASCII.GetBytes(new string('p', i * 3)));
+            FuzzInventory.View inventory = inventories.Append();
+            inventory.Owner = i;
+            inventory.Counts.Write(heap, [i, i * 10, -i]);
+            inventory.Points.Write(heap, i % 2 == 0 ? [] : [new() { X = i, Y = 1 }, new() { X = -1, Y = i }]);
             shapes.Append(new FuzzShape { Origin = new FuzzPoint { X = i, Y = -i }, Corners = [new() { X = 1 }, new() { Y = 2 }, new() { X = 3, Y = 3 }], Codes = [1, 2, 3, (ushort)i], Id = new Guid(i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) });
         }
 
@@ -195,6 +200,11 @@ public sealed class ContainerTarget : FuzzTarget
                     if (TryRecords(container, section.Name, out RecordSection<FuzzShape.ReadOnlyView>? shapes))
                     {
                         sum += WalkShapes(shapes);
+                    }
+
+                    if (TryRecords(container, section.Name, out RecordSection<FuzzInventory.ReadOnlyView>? inventories))
+                    {
+                        sum += WalkInventories(inventories, heaps);
                     }
 
                     break;
@@ -341,6 +351,87 @@ public sealed class ContainerTarget : FuzzTarget
         catch (ArgumentException)
         {
             // Documented: records further apart than the Ref's size.
+        }
+
+        foreach (HeapSection heap in heaps)
+        {
+            try
+            {
+                sum += ReadOrRefused(() => entries.PinReadOnly<FuzzEntry.ReadOnlyRef, long>(heap, static (span, values) =>
+                {
+                    long total = 0;
+                    for (int i = 0; i < span.Length; i++)
+                    {
+                        total += values[span[i].Message].Length + values[span[i].Payload].Length;
+                        total += i < Walked ? values.GetString(span[i].Message).Length : 0;
+                    }
+
+                    return total;
+                }));
+            }
+            catch (ArgumentException)
+            {
+                // Documented: records further apart than the Ref's size.
+            }
+        }
+
+        return sum;
+    }
+
+    private static long WalkInventories(RecordSection<FuzzInventory.ReadOnlyView> inventories, List<HeapSection> heaps)
+    {
+        long sum = inventories.Count;
+        try
+        {
+            foreach (long i in Indexes(inventories.Count))
+            {
+                FuzzInventory.ReadOnlyView view = inventories[i];
+                sum += view.Owner + view.Counts.Reference.Length + view.Points.Reference.Offset;
+                foreach (HeapSection heap in heaps)
+                {
+                    sum += ReadOrRefused(() => view.Counts.Count(heap));
+                    sum += ReadOrRefused(() =>
+                    {
+                        ReadOnlyMappedValueArray<int> counts = view.Counts.AsReadOnlyArray(heap);
+                        return counts.Length == 0 ? 0 : counts[0] + counts[counts.Length - 1];
+                    });
+                    sum += ReadOrRefused(() => view.Counts.ToArray(heap).Length);
+                    sum += ReadOrRefused(() => view.Counts.Pin(heap, static span => span.Length));
+                    sum += ReadOrRefused(() =>
+                    {
+                        MappedArray<FuzzPoint.ReadOnlyView> points = view.Points.AsArray(heap);
+                        return points.Count == 0 ? 0 : points[0].X + points[points.Count - 1].Y;
+                    });
+                    sum += ReadOrRefused(() => view.Points.ToArray(heap).Length);
+                    sum += ReadOrRefused(() => view.Load(heap).Points.Length);
+                }
+            }
+        }
+        catch (NotSupportedException)
+        {
+            // Documented: the file's records are shorter than the layout.
+        }
+
+        foreach (HeapSection heap in heaps)
+        {
+            try
+            {
+                // Records and heap pinned together: every list reference through the heap span.
+                sum += ReadOrRefused(() => inventories.PinReadOnly<FuzzInventory.ReadOnlyRef, long>(heap, static (span, values) =>
+                {
+                    long total = 0;
+                    for (int i = 0; i < span.Length; i++)
+                    {
+                        total += values[span[i].Counts].Length + values[span[i].Points].Length;
+                    }
+
+                    return total;
+                }));
+            }
+            catch (ArgumentException)
+            {
+                // Documented: records further apart than the Ref's size.
+            }
         }
 
         return sum;

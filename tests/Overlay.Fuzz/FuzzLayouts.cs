@@ -45,6 +45,17 @@ public partial struct FuzzShape
     public System.Guid Id;
 }
 
+/// <summary>A record with lists in the heap: primitives (a list's length must be whole elements) and nested layouts.</summary>
+[MappedLayout]
+public partial struct FuzzInventory
+{
+    public int Owner;
+    [VarList]
+    public int[] Counts;
+    [VarList]
+    public FuzzPoint[] Points;
+}
+
 /// <summary>A 12-byte layout key for hash indexes (the delegate path of IndexKeyFormat.ForLayout).</summary>
 [MappedLayout]
 public partial struct FuzzKey
