@@ -98,6 +98,14 @@ public sealed class UpgradeTests : IDisposable
         run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2", "--section", "heap");
         Assert.Equal(2, run.ExitCode);
 
+        // A layout that shares no field with the section's is the wrong type, not a new version:
+        // upgrading into it would default every field.
+        byte[] before = File.ReadAllBytes(file);
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "Price", "--section", "players");
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("--layout Overlay.Tool.Tests.Price is not a version of section 'players''s layout Overlay.Tool.Tests.PlayerV1", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(file));
+
         Assert.Equal(2, ToolRun.Of("upgrade", file, "--assembly", _temp.File("none.dll"), "--layout", "PlayerV2").ExitCode);
         Assert.Equal(2, ToolRun.Of("upgrade", file, "--layout", "PlayerV2").ExitCode); // --assembly is required
 

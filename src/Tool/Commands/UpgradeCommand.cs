@@ -55,6 +55,11 @@ internal static class UpgradeCommand
         long total = 0;
         foreach ((SectionInfo section, _, LayoutInfo stored) in chosen)
         {
+            if (!UserLayouts.IsVersionOf(target, stored))
+            {
+                throw new ToolException(ExitCodes.UpgradeRefused, $"upgrade refused, {file} is unchanged: --layout {target.Name} is not a version of section '{section.Name}''s layout {stored.Name}: they share no field by name or [FormerName] (stored: {UserLayouts.FieldNames(stored)}; {target.Name}: {UserLayouts.FieldNames(target)}).");
+            }
+
             SchemaComparison comparison = SchemaComparison.Compare(stored, target);
             if (comparison.IsIdentical)
             {

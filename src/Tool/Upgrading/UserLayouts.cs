@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -60,7 +61,7 @@ internal static class UserLayouts
         {
             throw new ToolException(ExitCodes.UpgradeRefused, $"upgrade refused, {file} is unchanged: {e.Message}", e);
         }
-        catch (Exception e) when (e is not (IOException or InvalidDataException or UnauthorizedAccessException or ToolException))
+        catch (Exception e) when (e is not (IOException or InvalidDataException or UnauthorizedAccessException or KeyNotFoundException or NotSupportedException or ToolException))
         {
             // Upgrade itself throws only the exceptions above: anything else came out of a converter.
             throw new ToolException(ExitCodes.UpgradeRefused, $"upgrade stopped, {file} is unchanged: a converter threw {e.GetType().Name}: {e.Message}", e);
