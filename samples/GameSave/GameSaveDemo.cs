@@ -64,7 +64,7 @@ public static class GameSaveDemo
         // Crash-safe: a new file next to the save, flushed, renamed over it. The old save is intact
         // until the rename, and whole if anything fails.
         long converted = MappedContainer.Upgrade(path, Tag, new ContainerUpgrade().Records<V2.PlayerSave>("players"));
-        output.WriteLine($"upgraded {converted} players to version 2 (Name -> DisplayName, Level short -> int, Gold int -> long)");
+        output.WriteLine($"upgraded {converted} players to version 2 (Name -> DisplayName, Gold int -> long, Level short -> byte by the layout's [UpgradeConverter], capped at {V2.PlayerSave.MaxLevel})");
 
         using (MappedContainer save = MappedContainer.Open(path, Tag))
         {

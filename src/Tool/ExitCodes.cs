@@ -18,6 +18,10 @@ internal static class ExitCodes
     /// <summary>The file could not be read or written: missing, no permission, an I/O error.</summary>
     public const int IOFailure = 4;
 
-    /// <summary><c>upgrade</c> refused: a field could lose values and has no converter, or the user's assembly or layout cannot be used. The file is unchanged.</summary>
+    /// <summary>
+    /// <c>upgrade</c> refused: a field could lose values and the layout declares no converter for it
+    /// (<c>[UpgradeConverter]</c>), a declared converter threw, the layout is not a version of the
+    /// stored one (no field in common), or the user's assembly cannot be used. The file is unchanged.
+    /// </summary>
     public const int UpgradeRefused = 5;
 }

@@ -492,7 +492,7 @@ public class DiagnosticTests
     public void EveryDescriptorHasAHelpLinkToItsPage()
     {
         var analyzer = new Overlay.Analyzers.Layouts.LayoutAnalyzer();
-        Assert.Equal(20, analyzer.SupportedDiagnostics.Length);
+        Assert.Equal(23, analyzer.SupportedDiagnostics.Length);
         foreach (DiagnosticDescriptor descriptor in analyzer.SupportedDiagnostics)
         {
             Assert.Equal($"https://overlay.github.io/overlay/diagnostics/{descriptor.Id}.html", descriptor.HelpLinkUri);
@@ -628,6 +628,132 @@ public class DiagnosticTests
     }
 
     /// <summary>Every diagnostic, in source order: one <c>[|...|]</c> span per expected (id, message).</summary>
+    private const string ConverterUsings = """
+        using System;
+        using Overlay.Layouts;
+        using Overlay.Schemas;
+        namespace Game;
+        """;
+
+    [Fact]
+    public void OVL130_UpgradeConverterForAnUnknownField() => Check("OVL130", "Game.Hero", ConverterUsings + """
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            public byte Level;
+
+            [UpgradeConverter([|"Levle"|])]
+            private static byte LevelFromV1(StoredRecord old) => 1;
+        }
+        """, "[UpgradeConverter] method 'LevelFromV1' converts 'Levle', which is not a field of layout 'Game.Hero'");
+
+    [Fact]
+    public void OVL130_UpgradeConverterForAStaticField() => Check("OVL130", "Game.Hero", ConverterUsings + """
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            public byte Level;
+            public static byte Cap;
+
+            [UpgradeConverter([|nameof(Cap)|])]
+            private static byte CapFromV1(StoredRecord old) => 1;
+        }
+        """, "[UpgradeConverter] method 'CapFromV1' converts 'Cap', which is not a field of layout 'Game.Hero'");
+
+    [Theory]
+    [InlineData("private byte [|LevelFromV1|](StoredRecord old) => 1;", "it must be a static method; ")]
+    [InlineData("private static byte [|LevelFromV1|]<T>(StoredRecord old) => 1;", "it must not be generic; ")]
+    [InlineData("private static byte [|LevelFromV1|](in StoredRecord old) => 1;", "its first parameter must be a StoredRecord (by value); ")]
+    [InlineData("private static byte [|LevelFromV1|](long old) => 1;", "its first parameter must be a StoredRecord (by value); ")]
+    [InlineData("private static byte [|LevelFromV1|]() => 1;", "its first parameter must be a StoredRecord (by value); ")]
+    [InlineData("private static void [|LevelFromV1|](StoredRecord old, byte[] field) { }", "its second parameter must be a Span<byte> (by value), the field's bytes; ")]
+    [InlineData("private static void [|LevelFromV1|](StoredRecord old, Span<int> field) { }", "its second parameter must be a Span<byte> (by value), the field's bytes; ")]
+    [InlineData("private static void [|LevelFromV1|](StoredRecord old) { }", "")]
+    [InlineData("private static byte [|LevelFromV1|](StoredRecord old, Span<byte> field) => 1;", "")]
+    public void OVL131_UpgradeConverterWithTheWrongSignature(string method, string reason) => Check("OVL131", "Game.Hero", ConverterUsings + $$"""
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            public byte Level;
+
+            [UpgradeConverter(nameof(Level))]
+            {{method}}
+        }
+        """, $"Method 'LevelFromV1' cannot convert field 'Level': {reason}it must be 'static void M(StoredRecord stored, Span<byte> field)', writing the field's bytes, or 'static T M(StoredRecord stored)' returning the field's value");
+
+    [Fact]
+    public void OVL131_UpgradeConverterReturningAnotherType() => Check("OVL131", "Game.Hero", ConverterUsings + """
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            public byte Level;
+
+            [UpgradeConverter(nameof(Level))]
+            private static int [|LevelFromV1|](StoredRecord old) => 1;
+        }
+        """, "Method 'LevelFromV1' cannot convert field 'Level': it returns 'int', and field 'Level' is 'byte': a converter that returns a value returns the field's type");
+
+    [Fact]
+    public void OVL131_UpgradeConverterReturningAnArray() => Check("OVL131", "Game.Hero", ConverterUsings + """
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            [FixedArray(2)] public int[] Slots;
+
+            [UpgradeConverter(nameof(Slots))]
+            private static int[] [|SlotsFromV1|](StoredRecord old) => new int[2];
+        }
+        """, "Method 'SlotsFromV1' cannot convert field 'Slots': a converter can return the value of a primitive, enum, Guid, fixed-string or nested-layout field, not of a fixed array: write its bytes with 'static void SlotsFromV1(StoredRecord stored, Span<byte> field)'");
+
+    [Fact]
+    public void OVL132_TwoUpgradeConvertersForOneField() => Check("OVL132", "Game.Hero", ConverterUsings + """
+
+        [MappedLayout]
+        public partial struct Hero
+        {
+            public byte Level;
+
+            [UpgradeConverter(nameof(Level))]
+            private static byte LevelFromV1(StoredRecord old) => 1;
+
+            [[|UpgradeConverter(nameof(Level))|]]
+            private static void LevelBytes(StoredRecord old, Span<byte> field) => field[0] = 1;
+        }
+        """, "Field 'Level' already has the upgrade converter 'LevelFromV1': 'LevelBytes' would be a second one");
+
+    [Fact]
+    public void UpgradeConvertersOfBothShapesAreNotReported()
+    {
+        CSharpCompilation compilation = Compiler.Create(ConverterUsings + """
+
+            [MappedLayout]
+            public partial struct Hero
+            {
+                public byte Level;
+                [FixedString(8)] public string Name;
+                [VarString] public string Motto;
+
+                [UpgradeConverter(nameof(Level))]
+                internal static byte LevelFromV1(StoredRecord old) => 1;
+
+                [UpgradeConverter(nameof(Name))]
+                public static string NameFromV1(StoredRecord old) => "x";
+
+                [UpgradeConverter(nameof(Motto))]
+                private static void MottoFromV1(StoredRecord old, Span<byte> field) { }
+            }
+            """);
+        Assert.Empty(Compiler.Analyze(compilation));
+        (Dictionary<string, string> sources, Compilation output) = Compiler.Generate(compilation);
+        Assert.Contains("Game.Hero.g.cs", sources.Keys);
+        Assert.True(Compiler.Problems(output).Length == 0, string.Join("\n", Compiler.Problems(output)));
+    }
+
     private static void CheckAll(string layout, string markedSource, params (string Id, string Message)[] expected)
     {
         var spans = new List<TextSpan>();

@@ -264,6 +264,56 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void UpgradeConverters() => Check("UpgradeConverters", "Game.Hero", """
+        using System;
+        using Overlay.Layouts;
+        using Overlay.Schemas;
+        namespace Game;
+
+        public enum Class : byte { Warrior, Mage }
+
+        [MappedLayout]
+        public partial struct Stats { public short Strength; }
+
+        [MappedLayout(Version = 2)]
+        public partial struct Hero
+        {
+            public byte Level;
+            [BigEndian] public short Score;
+            public bool Alive;
+            public Class Class;
+            public Guid Id;
+            [FixedString(8, Encoding = FixedStringEncoding.Ascii)] public string Tag;
+            public Stats Stats;
+            [FixedArray(2)] public int[] Slots;
+
+            [UpgradeConverter(nameof(Level))]
+            private static byte LevelFromV1(StoredRecord old) => (byte)Math.Clamp(old.ReadInt64("Level"), 1, 99);
+
+            [UpgradeConverter(nameof(Score))]
+            private static short ScoreFromV1(StoredRecord old) => (short)Math.Min(old.ReadInt64("Score"), short.MaxValue);
+
+            [UpgradeConverter(nameof(Alive))]
+            private static bool AliveFromV1(StoredRecord old) => old.ReadInt64("Health") > 0;
+
+            [UpgradeConverter(nameof(Class))]
+            private static Class ClassFromV1(StoredRecord old) => (Class)old.ReadInt64("Class");
+
+            [UpgradeConverter(nameof(Id))]
+            private static Guid IdFromV1(StoredRecord old) => new Guid((int)old.ReadInt64("Id"), 0, 0, new byte[8]);
+
+            [UpgradeConverter(nameof(Tag))]
+            private static string TagFromV1(StoredRecord old) => old.ReadString("Name")[..Math.Min(8, old.ReadString("Name").Length)];
+
+            [UpgradeConverter(nameof(Stats))]
+            private static Stats StatsFromV1(StoredRecord old) => new() { Strength = (short)old.ReadInt64("Strength") };
+
+            [UpgradeConverter(nameof(Slots))]
+            private static void SlotsFromV1(StoredRecord old, Span<byte> field) => field.Clear();
+        }
+        """);
+
+    [Fact]
     public void AtomicFields() => Check("AtomicFields", "Game.Counters", """
         using Overlay;
         using Overlay.Layouts;

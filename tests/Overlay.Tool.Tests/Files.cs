@@ -85,6 +85,24 @@ internal static class Files
         return path;
     }
 
+    public const ulong PlayersMagic = 0x53524559414C5050; // "PPLAYERS"
+
+    /// <summary>A record file of <paramref name="records"/> players in the version-1 layout, under a Vec2 header (3, 4).</summary>
+    public static string PlayersRecordFile(string path, int records, Func<int, PlayerV1>? player = null)
+    {
+        using var file = RecordFile<Vec2.View, PlayerV1.View>.Create(path, PlayersMagic);
+        Vec2.View header = file.Header;
+        header.X = 3;
+        header.Y = 4;
+        for (int i = 0; i < records; i++)
+        {
+            file.Append((player ?? Player)(i));
+        }
+
+        file.Flush();
+        return path;
+    }
+
     public static string HashIndex(string path, int entries)
     {
         using var index = MappedHashIndex<ulong, Price.View>.Create(path);

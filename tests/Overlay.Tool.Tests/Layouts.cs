@@ -1,4 +1,6 @@
+using System;
 using Overlay.Layouts;
+using Overlay.Schemas;
 
 // The layouts the tests write files with. PlayerV2 and PlayerNarrowed are also what
 // `overlay upgrade --assembly <this assembly>` loads: the tests are the user's code.
@@ -58,6 +60,33 @@ public partial struct PlayerNarrowed
 {
     public int Id;
     public System.Half Score;
+}
+
+/// <summary>
+/// Id narrowed to a big-endian short and Score to Half, both conversions declared in the layout:
+/// `overlay upgrade` needs nothing but this assembly. Id refuses (checked) a value a short cannot hold.
+/// </summary>
+[MappedLayout]
+public partial struct PlayerConverted
+{
+    [BigEndian] public short Id;
+    public Half Score;
+    [FixedString(12)] public string Name;
+
+    [UpgradeConverter(nameof(Id))]
+    private static short IdFromStored(StoredRecord stored) => checked((short)stored.ReadInt64("Id"));
+
+    [UpgradeConverter(nameof(Score))]
+    private static Half ScoreFromStored(StoredRecord stored) => (Half)stored.ReadDouble("Score");
+}
+
+/// <summary>A record file's header, grown by a field.</summary>
+[MappedLayout]
+public partial struct HeaderV2
+{
+    public float X;
+    public float Y;
+    public int Version;
 }
 
 /// <summary>A record with a variable-length field in the container's heap.</summary>

@@ -65,6 +65,19 @@ public sealed class UpgradeTests : IDisposable
     }
 
     [Fact]
+    public void ANarrowingWhoseConvertersTheLayoutDeclaresIsUpgraded()
+    {
+        string file = Files.Container(_temp.File("game.ovl"));
+        ToolRun run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerConverted", "--section", "players");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("upgraded 50 records", run.Output, StringComparison.Ordinal);
+
+        using MappedContainer container = MappedContainer.Open(file, Files.Tag, Overlay.MapAccess.Read);
+        RecordSection<PlayerConverted.ReadOnlyView> players = container.Records<PlayerConverted.ReadOnlyView>("players");
+        Assert.Equal(((short)7, (Half)10.5f, "player-7"), (players[7].Id, players[7].Score, players[7].Name));
+    }
+
+    [Fact]
     public void WrongAssembliesLayoutsAndSectionsAreUsageErrors()
     {
         string file = Files.Container(_temp.File("game.ovl"));
@@ -85,13 +98,28 @@ public sealed class UpgradeTests : IDisposable
         run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2", "--section", "heap");
         Assert.Equal(2, run.ExitCode);
 
+        // A layout that shares no field with the section's is the wrong type, not a new version:
+        // upgrading into it would default every field.
+        byte[] before = File.ReadAllBytes(file);
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "Price", "--section", "players");
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("--layout Overlay.Tool.Tests.Price is not a version of section 'players''s layout Overlay.Tool.Tests.PlayerV1", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(file));
+
         Assert.Equal(2, ToolRun.Of("upgrade", file, "--assembly", _temp.File("none.dll"), "--layout", "PlayerV2").ExitCode);
         Assert.Equal(2, ToolRun.Of("upgrade", file, "--layout", "PlayerV2").ExitCode); // --assembly is required
 
         File.WriteAllText(_temp.File("fake.dll"), "not an assembly");
         Assert.Equal(5, ToolRun.Of("upgrade", file, "--assembly", _temp.File("fake.dll"), "--layout", "PlayerV2").ExitCode);
 
-        Assert.Equal(3, ToolRun.Of("upgrade", Files.RecordFile(_temp.File("p.rec"), 1), "--assembly", Assembly, "--layout", "PlayerV2").ExitCode);
+        // Indexes embed no schemas: nothing to upgrade them by.
+        run = ToolRun.Of("upgrade", Files.HashIndex(_temp.File("p.idx"), 1), "--assembly", Assembly, "--layout", "PlayerV2");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("only containers and record files embed schemas", run.Error, StringComparison.Ordinal);
+
+        run = ToolRun.Of("upgrade", file, "--assembly", Assembly, "--layout", "PlayerV2", "--section", "players", "--header-layout", "Vec2");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--header-layout", run.Error, StringComparison.Ordinal);
     }
 }
 

@@ -193,6 +193,33 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "OVL121.html");
 
+    public static readonly DiagnosticDescriptor UpgradeConverterUnknownField = new(
+        id: "OVL130",
+        title: "[UpgradeConverter] names no field of the layout",
+        messageFormat: "[UpgradeConverter] method '{0}' converts '{1}', which is not a field of layout '{2}'",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL130.html");
+
+    public static readonly DiagnosticDescriptor UpgradeConverterSignature = new(
+        id: "OVL131",
+        title: "[UpgradeConverter] method with the wrong signature",
+        messageFormat: "Method '{0}' cannot convert field '{1}': {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL131.html");
+
+    public static readonly DiagnosticDescriptor UpgradeConverterDuplicate = new(
+        id: "OVL132",
+        title: "Two [UpgradeConverter] methods for one field",
+        messageFormat: "Field '{0}' already has the upgrade converter '{1}': '{2}' would be a second one",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "OVL132.html");
+
     /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial,
@@ -214,7 +241,10 @@ internal static class DiagnosticDescriptors
         VariableFieldMisuse,
         VarListElementUnsupported,
         AtomicFieldMisaligned,
-        AtomicFieldMisuse);
+        AtomicFieldMisuse,
+        UpgradeConverterUnknownField,
+        UpgradeConverterSignature,
+        UpgradeConverterDuplicate);
 
     /// <summary>The descriptor with <paramref name="id"/>, or null.</summary>
     /// <param name="id">An <c>OVL1xx</c> id.</param>

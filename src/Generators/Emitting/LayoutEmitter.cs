@@ -95,8 +95,18 @@ internal static class LayoutEmitter
             w.WriteLine(LayoutFieldExpression(field) + ",");
         }
 
-        w.CloseBlock(layout.Version == 0 ? ");" : $") {{ Version = {Int(layout.Version)} }};");
-        w.Unindent();
+        if (layout.Converters.Count == 0)
+        {
+            w.CloseBlock(layout.Version == 0 ? ");" : $") {{ Version = {Int(layout.Version)} }};");
+            w.Unindent();
+        }
+        else
+        {
+            w.CloseBlock(")");
+            w.Unindent();
+            WriteConverters(w, layout);
+        }
+
         w.WriteLine();
         if (!layout.Takes("LayoutInfo"))
         {
@@ -121,6 +131,46 @@ internal static class LayoutEmitter
         RefEmitter.WriteRef(w, layout, readOnly: true);
 
         w.CloseBlock();
+    }
+
+    // LayoutInfo.UpgradeConverters: the [UpgradeConverter] methods as FieldConverters. A method that
+    // returns the field's value is wrapped in a lambda that stores it as the layout's own accessors
+    // would, in the field's byte order; one that writes the bytes is the delegate itself.
+    private static void WriteConverters(SourceWriter w, LayoutSpec layout)
+    {
+        w.OpenBlock();
+        if (layout.Version != 0)
+        {
+            w.WriteLine($"Version = {Int(layout.Version)},");
+        }
+
+        w.WriteLine("UpgradeConverters = new global::System.Collections.Generic.Dictionary<string, global::Overlay.Schemas.FieldConverter>(global::System.StringComparer.Ordinal)");
+        w.OpenBlock();
+        foreach (ConverterSpec converter in layout.Converters)
+        {
+            string method = $"{layout.FullyQualifiedName}.{converter.Method}";
+            FieldSpec field = layout.Fields.First(f => f.Name == converter.FieldName);
+            string key = SymbolDisplay.FormatLiteral(converter.FieldName, quote: true);
+            w.WriteLine($"[{key}] = {(converter.ReturnsValue ? ConverterLambda(field, method) : method)},");
+        }
+
+        w.CloseBlock(",");
+        w.CloseBlock(";");
+    }
+
+    private static string ConverterLambda(FieldSpec field, string method)
+    {
+        string value = $"{method}(stored)";
+        string store = field.Kind switch
+        {
+            FieldKind.Primitive when field.TypeName == "bool" => $"field[0] = {value} ? (byte)1 : (byte)0",
+            FieldKind.Primitive or FieldKind.Enum => $"global::System.Runtime.InteropServices.MemoryMarshal.Write(field, global::Overlay.Layouts.Support.ByteOrder.Convert({value}, {Bool(field.IsBigEndian)}))",
+            FieldKind.Guid => $"{value}.TryWriteBytes(field, {Bool(field.IsBigEndian)}, out _)",
+            FieldKind.Utf8String or FieldKind.AsciiString => $"global::Overlay.Layouts.Support.FixedStrings.Write(field, {Encoding(field)}, {value})",
+            FieldKind.Layout => $"{Of(field.TypeName, "Store")}(field, {value})",
+            _ => throw new InvalidOperationException($"A converter cannot return a {field.Kind} field's value (OVL131)."),
+        };
+        return $"static (stored, field) => {store}";
     }
 
     private static string LayoutFieldExpression(FieldSpec field)

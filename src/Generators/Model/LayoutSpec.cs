@@ -29,6 +29,9 @@ internal sealed record LayoutSpec(
     /// <summary>The layout's declared version (<c>[MappedLayout(Version = N)]</c>), for <c>LayoutInfo.Version</c>; 0 when none.</summary>
     public int Version { get; init; }
 
+    /// <summary>The layout's <c>[UpgradeConverter]</c> methods, in source order, for <c>LayoutInfo.UpgradeConverters</c>.</summary>
+    public EquatableArray<ConverterSpec> Converters { get; init; } = EquatableArray<ConverterSpec>.Empty;
+
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
 

@@ -246,6 +246,7 @@ internal sealed partial class LayoutParser
             CheckAtomicAlignment(fields, fieldSymbols, sizeInBytes, diagnostics);
         }
 
+        EquatableArray<ConverterSpec> converters = Converters(type, fields, diagnostics);
         if (diagnostics.Count != diagnosticsBefore)
         {
             return null;
@@ -264,6 +265,7 @@ internal sealed partial class LayoutParser
             fields.ToEquatableArray())
         {
             Version = DeclaredVersion(layoutAttribute) is > 0 and int version ? version : 0,
+            Converters = converters,
         };
     }
 

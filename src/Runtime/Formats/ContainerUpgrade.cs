@@ -17,7 +17,7 @@ public sealed class ContainerUpgrade
     /// <summary>Converts the records section <paramref name="section"/> into <typeparamref name="TRecord"/>'s layout.</summary>
     /// <typeparam name="TRecord">The current layout.</typeparam>
     /// <param name="section">The section's name.</param>
-    /// <param name="converters">Conversions by field name of <typeparamref name="TRecord"/>, for narrowing or kind changes.</param>
+    /// <param name="converters">Conversions by field name of <typeparamref name="TRecord"/>, for narrowing or kind changes; merged with those <typeparamref name="TRecord"/> declares (<c>[UpgradeConverter]</c>), these winning field by field.</param>
     /// <returns>This, to chain.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="section"/> is null.</exception>
     /// <exception cref="ArgumentException">The section is already named.</exception>

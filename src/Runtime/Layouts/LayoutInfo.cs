@@ -17,6 +17,16 @@ public sealed record LayoutInfo(string Name, int SizeInBytes, ulong Fingerprint,
     /// files; 0 when the layout declares none.
     /// </summary>
     public int Version { get; init; }
+
+    /// <summary>
+    /// The conversions the layout declares for its fields (<see cref="UpgradeConverterAttribute"/>
+    /// methods, listed by the generator), by field name; null when it declares none. Upgrading into
+    /// this layout (<see cref="Overlay.Schemas.RecordConverter.Create"/>, and so <c>RecordFile.Upgrade</c>,
+    /// <c>MappedContainer.Upgrade</c> and <c>overlay upgrade</c>) uses them for every field the caller
+    /// passes no converter for: a converter passed explicitly wins, field by field. Code, not data:
+    /// not stored in files, not in the fingerprint, null in a schema read from a file.
+    /// </summary>
+    public IReadOnlyDictionary<string, Overlay.Schemas.FieldConverter>? UpgradeConverters { get; init; }
 }
 
 /// <summary>One field of a <see cref="LayoutInfo"/>.</summary>

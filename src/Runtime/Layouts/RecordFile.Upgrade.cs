@@ -23,8 +23,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// </summary>
     /// <param name="path">The record file.</param>
     /// <param name="magic">The magic number it carries (kept).</param>
-    /// <param name="recordConverters">Converters for record fields that could lose values, by field name (see <see cref="RecordConverter.Create"/>).</param>
-    /// <param name="headerConverters">Converters for header fields that could lose values.</param>
+    /// <param name="recordConverters">Converters for record fields that could lose values, by field name (see <see cref="RecordConverter.Create"/>); merged with those the record layout declares (<c>[UpgradeConverter]</c>), these winning field by field.</param>
+    /// <param name="headerConverters">Converters for header fields that could lose values; merged likewise with the header layout's.</param>
     /// <param name="progress">Told the records converted so far, after each 64K.</param>
     /// <returns>The number of records converted.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>

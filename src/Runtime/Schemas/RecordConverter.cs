@@ -50,7 +50,7 @@ public sealed class RecordConverter
     /// <summary>Plans the conversion of <paramref name="stored"/> records into <paramref name="current"/> ones.</summary>
     /// <param name="stored">The file's layout (its embedded schema).</param>
     /// <param name="current">The code's layout.</param>
-    /// <param name="converters">User conversions by current field name; they take precedence over the automatic ones.</param>
+    /// <param name="converters">User conversions by current field name; they take precedence over the automatic ones, and over those <paramref name="current"/> declares (<see cref="LayoutInfo.UpgradeConverters"/>), which are used for the other fields.</param>
     /// <returns>The converter.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="stored"/> or <paramref name="current"/> is null.</exception>
     /// <exception cref="InvalidOperationException">Some fields can lose values or change kind and have no converter; the message lists each.</exception>
@@ -59,10 +59,10 @@ public sealed class RecordConverter
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(current);
         var problems = new List<string>();
-        List<Step> steps = Plan(stored, current, converters, string.Empty, problems);
+        List<Step> steps = Plan(stored, current, DeclaredConverters.Merge(current.UpgradeConverters, converters), string.Empty, problems);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException($"Records of {stored.Name} cannot be upgraded to {current.Name} without losing values; register a FieldConverter for each field:\n  " + string.Join("\n  ", problems));
+            throw new InvalidOperationException($"Records of {stored.Name} cannot be upgraded to {current.Name} without losing values; declare an [UpgradeConverter] method in the layout (or pass a FieldConverter) for each field:\n  " + string.Join("\n  ", problems));
         }
 
         return new RecordConverter(stored, current, steps);

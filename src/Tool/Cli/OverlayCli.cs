@@ -100,12 +100,13 @@ internal static class OverlayCli
 
     private static Command Upgrade(ToolConsole io)
     {
-        Argument<string> file = FileArgument("The container to upgrade in place (crash-safely: new file, then rename).");
-        var assembly = new Option<string>("--assembly") { Description = "The assembly (.dll) that declares the new layout.", Required = true };
-        var layout = new Option<string>("--layout") { Description = "The layout's type: its full name (or its name, when unique).", Required = true };
-        var section = new Option<string[]>("--section") { Description = "A records section to convert (repeatable); default: the sections stored as the same type, or the only records section." };
-        var command = new Command("upgrade", "Rewrite records sections into a new layout from your assembly (renames by [FormerName], widening, added and removed fields), with the runtime's Upgrade.") { file, assembly, layout, section };
-        command.SetAction(result => Guard(io, () => UpgradeCommand.Run(io, result.GetValue(file)!, result.GetValue(assembly)!, result.GetValue(layout)!, result.GetValue(section) ?? [])));
+        Argument<string> file = FileArgument("The container or record file to upgrade in place (crash-safely: new file, then rename).");
+        var assembly = new Option<string>("--assembly") { Description = "The assembly (.dll) that declares the new layout, and its [UpgradeConverter] methods.", Required = true };
+        var layout = new Option<string>("--layout") { Description = "The layout's type: its full name (or its name, when unique). For a record file, the records' layout.", Required = true };
+        var section = new Option<string[]>("--section") { Description = "Containers: a records section to convert (repeatable); default: the sections stored as the same type, or the only records section." };
+        var header = new Option<string?>("--header-layout") { Description = "Record files: the header's new layout; default: the type the file's header schema names." };
+        var command = new Command("upgrade", "Rewrite a container's records sections, or a record file's header and records, into new layouts from your assembly (renames by [FormerName], widening, added and removed fields, and the layouts' [UpgradeConverter] methods for the rest), with the runtime's Upgrade.") { file, assembly, layout, section, header };
+        command.SetAction(result => Guard(io, () => UpgradeCommand.Run(io, result.GetValue(file)!, result.GetValue(assembly)!, result.GetValue(layout)!, result.GetValue(section) ?? [], result.GetValue(header))));
         return command;
     }
 

@@ -13,23 +13,40 @@ using Spectre.Console;
 namespace Overlay.Tool.Commands;
 
 /// <summary>
-/// <c>overlay upgrade FILE --assembly PATH --layout TYPE [--section NAME]...</c>: loads the user's
-/// layout and runs the runtime's <see cref="MappedContainer.Upgrade"/> (new file, flush, rename:
-/// the old file is intact unless the whole upgrade succeeded). Sections already in the layout are
-/// left alone.
+/// <c>overlay upgrade FILE --assembly PATH --layout TYPE [--section NAME]... [--header-layout TYPE]</c>:
+/// loads the user's layout and runs the runtime's <see cref="MappedContainer.Upgrade"/> on a
+/// container, or <c>RecordFile.Upgrade</c> on a record file (<see cref="RecordFileUpgrade"/>), with
+/// the converters the layouts declare (<c>[UpgradeConverter]</c>). New file, flush, rename: the old
+/// file is intact unless the whole upgrade succeeded. Sections already in the layout are left alone.
 /// </summary>
 internal static class UpgradeCommand
 {
-    public static int Run(ToolConsole io, string file, string assemblyPath, string typeName, IReadOnlyList<string> sectionNames)
+    public static int Run(ToolConsole io, string file, string assemblyPath, string typeName, IReadOnlyList<string> sectionNames, string? headerTypeName = null)
     {
         FileKind kind = FileDetector.Detect(file);
-        if (kind != FileKind.Container)
+        if (kind is not (FileKind.Container or FileKind.RecordFile))
         {
-            throw new ToolException(ExitCodes.InvalidFile, $"{file} is a {EmbeddedSchemas.Describe(kind)}: only containers embed schemas and can be upgraded (docs/formats.md §8.5).");
+            throw new ToolException(ExitCodes.InvalidFile, $"{file} is a {EmbeddedSchemas.Describe(kind)}: only containers and record files embed schemas and can be upgraded (docs/formats.md §8.5).");
         }
 
-        Type type = LayoutLoader.Load(assemblyPath, typeName);
-        LayoutInfo target = (LayoutInfo)type.GetProperty("LayoutInfo", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        if (kind == FileKind.RecordFile && sectionNames.Count > 0)
+        {
+            throw new ToolException(ExitCodes.Usage, $"--section: {file} is a record file, which has no sections (its header and records are upgraded together).");
+        }
+
+        if (kind == FileKind.Container && headerTypeName is not null)
+        {
+            throw new ToolException(ExitCodes.Usage, $"--header-layout: {file} is a container, which has no header layout (it is for record files).");
+        }
+
+        LayoutLoader loader = LayoutLoader.Open(assemblyPath);
+        if (kind == FileKind.RecordFile)
+        {
+            return RecordFileUpgrade.Run(io, file, loader, typeName, headerTypeName);
+        }
+
+        Type type = loader.Find(typeName, "--layout");
+        LayoutInfo target = UserLayouts.InfoOf(type);
         List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> schemas = EmbeddedSchemas.ReadContainer(file);
         List<(SectionInfo Section, string SchemaSection, LayoutInfo Layout)> chosen = Choose(file, schemas, target, sectionNames);
 
@@ -38,6 +55,11 @@ internal static class UpgradeCommand
         long total = 0;
         foreach ((SectionInfo section, _, LayoutInfo stored) in chosen)
         {
+            if (!UserLayouts.IsVersionOf(target, stored))
+            {
+                throw new ToolException(ExitCodes.UpgradeRefused, $"upgrade refused, {file} is unchanged: --layout {target.Name} is not a version of section '{section.Name}''s layout {stored.Name}: they share no field by name or [FormerName] (stored: {UserLayouts.FieldNames(stored)}; {target.Name}: {UserLayouts.FieldNames(target)}).");
+            }
+
             SchemaComparison comparison = SchemaComparison.Compare(stored, target);
             if (comparison.IsIdentical)
             {
@@ -51,6 +73,11 @@ internal static class UpgradeCommand
                 io.Out.WriteLine($"  {difference.Description}");
             }
 
+            if (UserLayouts.DeclaredConverters(target) is { } declared)
+            {
+                io.Out.WriteLine(declared);
+            }
+
             Invoke(records, plan, section.Name);
             total += section.Count;
         }
@@ -62,17 +89,9 @@ internal static class UpgradeCommand
         }
 
         ulong tag = ContainerOpener.ReadTag(file);
-        long converted;
-        try
-        {
-            converted = io.Interactive && total > 0
-                ? RunWithProgress(io, file, tag, plan, total)
-                : MappedContainer.Upgrade(file, tag, plan);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ToolException(ExitCodes.UpgradeRefused, $"upgrade refused, {file} is unchanged: {e.Message}", e);
-        }
+        long converted = UserLayouts.Run(file, () => io.Interactive && total > 0
+            ? RunWithProgress(io, file, tag, plan, total)
+            : MappedContainer.Upgrade(file, tag, plan));
 
         io.Out.WriteLine($"upgraded {converted} records of {file} to {target.Name}; the old file was replaced (new file, flush, rename).");
         return ExitCodes.Success;
@@ -140,7 +159,7 @@ internal static class UpgradeCommand
     }
 
     /// <summary>Reports on the upgrading thread itself (<see cref="Progress{T}"/> would post to the thread pool and arrive late).</summary>
-    private sealed class Reporter(ProgressTask task) : IProgress<long>
+    internal sealed class Reporter(ProgressTask task) : IProgress<long>
     {
         public void Report(long value) => task.Value = value;
     }

@@ -24,7 +24,7 @@ public sealed class GameSaveSampleTests : IDisposable
         string text = output.ToString();
         Assert.Contains("version 1 wrote", text, StringComparison.Ordinal);
         Assert.Contains("version 2 refuses the version-1 players as they are:", text, StringComparison.Ordinal);
-        Assert.Contains("incompatible: Level was short, is int", text, StringComparison.Ordinal);
+        Assert.Contains("incompatible: Level was short, is byte", text, StringComparison.Ordinal);
         Assert.Contains("incompatible: Gold was int, is long", text, StringComparison.Ordinal);
         Assert.Contains("upgraded 5 players to version 2", text, StringComparison.Ordinal);
         Assert.Contains("5 Elspeth  Mage     level  50  gold 5,005,000,000  quests 2 (1 open)", text, StringComparison.Ordinal);
