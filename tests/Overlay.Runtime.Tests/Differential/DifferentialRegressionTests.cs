@@ -86,6 +86,21 @@ public sealed class DifferentialRegressionTests : IDisposable
     }
 
     /// <summary>
+    /// Seed 1757953830, sequence 148 of the recorded batch, on Windows: <c>madvise(MADV_WILLNEED, 0, 0)</c>
+    /// succeeds on Linux (0 bytes: nothing to do); Windows passed the 0 bytes to
+    /// <c>PrefetchVirtualMemory</c>, which refuses them (MapIOException, ERROR_INVALID_PARAMETER).
+    /// </summary>
+    [Fact]
+    public void WillNeedOverZeroBytesDoesNothing()
+    {
+        using var map = MemoryMap.Anonymous(3 * MemoryMap.PageSize);
+        map.Advise(MapAdvice.WillNeed, 0, 0);
+        map.Advise(MapAdvice.WillNeed, MemoryMap.PageSize, 0);
+        map.Advise(MapAdvice.Normal, 0, 0);
+        Assert.Equal(3 * MemoryMap.PageSize, map.Length);
+    }
+
+    /// <summary>
     /// Seed 482137685, sequence 1071: anonymous private memory written, shrunk inside a page, then
     /// grown. CPython's <c>mremap</c> keeps the stale bytes past the shrink in the page (unless a
     /// <c>madvise</c> split made it fail over to a fresh mapping: zeros). Overlay zero-fills what a
