@@ -47,6 +47,7 @@ internal static class DiffComparer
                 {
                     statistics.Count(op.Name + " (this back end)", expected[2..], rule);
                 }
+
                 string expectedState = step["s"]?.ToJsonString() ?? "null";
                 string actualState = overlay.State;
                 if (expected != actual)
