@@ -5,8 +5,14 @@
 # (a field read over it), each against MemoryMappedFile + CreateViewAccessor in the same process,
 # on the same files. Wine numbers are indicative, not Windows numbers (docs/benchmarks.md).
 #
-#   benchmarks/wine.sh                                    # both classes, one process each (about 8 minutes)
+#   benchmarks/wine.sh                                    # side by side, then both classes, one process each (about 10 minutes)
+#   benchmarks/wine.sh --wine-side-by-side [rounds]       # only the side-by-side comparison (about 1 minute)
 #   benchmarks/wine.sh --filter '*SequentialBenchmarks*'  # BenchmarkDotNet arguments replace the default filters
+#
+# The side-by-side comparison (WineSideBySide.cs) runs each way once per round, in rotating order:
+# the figures to quote on a shared machine, where BenchmarkDotNet's one-after-the-other runs meet
+# different loads (docs/benchmarks.md). On Linux the same comparison is
+#   dotnet run -c Release --project benchmarks/Overlay.Benchmarks -- --wine-side-by-side
 #
 # One class per process: after the first class's CSV report, a run of two classes once hung under
 # Wine in BenchmarkDotNet's markdown export (the process left no CPU used, as in docs/platforms.md).
@@ -42,6 +48,7 @@ run() {
         "$wine" "$work/publish/Overlay.Benchmarks.exe" "$@" --artifacts "Z:${work//\//\\}\\results"
 }
 if [ "$#" -eq 0 ]; then
+    run --wine-side-by-side
     run --filter '*WineOpenCloseBenchmarks*'
     run --filter '*WineFieldReadBenchmarks*'
 else

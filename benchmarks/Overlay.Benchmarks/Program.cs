@@ -22,6 +22,12 @@ public static class Program
         bool ownDirectory = BenchFiles.Prepare();
         try
         {
+            if (args is ["--wine-side-by-side", ..])
+            {
+                // Not BenchmarkDotNet: the Wine comparisons, interleaved (WineSideBySide).
+                return WineSideBySide.Run(args);
+            }
+
             // In-process: no generated project to build per run (the machine has 2 shared cores).
             // 3 warm-up and 5 measured iterations of about 250 ms each keep the whole suite short.
             Job job = Job.Default

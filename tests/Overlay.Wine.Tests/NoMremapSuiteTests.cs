@@ -24,10 +24,7 @@ public class NoMremapSuiteTests(ITestOutputHelper output)
     [Fact]
     public void EveryRuntimeTestPassesWithoutMremap()
     {
-        string repository = WineEnvironment.RepositoryRoot();
-        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        string assembly = Path.Combine(repository, "tests", "Overlay.Runtime.Tests", "bin", configuration, "net10.0", "Overlay.Runtime.Tests.dll");
-        Assert.True(File.Exists(assembly), $"{assembly} is not built (this project references it, so building it builds that).");
+        string assembly = WineEnvironment.LinuxRuntimeTests();
 
         var clock = Stopwatch.StartNew();
         (int exit, string text) = WineEnvironment.Run(

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -47,14 +48,30 @@ public class WineConformanceTests(ITestOutputHelper output)
         publish.Stop();
         Assert.True(publishExit == 0, $"dotnet publish for win-x64 failed ({publishExit}):\n{publishOutput}");
 
+        // The differential test's reference: CPython's runs of the batch, recorded here on Linux by
+        // the Linux build of the same assembly (no Linux python3 can run under Wine), replayed there.
+        string reference = Path.Combine(work, "differential-reference.json");
+        var record = Stopwatch.StartNew();
+        (int recordExit, string recordOutput) = WineEnvironment.Run(
+            "dotnet",
+            [WineEnvironment.LinuxRuntimeTests(), "--record-differential", reference],
+            environment: null,
+            s_timeout);
+        record.Stop();
+        Assert.True(recordExit == 0, $"recording the differential reference failed ({recordExit}):\n{recordOutput}");
+        output.WriteLine(recordOutput.Trim());
+
         var run = Stopwatch.StartNew();
+        Dictionary<string, string> variables = WineEnvironment.Variables(work);
+        // Wine's drive Z: is the Unix root.
+        variables["OVERLAY_DIFF_REFERENCE"] = "Z:" + reference.Replace('/', '\\');
         (int exit, string text) = WineEnvironment.Run(
             wine,
             [Path.Combine(published, "Overlay.Runtime.Tests.exe")],
-            WineEnvironment.Variables(work),
+            variables,
             s_timeout);
         run.Stop();
-        output.WriteLine($"publish {publish.Elapsed.TotalSeconds:F0} s, Wine run {run.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine($"publish {publish.Elapsed.TotalSeconds:F0} s, differential reference {record.Elapsed.TotalSeconds:F0} s, Wine run {run.Elapsed.TotalSeconds:F0} s");
         output.WriteLine(text);
 
         string? summary = text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(" failed", StringComparison.Ordinal));

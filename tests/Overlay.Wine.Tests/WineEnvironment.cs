@@ -47,6 +47,18 @@ internal static class WineEnvironment
     }
 
     /// <summary>
+    /// The Linux build of <c>tests/Overlay.Runtime.Tests</c> (this project references it, so it is
+    /// built), for the steps that need Linux: the no-<c>mremap</c> suite, the differential reference.
+    /// </summary>
+    public static string LinuxRuntimeTests()
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        string assembly = Path.Combine(RepositoryRoot(), "tests", "Overlay.Runtime.Tests", "bin", configuration, "net10.0", "Overlay.Runtime.Tests.dll");
+        Assert.True(File.Exists(assembly), $"{assembly} is not built (this project references it, so building it builds that).");
+        return assembly;
+    }
+
+    /// <summary>
     /// A Wine prefix of the run's own (made on first use, ~17 s), no Wine debug chatter, and
     /// .NET's W^X off (its double-mapped JIT code crashes under Wine: docs/platforms.md).
     /// </summary>

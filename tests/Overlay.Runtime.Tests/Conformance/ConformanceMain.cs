@@ -33,6 +33,7 @@ public static class ConformanceMain
     {
         // "--all" first runs the tests NotOnWindows leaves out too (to triage them); an optional
         // argument then runs only the tests whose "Namespace.Class.Method" contains it.
+        // "--record-differential PATH" records the differential test's reference (below).
         bool all = args.Length > 0 && args[0] == "--all";
         string? only = args.Length > (all ? 1 : 0) ? args[all ? 1 : 0] : null;
         if (only == "--wine-probe")
@@ -49,6 +50,14 @@ public static class ConformanceMain
             Action bound = thrower.CreateDelegate<Action>();
             Action compiled = Expression.Lambda<Action>(Expression.Call(thrower)).Compile();
             return Probe("CreateDelegate", bound) + Probe("Expression.Compile", compiled);
+        }
+
+        if (only == "--record-differential")
+        {
+            // On Linux, before the Wine run: CPython's runs of the batch the Windows back end replays
+            // (Differential.RecordedDifferentialTests), written to the file given.
+            Console.WriteLine(Differential.RecordedDifferentialTests.RecordTo(args[1]));
+            return 0;
         }
 
         var tests = new List<(string Name, Type Class, Func<object, Action> Bind)>();

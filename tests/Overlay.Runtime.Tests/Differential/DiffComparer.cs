@@ -15,7 +15,12 @@ namespace Overlay.Tests.Differential;
 internal static class DiffComparer
 {
     /// <summary>Null when both sides agree; otherwise a report naming the step and both outcomes.</summary>
-    public static string? Compare(DiffSequence sequence, JsonObject python, DiffStatistics statistics, out int stepsRun)
+    /// <param name="sequence">The sequence, its file (if any) prepared for Overlay.</param>
+    /// <param name="python">What the driver printed for it (with <c>"file"</c>, the digest of Python's file, when replayed from a <see cref="DiffRecording"/>).</param>
+    /// <param name="statistics">Counts the outcomes and the rules applied.</param>
+    /// <param name="stepsRun">How many steps ran on Overlay.</param>
+    /// <param name="backEnd">The back end's documented differences from Linux (<see cref="WindowsDifferences.Apply"/>), or null on Linux.</param>
+    public static string? Compare(DiffSequence sequence, JsonObject python, DiffStatistics statistics, out int stepsRun, Func<string, JsonArray, string, (string Expected, string? Rule)>? backEnd = null)
     {
         var steps = (JsonArray)python["steps"]!;
         stepsRun = 0;
@@ -29,9 +34,20 @@ internal static class DiffComparer
                 var step = (JsonObject)steps[i]!;
                 var args = (JsonArray)step["a"]!;
                 string expected = step["e"] is JsonNode error ? "e:" + (string)error! : "r:" + (string)step["r"]!;
+                string? rule = null;
+                if (backEnd is not null)
+                {
+                    (expected, rule) = backEnd(op.Name, args, expected);
+                }
+
                 string actual = overlay.Execute(op.Name, args, op.Variant);
                 stepsRun++;
                 statistics.Count(op.Name, step["e"] is JsonNode category ? (string)category! : "value", (string?)step["d"]);
+                if (rule is not null)
+                {
+                    statistics.Count(op.Name + " (this back end)", expected[2..], rule);
+                }
+
                 string expectedState = step["s"]?.ToJsonString() ?? "null";
                 string actualState = overlay.State;
                 if (expected != actual)
@@ -58,7 +74,15 @@ internal static class DiffComparer
             return Describe(sequence, steps, sequence.Ops.Count, "contents at the end", Shorten(pythonFinal), Shorten(overlayFinal));
         }
 
-        if (sequence.Map.IsFile)
+        if (sequence.Map.IsFile && python["file"] is JsonNode recorded)
+        {
+            string overlayDigest = DiffRecording.Digest(File.ReadAllBytes(sequence.OverlayPath!));
+            if ((string)recorded! != overlayDigest)
+            {
+                return Describe(sequence, steps, sequence.Ops.Count, "file bytes on disk after both maps closed", (string)recorded!, overlayDigest);
+            }
+        }
+        else if (sequence.Map.IsFile)
         {
             byte[] pythonBytes = File.ReadAllBytes(sequence.PythonPath!);
             byte[] overlayBytes = File.ReadAllBytes(sequence.OverlayPath!);

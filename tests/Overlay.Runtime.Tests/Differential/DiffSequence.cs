@@ -18,7 +18,7 @@ internal sealed class MapSpec
     /// <summary>False: Python's trackfd=False, Overlay's trackFile: false (file maps only).</summary>
     public bool TrackFile { get; init; } = true;
 
-    /// <summary>The file offset (0 or the page size).</summary>
+    /// <summary>The file offset: 0, or the page size (or Windows' 64 KiB granularity, for a batch both back ends run).</summary>
     public long Offset { get; init; }
 
     /// <summary>The length asked for (0 = to the end of the file); for anonymous maps the length.</summary>

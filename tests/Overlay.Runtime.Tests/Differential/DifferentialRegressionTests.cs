@@ -33,11 +33,11 @@ public sealed class DifferentialRegressionTests : IDisposable
         Assert.Equal("ab"u8.ToArray(), File.ReadAllBytes(_path));
     }
 
-    /// <summary>The same with an offset: the file is cut to offset + newsize.</summary>
+    /// <summary>The same with an offset (the smallest a map may start at: a page on Linux, 64 KiB on Windows): the file is cut to offset + newsize.</summary>
     [Fact]
     public void ResizeToTheSameLengthWithAnOffsetTruncatesToOffsetPlusLength()
     {
-        long page = MemoryMap.PageSize;
+        long page = MemoryMap.AllocationGranularity;
         var content = new byte[(2 * page) + 100];
         content.AsSpan().Fill((byte)'x');
         File.WriteAllBytes(_path, content);
@@ -48,6 +48,56 @@ public sealed class DifferentialRegressionTests : IDisposable
         }
 
         Assert.Equal(page + 10, new FileInfo(_path).Length);
+    }
+
+    /// <summary>
+    /// Seed 20261204, sequence 72 of the recorded batch, on Windows: a map that ends before its file
+    /// does, grown, must cut the file to offset + newsize (CPython's ftruncate) with the map intact.
+    /// Windows cut the file under the old view first, which it refuses (ERROR_USER_MAPPED_FILE):
+    /// the resize failed with MapIOException where Linux succeeds.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AGrowOfAMapThatEndsBeforeItsFileCutsTheFileToTheNewEnd(bool copyOnWrite)
+    {
+        byte[] content = new byte[9919];
+        for (int i = 0; i < content.Length; i++)
+        {
+            content[i] = (byte)(i * 13);
+        }
+
+        File.WriteAllBytes(_path, content);
+        using (SafeFileHandle handle = File.OpenHandle(_path, FileMode.Open, FileAccess.ReadWrite))
+        using (var map = copyOnWrite ? new MemoryMap(handle, 3280, MapFlags.Private) : new MemoryMap(handle, 3280))
+        {
+            map[0] = 0xEE;
+            map.Resize(8132);
+            Assert.Equal(8132, map.Length);
+            Assert.Equal(8132, map.Size());
+            Assert.Equal(0xEE, map[0]);
+            Assert.True(map[1..].AsSpan().SequenceEqual(content.AsSpan(1, 8131)));
+        }
+
+        byte[] after = File.ReadAllBytes(_path);
+        Assert.Equal(8132, after.Length);
+        Assert.Equal(copyOnWrite ? content[0] : (byte)0xEE, after[0]);
+        Assert.True(after.AsSpan(1).SequenceEqual(content.AsSpan(1, 8131)));
+    }
+
+    /// <summary>
+    /// Seed 1757953830, sequence 148 of the recorded batch, on Windows: <c>madvise(MADV_WILLNEED, 0, 0)</c>
+    /// succeeds on Linux (0 bytes: nothing to do); Windows passed the 0 bytes to
+    /// <c>PrefetchVirtualMemory</c>, which refuses them (MapIOException, ERROR_INVALID_PARAMETER).
+    /// </summary>
+    [Fact]
+    public void WillNeedOverZeroBytesDoesNothing()
+    {
+        using var map = MemoryMap.Anonymous(3 * MemoryMap.PageSize);
+        map.Advise(MapAdvice.WillNeed, 0, 0);
+        map.Advise(MapAdvice.WillNeed, MemoryMap.PageSize, 0);
+        map.Advise(MapAdvice.Normal, 0, 0);
+        Assert.Equal(3 * MemoryMap.PageSize, map.Length);
     }
 
     /// <summary>

@@ -28,19 +28,30 @@ internal sealed class SequenceGenerator
 
     private readonly Random _random;
     private readonly bool _allowTrackFileFalse;
+    private readonly long _offsetUnit;
 
-    private SequenceGenerator(Random random, bool allowTrackFileFalse)
+    private SequenceGenerator(Random random, bool allowTrackFileFalse, long offsetUnit)
     {
         _random = random;
         _allowTrackFileFalse = allowTrackFileFalse;
+        _offsetUnit = offsetUnit;
     }
 
     /// <summary>Sequence <paramref name="index"/> of the batch for <paramref name="seed"/>: each has its own generator, so one can be regenerated alone.</summary>
-    public static DiffSequence Generate(int seed, int index, bool allowTrackFileFalse)
+    /// <param name="seed">The batch's seed.</param>
+    /// <param name="index">The sequence's number in the batch.</param>
+    /// <param name="allowTrackFileFalse">Whether maps with trackfd=False may be generated (CPython 3.13+).</param>
+    /// <param name="offsetUnit">
+    /// The file offset a map may start at: the page size (Linux), or Windows' 64 KiB allocation
+    /// granularity, which is also a multiple of Linux's page, so one sequence runs on both. With
+    /// a larger unit the file gets that many bytes more in front, so that the mapped part is the
+    /// same shape; the random draws are the same, so the page-size batch stays as it always was.
+    /// </param>
+    public static DiffSequence Generate(int seed, int index, bool allowTrackFileFalse, long offsetUnit = 0)
     {
         // Not HashCode.Combine: it is salted per process, and a seed must reproduce across runs.
         var random = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ 0x0DD1FF));
-        return new SequenceGenerator(random, allowTrackFileFalse).Sequence(index);
+        return new SequenceGenerator(random, allowTrackFileFalse, offsetUnit == 0 ? Page : offsetUnit).Sequence(index);
     }
 
     private static int SumWeights()
@@ -94,6 +105,19 @@ internal sealed class SequenceGenerator
         int access = isPrivate ? 0 : _random.Next(4);
         long offset = size > Page && _random.Next(100) < 35 ? Page : 0;
         long available = size - offset;
+        if (offset != 0 && _offsetUnit != Page)
+        {
+            // The same map at the larger unit: the bytes past the first page now start there.
+            var shifted = new byte[_offsetUnit - Page + content.Length];
+            for (int i = 0; i < _offsetUnit - Page; i++)
+            {
+                shifted[i] = (byte)(i * 7);
+            }
+
+            content.CopyTo(shifted, _offsetUnit - Page);
+            content = shifted;
+            offset = _offsetUnit;
+        }
         long length = _random.Next(100) < 60 ? 0 : _random.NextInt64(1, available + 1);
         bool trackFile = !_allowTrackFileFalse || _random.Next(100) >= 10;
         return new MapSpec

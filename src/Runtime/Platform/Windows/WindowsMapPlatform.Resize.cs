@@ -6,10 +6,13 @@ namespace Overlay.Platform.Windows;
 /// <summary>
 /// Resizing. A view's size is fixed and Windows will not cut a file below a mapping object that
 /// maps it (<c>ERROR_USER_MAPPED_FILE</c>), so every resize maps a fresh view. Where the order
-/// allows, the fresh view exists before the old one goes: a grow extends the file first (allowed
-/// under a view) and maps the larger view; a shrink maps the shorter view, unmaps the old one,
-/// then cuts the file to the shorter view's end. Only if Windows still refuses the cut is
-/// CPython's order used (unmap, cut, map again), the one step that can lose the mapping.
+/// allows, the fresh view exists before the old one goes. The file's size is set to the new end,
+/// as CPython does, and what decides the order is whether the <em>file</em> grows, not the map: a
+/// map that ends before the file does can grow while the file is cut (a 3 KiB map of a 9 KiB
+/// file resized to 8 KiB cuts the file to 8 KiB). A file that grows is extended first (allowed
+/// under a view), then the new view is mapped; a file that shrinks gets the new view first, then
+/// the old one is unmapped and the file cut to the new view's end. Only if Windows still refuses
+/// the cut is CPython's order used (unmap, cut, map again), the one step that can lose the mapping.
 /// </summary>
 internal sealed unsafe partial class WindowsMapPlatform
 {
@@ -18,9 +21,9 @@ internal sealed unsafe partial class WindowsMapPlatform
         unmapped = false;
         bool copyOnWrite = (file.Flags & TypeMask) == MapFlags.Private;
         long newEnd = file.Offset + newLength;
-        if (newLength > oldLength)
+        long oldFileSize = GetStatus(file.File).Size;
+        if (newEnd >= oldFileSize)
         {
-            long oldFileSize = GetStatus(file.File).Size;
             Truncate(file.File, newEnd);
             try
             {
@@ -52,7 +55,7 @@ internal sealed unsafe partial class WindowsMapPlatform
             // This Windows will not cut a file under any mapping object: CPython's order.
         }
 
-        // The shorter view holds the data now (a private map's changes were copied into it).
+        // The fresh view holds the data now (a private map's changes were copied into it).
         // Keep its bytes in memory for a private map: mapping again re-reads the file.
         byte[]? privateBytes = copyOnWrite ? new ReadOnlySpan<byte>(fresh, checked((int)newLength)).ToArray() : null;
         Unmap(fresh, newLength);

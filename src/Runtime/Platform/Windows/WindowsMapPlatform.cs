@@ -201,6 +201,13 @@ internal sealed unsafe partial class WindowsMapPlatform : IMapPlatform
             case MapAdvice.Normal:
                 return;
             case MapAdvice.WillNeed:
+                if (length == 0)
+                {
+                    // Advise(WillNeed, start, 0): madvise of 0 bytes succeeds on Linux and does
+                    // nothing; PrefetchVirtualMemory refuses 0 bytes (ERROR_INVALID_PARAMETER).
+                    return;
+                }
+
                 var range = new Kernel32.MemoryRangeEntry { VirtualAddress = (nint)address, NumberOfBytes = (nuint)length };
                 if (Kernel32.PrefetchVirtualMemory(Kernel32.CurrentProcess, 1, &range, 0) == 0)
                 {
