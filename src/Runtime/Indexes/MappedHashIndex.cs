@@ -53,6 +53,12 @@ namespace Overlay.Indexes;
 /// <see cref="Flush"/> to see exactly what it flushed. An instance is not thread-safe; lookups (not
 /// changes) may run on several threads at once.
 /// </para>
+/// <para>
+/// In a container: <see cref="Formats.MappedContainer.AddHashIndex{TKey, TValue}"/> and
+/// <see cref="Formats.MappedContainer.HashIndex{TKey, TValue}"/> host the same index in a section
+/// (kind 4) of a container file, beside records and heaps; its durable point is then the
+/// container's <see cref="Formats.MappedContainer.Commit"/> (docs/indexes.md, "As a container section").
+/// </para>
 /// </remarks>
 [SkipLocalsInit]
 public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
