@@ -282,10 +282,15 @@ public class HashIndexSectionTests(ITestOutputHelper output)
     private static string OpenIndexFails(string path, bool writer = true)
     {
         byte[] before = File.ReadAllBytes(path);
-        using MappedContainer container = MappedContainer.Open(path, Tag, writer ? MapAccess.Write : MapAccess.Read);
-        InvalidDataException error = writer
-            ? Assert.Throws<InvalidDataException>(() => container.HashIndex<ulong, Product.View>(Name))
-            : Assert.Throws<InvalidDataException>(() => container.HashIndex<ulong, Product.ReadOnlyView>(Name));
+        InvalidDataException error;
+        using (MappedContainer container = MappedContainer.Open(path, Tag, writer ? MapAccess.Write : MapAccess.Read))
+        {
+            error = writer
+                ? Assert.Throws<InvalidDataException>(() => container.HashIndex<ulong, Product.View>(Name))
+                : Assert.Throws<InvalidDataException>(() => container.HashIndex<ulong, Product.ReadOnlyView>(Name));
+        }
+
+        // Read after the close: Windows refuses a reader that denies writing while the container holds the file for writing.
         Assert.Contains(path, error.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         return error.Message;
