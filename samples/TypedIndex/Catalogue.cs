@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using Overlay;
+using Overlay.Formats;
 using Overlay.Indexes;
 using Overlay.Layouts;
 
@@ -17,6 +18,13 @@ public partial struct Product
     public int Category;
     [FixedString(24)]
     public string Name;
+}
+
+/// <summary>Where a product's record is in the container's records section.</summary>
+[MappedLayout]
+public partial struct Row
+{
+    public long Number;
 }
 
 /// <summary>The sample's steps, callable from a test with a smaller count.</summary>
@@ -137,7 +145,32 @@ public static class Catalogue
             sorted.Flush();
         }
 
-        // A second process reopens both read-only and checks the updates.
+        // One file: the products as records and their SKU index as sections of one container,
+        // committed together (docs/indexes.md, "As a container section").
+        clock.Restart();
+        string containerPath = Path.Combine(directory, "catalogue.ovc");
+        using (MappedContainer file = MappedContainer.Create(containerPath, Tag))
+        {
+            RecordSection<Product.View> records = file.AddRecords<Product.View>("products", count);
+            using MappedHashIndex<ulong, Row.View> bySku = file.AddHashIndex<ulong, Row.View>("by-sku", new HashIndexOptions { InitialCapacity = count });
+            for (long i = 0; i < count; i++)
+            {
+                records.Append(new Product { Price = 1 + (i % 1000) / 10.0, Stock = 100, Category = (int)(i % 50), Name = NameOf(i) });
+                bySku.GetOrAdd(Sku(i)).Number = i;
+            }
+
+            // Sell one of every tenth product through the index: SKU -> row -> the record, in place.
+            for (long i = 0; i < count; i += 10)
+            {
+                Product.View record = records[bySku.GetValue(Sku(i)).Number];
+                record.Stock -= 1;
+            }
+
+            file.Commit();
+            Report(log, $"container: {records.Count:N0} product records and their SKU index in one file ({new FileInfo(containerPath).Length / 1e6:F1} MB, committed)", clock, count);
+        }
+
+        // A second process reopens everything read-only and checks the updates.
         clock.Restart();
         string self = typeof(Catalogue).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
@@ -170,7 +203,22 @@ public static class Catalogue
         }
 
         Report(log, $"reader (pid {Environment.ProcessId}): opened both read-only, checked {count:N0} products in both, {wrong} wrong", clock, count);
-        return wrong == 0 && hash.Count == count && sorted.Count == count ? 0 : 1;
+
+        clock.Restart();
+        using MappedContainer file = MappedContainer.Open(Path.Combine(directory, "catalogue.ovc"), Tag, MapAccess.Read);
+        RecordSection<Product.ReadOnlyView> records = file.Records<Product.ReadOnlyView>("products");
+        using MappedHashIndex<ulong, Row.ReadOnlyView> bySku = file.HashIndex<ulong, Row.ReadOnlyView>("by-sku");
+        int wrongInFile = 0;
+        for (long i = 0; i < count; i++)
+        {
+            if (!bySku.TryGetValue(Sku(i), out Row.ReadOnlyView row) || row.Number != i || records[row.Number].Stock != (i % 10 == 0 ? 99 : 100))
+            {
+                wrongInFile++;
+            }
+        }
+
+        Report(log, $"reader: the container's records through its index, {count:N0} checked, {wrongInFile} wrong", clock, count);
+        return wrong == 0 && wrongInFile == 0 && hash.Count == count && sorted.Count == count && bySku.Count == count ? 0 : 1;
     }
 
     private static void Report(TextWriter log, string what, Stopwatch clock, long operations)

@@ -1,6 +1,7 @@
 // TypedIndex: a product catalogue of 1,000,000 entries (SKU → name, price, stock) in both kinds
 // of index: a MappedHashIndex for point lookups and updates in place, and a MappedSortedIndex
-// (built from unsorted input) for ordered range scans. Then a second process reopens both
+// (built from unsorted input) for ordered range scans; then the products as records and their SKU
+// index as two sections of one container file. Then a second process reopens everything
 // read-only and checks what the first one wrote. Prints what it did and how fast.
 // Run it with: dotnet run -c Release --project samples/TypedIndex [-- count]
 using System;

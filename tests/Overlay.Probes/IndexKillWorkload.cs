@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using Overlay.Formats;
 using Overlay.Indexes;
 
 namespace Overlay.Probes;
@@ -88,5 +89,62 @@ public static class IndexKillWorkload
         }
 
         index.Dispose();
+    }
+
+    /// <summary>The container's tag in the section form of the workload.</summary>
+    public const ulong ContainerTag = 0x4B49_4C4C_5345_4354UL;
+
+    /// <summary>
+    /// The same batches on an index in a container section (scenario <c>hash-index-section-writer</c>,
+    /// the container named by <c>OVERLAY_PROBE_CONTAINER</c>, sections <c>index</c> and <c>other</c>,
+    /// made by the test): each batch also appends to <c>other</c>, so the index's section is not
+    /// the last extent and relocates to grow, and the map moves under it; then the container's
+    /// <c>Commit</c> (every other batch through the index's <c>Flush</c>) and <c>flushed BATCH</c>.
+    /// </summary>
+    public static void RunInContainerFromEnvironment()
+    {
+        string path = Environment.GetEnvironmentVariable("OVERLAY_PROBE_CONTAINER") ?? throw new InvalidOperationException("OVERLAY_PROBE_CONTAINER is not set");
+        var container = MappedContainer.Open(path, ContainerTag);
+        var index = container.HashIndex<ulong, ProbeValue>("index");
+        RawSection other = container.Raw("other");
+        byte[] filler = new byte[3000];
+        for (long batch = 0; ; batch++)
+        {
+            if (batch > 0 && batch % ReopenEvery == 0)
+            {
+                index.Dispose();
+                container.Commit();
+                container.Dispose();
+                container = MappedContainer.Open(path, ContainerTag);
+                index = container.HashIndex<ulong, ProbeValue>("index");
+                other = container.Raw("other");
+            }
+
+            foreach ((ulong key, ulong? value) in Batch(batch))
+            {
+                if (value is { } v)
+                {
+                    index.GetOrAdd(key).Value = v;
+                }
+                else
+                {
+                    index.Remove(key);
+                }
+            }
+
+            filler.AsSpan().Fill((byte)batch);
+            other.Append(filler);
+            if (batch % 2 == 0)
+            {
+                container.Commit();
+            }
+            else
+            {
+                index.Flush();
+            }
+
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flushed {batch} {index.Count} {index.Capacity}"));
+            Console.Out.Flush();
+        }
     }
 }

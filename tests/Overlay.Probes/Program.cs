@@ -18,6 +18,7 @@ internal static class Program
         ["durability-writer"] = KillWorkload.RunFromEnvironment,
         ["hash-index-batch"] = IndexProbes.HashIndexBatch,
         ["hash-index-writer"] = IndexKillWorkload.RunFromEnvironment,
+        ["hash-index-section-writer"] = IndexKillWorkload.RunInContainerFromEnvironment,
     };
 
     // Scenarios that take arguments (a file the test prepared); the test may kill them mid-way.

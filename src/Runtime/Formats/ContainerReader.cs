@@ -282,7 +282,12 @@ internal static class ContainerReader
 
                 break;
             case SectionKind.Index:
-                // Issue 10 defines the index's own fields; here only that its extent is sound.
+                // The index's header is checked against these when the index is opened (MappedHashIndex.Section.cs).
+                if (e.Aux1 is not (SectionIndexKinds.Hash or SectionIndexKinds.Sorted) || e.Stride == 0 || e.Length < Indexes.HashIndexHeader.Size || e.Count < 0)
+                {
+                    throw Invalid(path, $"{what}: an index section has index type 1 or 2, a stride, a 128-byte header and a count (type {e.Aux1}, stride {e.Stride}, length {e.Length}, count {e.Count})");
+                }
+
                 break;
             default:
                 if (e.Stride != 1 || e.Count != 0 || e.Aux0 != 0 || e.Aux1 != 0)

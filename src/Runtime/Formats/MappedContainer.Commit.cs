@@ -25,6 +25,7 @@ public sealed partial class MappedContainer
         // Commit flushes (system calls anyway) and writes the meta slots at the start of the file:
         // one fstat first refuses a file another process cut under the map (docs/durability.md).
         _map.ThrowIfFileTruncated("Commit");
+        FlushIndexes();
         foreach (SectionEntry entry in _entries)
         {
             if (entry.Kind == SectionKind.Heap && entry.PendingFree is { Count: > 0 } pending)
@@ -49,6 +50,7 @@ public sealed partial class MappedContainer
 
         WriteSlot(_generation + 1);
         _generation++;
+        IndexesCommitted();
     }
 
     /// <summary>Writes and flushes the meta slot of <paramref name="generation"/> (its parity picks the slot).</summary>

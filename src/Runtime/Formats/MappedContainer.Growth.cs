@@ -8,8 +8,8 @@ namespace Overlay.Formats;
 // to the end of the file, and leaves a free extent behind that this session never reuses.
 public sealed partial class MappedContainer
 {
-    /// <summary>Makes room for at least <paramref name="required"/> bytes in <paramref name="entry"/>'s extent.</summary>
-    internal void EnsureCapacity(SectionEntry entry, long required)
+    /// <summary>Makes room for at least <paramref name="required"/> bytes in <paramref name="entry"/>'s extent; <paramref name="relocate"/>: never in place (an index's committed extent, MappedContainer.Indexes.cs).</summary>
+    internal void EnsureCapacity(SectionEntry entry, long required, bool relocate = false)
     {
         ThrowIfNotWritable();
         if (required <= entry.Capacity)
@@ -27,10 +27,11 @@ public sealed partial class MappedContainer
         _map.ThrowIfFileTruncated($"Growing section '{entry.Name}'");
 
         long capacity = ContainerFormat.AlignUp(Math.Max(required, Math.Max(entry.Capacity * 2, ContainerFormat.MinimumGrowthBytes)), ContainerFormat.ExtentAlignment);
-        if (IsLastExtent(entry))
+        if (!relocate && IsLastExtent(entry))
         {
             // Resize refuses (InvalidOperationException) while anything is exported, before it changes anything.
             _map.Resize(entry.Offset + capacity);
+            IndexesMapMoved();
             entry.Capacity = capacity;
             return;
         }
@@ -113,6 +114,7 @@ public sealed partial class MappedContainer
         }
 
         _map.Resize(start + capacity);
+        IndexesMapMoved();
         entry.Offset = start;
         entry.Capacity = capacity;
         entry.ZeroFrom = 0; // ftruncate extended the file with zeros

@@ -243,6 +243,7 @@ public sealed partial class MappedContainer : IDisposable
 
         _map.Dispose();
         _disposed = true;
+        DetachIndexes();
     }
 
     /// <inheritdoc/>

@@ -12,7 +12,7 @@ public enum SectionKind : ushort
     /// <summary>The application's own bytes: <see cref="RawSection"/>.</summary>
     Raw = 3,
 
-    /// <summary>An on-disk index (reserved for issue 10; listed, not yet opened by this version).</summary>
+    /// <summary>An on-disk index: a hash index (<see cref="MappedContainer.AddHashIndex{TKey, TValue}"/>, <see cref="MappedContainer.HashIndex{TKey, TValue}"/>); <c>aux 1</c> says which kind (1 hash, 2 sorted: reserved).</summary>
     Index = 4,
 
     /// <summary>An embedded layout schema (reserved for issue 9; listed, not yet opened by this version).</summary>

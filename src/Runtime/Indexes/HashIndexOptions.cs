@@ -1,6 +1,6 @@
 namespace Overlay.Indexes;
 
-/// <summary>How <see cref="MappedHashIndex{TKey, TValue}.Create"/> makes a new index file.</summary>
+/// <summary>How <see cref="MappedHashIndex{TKey, TValue}.Create"/> makes a new index file, and <see cref="Formats.MappedContainer.AddHashIndex{TKey, TValue}"/> a new index section.</summary>
 public sealed class HashIndexOptions
 {
     /// <summary>The smallest <see cref="MaxLoadPercent"/>.</summary>

@@ -23,7 +23,29 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="MapIOException">The OS reported a failure to write.</exception>
     /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written.</exception>
+    /// <remarks>
+    /// In a section of a <see cref="Formats.MappedContainer"/>, the durable point is the
+    /// container's <see cref="Formats.MappedContainer.Commit"/>, and this calls it: every section
+    /// of the container is committed, this index's count and state folded into its section entry.
+    /// </remarks>
     public void Flush()
+    {
+        ThrowIfDisposed();
+        if (_host is not null)
+        {
+            if (_writable)
+            {
+                _host.Commit();
+            }
+
+            return;
+        }
+
+        FlushIndex();
+    }
+
+    /// <summary>The index's own flush: compaction of tombstones, the slots synced, then the clean header synced.</summary>
+    private void FlushIndex()
     {
         ThrowIfDisposed();
         if (!_writable || !_dirty)
@@ -43,6 +65,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _map.Flush(_base, HashIndexHeader.Size);
         _liveRescueEnd = 0;
         _dirty = false;
+        SyncEntry();
     }
 
     /// <summary>
@@ -52,6 +75,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use; the index stays open.</exception>
     /// <exception cref="MapIOException">The flush failed; the index stays open, so the caller may retry.</exception>
     /// <exception cref="FileTruncatedException">Another process truncated the file under the map: nothing is flushed (the header stays dirty), and the index is closed, its lock released, since a retry cannot succeed.</exception>
+    /// <remarks>
+    /// In a section of a <see cref="Formats.MappedContainer"/>, disposing does not commit the
+    /// container (as the container's own <c>Dispose</c> does not): it flushes the index's slots and
+    /// header and folds its count into the section entry, so that the container's next
+    /// <see cref="Formats.MappedContainer.Commit"/> makes it durable; the container stays open.
+    /// </remarks>
     public void Dispose()
     {
         if (_disposed)
@@ -59,9 +88,27 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return;
         }
 
+        if (_host is not null)
+        {
+            try
+            {
+                if (!_host.IsClosed)
+                {
+                    FlushIndex();
+                }
+            }
+            finally
+            {
+                _host.ReleaseIndex(_entry!);
+                Detach();
+            }
+
+            return;
+        }
+
         try
         {
-            Flush();
+            FlushIndex();
         }
         catch (FileTruncatedException)
         {
@@ -80,7 +127,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         _slots = null;
         _mapRoot.Free();
         GC.SuppressFinalize(this);
-        _lock.Dispose();
+        _lock?.Dispose();
     }
 
     /// <summary>

@@ -192,19 +192,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         long rescue = Math.Max(tableEnd, _liveRescueEnd);
         rescue = (rescue + page - 1) / page * page;
         long bytes = count * _stride;
-        long length = _base + rescue + bytes;
-        try
-        {
-            if (length > _map.Length)
-            {
-                _map.ResizeAsOwner(length);
-            }
-        }
-        finally
-        {
-            // A failed resize leaves the old length, but the pages may have moved: take the address again.
-            _slots = _map.OwnerPointer(SlotsOffset, _slotCount * _stride);
-        }
+        EnsureRegion(rescue + bytes);
 
         if (count > 0)
         {
@@ -234,7 +222,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     private void FinishRelayout()
     {
         _dirty = true;
-        Flush();
+        FlushIndex();
         _version++;
     }
 

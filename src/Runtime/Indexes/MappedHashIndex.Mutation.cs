@@ -151,7 +151,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         if (_removed.Count > 0 && (_count + _removed.Count >= _maxCount || FindEmpty(hash) < 0))
         {
             // Tombstones fill slots until a flush compacts them: compact before they make a growth.
-            Flush();
+            FlushIndex();
         }
 
         if (_count >= _maxCount)

@@ -28,31 +28,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     public static MappedHashIndex<TKey, TValue> Create(string path, HashIndexOptions? options = null, IndexKeyFormat<TKey>? keyFormat = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        options ??= new HashIndexOptions();
         keyFormat ??= IndexKeyFormat<TKey>.Default;
-        int load = options.MaxLoadPercent;
-        if (load is < HashIndexOptions.MinimumLoadPercent or > HashIndexOptions.MaximumLoadPercent)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), load, $"MaxLoadPercent must be from {HashIndexOptions.MinimumLoadPercent} to {HashIndexOptions.MaximumLoadPercent}.");
-        }
-
-        long initial = options.InitialCapacity;
-        if (initial < 0 || initial > MaximumCapacity / 100 * load)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), initial, $"InitialCapacity must be from 0 to {MaximumCapacity / 100 * load}.");
-        }
-
-        int tail = options.TailSlots;
-        if (tail is < 1 or > MaximumTailSlots)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), tail, $"TailSlots must be from 1 to {MaximumTailSlots}.");
-        }
-
-        int stride = SlotStride(keyFormat);
-        long capacity = Math.Max(MinimumCapacity, (long)BitOperations.RoundUpToPowerOf2((ulong)((initial * 100 + load - 1) / load)));
-        long length = HashIndexHeader.Size + ((capacity + tail) * stride);
-        ulong seed = options.Seed ?? RandomSeed();
-        HashIndexHeader header = MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
+        HashIndexHeader header = PlanNew(options, keyFormat, out long length);
 
         SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
         RecordFileLock? fileLock = null;
@@ -156,6 +133,35 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             DisposeLockOrFile(fileLock, file);
             throw;
         }
+    }
+
+    /// <summary>Checks the options and makes the header of a new, empty index; <paramref name="length"/> is its region's length.</summary>
+    internal static HashIndexHeader PlanNew(HashIndexOptions? options, IndexKeyFormat<TKey> keyFormat, out long length)
+    {
+        options ??= new HashIndexOptions();
+        int load = options.MaxLoadPercent;
+        if (load is < HashIndexOptions.MinimumLoadPercent or > HashIndexOptions.MaximumLoadPercent)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), load, $"MaxLoadPercent must be from {HashIndexOptions.MinimumLoadPercent} to {HashIndexOptions.MaximumLoadPercent}.");
+        }
+
+        long initial = options.InitialCapacity;
+        if (initial < 0 || initial > MaximumCapacity / 100 * load)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), initial, $"InitialCapacity must be from 0 to {MaximumCapacity / 100 * load}.");
+        }
+
+        int tail = options.TailSlots;
+        if (tail is < 1 or > MaximumTailSlots)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), tail, $"TailSlots must be from 1 to {MaximumTailSlots}.");
+        }
+
+        int stride = SlotStride(keyFormat);
+        long capacity = Math.Max(MinimumCapacity, (long)BitOperations.RoundUpToPowerOf2((ulong)((initial * 100 + load - 1) / load)));
+        length = HashIndexHeader.Size + ((capacity + tail) * stride);
+        ulong seed = options.Seed ?? RandomSeed();
+        return MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
     }
 
     private const int MaximumTailSlots = 65536;

@@ -13,7 +13,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// For a reader: takes up the writer's last flushed state. Re-reads the header (again if the
     /// writer was rewriting it), maps the file afresh if it grew (a growth), and checks everything
     /// <c>Open</c> checks; lookups then use the header's capacity and count. Does nothing for a
-    /// writer, whose state is always its own. Not to be called while other threads look up.
+    /// writer, whose state is always its own, and for an index in a container section (reopen the
+    /// container after its writer's commits). Not to be called while other threads look up.
     /// </summary>
     /// <returns>True if the capacity, the count or the mapping changed.</returns>
     /// <remarks>
@@ -28,8 +29,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     public bool Refresh()
     {
         ThrowIfDisposed();
-        if (_writable)
+        if (_writable || _lock is null)
         {
+            // A section of a container: readers reopen the container after its commits.
             return false;
         }
 

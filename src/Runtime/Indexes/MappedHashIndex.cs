@@ -53,6 +53,12 @@ namespace Overlay.Indexes;
 /// <see cref="Flush"/> to see exactly what it flushed. An instance is not thread-safe; lookups (not
 /// changes) may run on several threads at once.
 /// </para>
+/// <para>
+/// In a container: <see cref="Formats.MappedContainer.AddHashIndex{TKey, TValue}"/> and
+/// <see cref="Formats.MappedContainer.HashIndex{TKey, TValue}"/> host the same index in a section
+/// (kind 4) of a container file, beside records and heaps; its durable point is then the
+/// container's <see cref="Formats.MappedContainer.Commit"/> (docs/indexes.md, "As a container section").
+/// </para>
 /// </remarks>
 [SkipLocalsInit]
 public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
@@ -70,16 +76,22 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
 
     private readonly IndexKeyFormat<TKey> _keys;
     private MemoryMap _map;
-    private readonly RecordFileLock _lock;
+
+    // The file's lock; null in a container section, whose container keeps writers apart.
+    private readonly RecordFileLock? _lock;
+
+    // The container and table entry of a section-hosted index (MappedHashIndex.Section.cs); null for a file of its own.
+    private readonly Formats.MappedContainer? _host;
+    private readonly Formats.SectionEntry? _entry;
 
     // Roots the map while the index is alive, so that if the index is never disposed its
     // finalizer runs before the map's can (as RecordFile's does).
     private GCHandle _mapRoot;
     private readonly string _path;
 
-    // Where the index's region starts in the map: 0 for a file of its own; a section's offset
-    // once a container hosts it (docs/indexes.md).
-    private readonly long _base;
+    // Where the index's region starts in the map: 0 for a file of its own; its section's offset
+    // in a container, which changes when the section relocates to grow (docs/indexes.md).
+    private long _base;
     private readonly bool _writable;
     private readonly int _keySize;
     private readonly int _valueSize;
@@ -110,13 +122,33 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     private int _version;
 
     private MappedHashIndex(IndexKeyFormat<TKey> keys, MemoryMap map, RecordFileLock fileLock, string path, in HashIndexHeader header, long count)
+        : this(keys, map, path, header, count, 0, map.Access is MapAccess.Write)
+    {
+        _lock = fileLock;
+
+        // Last: nothing after it may throw, or the caller could no longer close the map it made.
+        map.TakeOwnership();
+        _mapRoot = GCHandle.Alloc(map);
+        SetCapacity((long)header.Capacity);
+    }
+
+    // A section of a container: the container owns the map (no hold is taken, so that it can grow
+    // other sections) and tells the index when the map moved (MapMoved) or closed (Detach).
+    private MappedHashIndex(IndexKeyFormat<TKey> keys, Formats.MappedContainer host, Formats.SectionEntry entry, in HashIndexHeader header, long count)
+        : this(keys, host.LiveMap, $"{host.Path} (section '{entry.Name}')", header, count, entry.Offset, host.CanWrite)
+    {
+        _host = host;
+        _entry = entry;
+        SetCapacity((long)header.Capacity);
+    }
+
+    private MappedHashIndex(IndexKeyFormat<TKey> keys, MemoryMap map, string path, in HashIndexHeader header, long count, long regionBase, bool writable)
     {
         _keys = keys;
         _map = map;
-        _lock = fileLock;
         _path = path;
-        _base = 0;
-        _writable = map.Access is MapAccess.Write;
+        _base = regionBase;
+        _writable = writable;
         _keySize = (int)header.KeySize;
         _valueSize = (int)header.ValueSize;
         _stride = (int)header.SlotStride;
@@ -126,14 +158,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
         _preparedSeed = StableHash.PrepareSeed(header.Seed);
         _tag = header.Tag;
         _count = count;
-
-        // Last: nothing after it may throw, or the caller could no longer close the map it made.
-        map.TakeOwnership();
-        _mapRoot = GCHandle.Alloc(map);
-        SetCapacity((long)header.Capacity);
     }
 
-    /// <summary>The file's path.</summary>
+    /// <summary>The file's path; for a section of a container, the container's path and the section's name.</summary>
     public string Path => _path;
 
     /// <summary>The number of entries.</summary>

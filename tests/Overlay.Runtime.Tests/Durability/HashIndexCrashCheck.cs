@@ -18,6 +18,12 @@ internal static class HashIndexCrashCheck
     public static long Check(string path, IReadOnlyDictionary<ulong, ulong> flushed, IReadOnlyDictionary<ulong, HashSet<ulong>> touched, string context)
     {
         using var index = MappedHashIndex<ulong, TwinValue>.Open(path, recover: true);
+        return Check(index, flushed, touched, context);
+    }
+
+    /// <summary>Checks an index opened with recovery (a file's, or a container section's).</summary>
+    public static long Check(MappedHashIndex<ulong, TwinValue> index, IReadOnlyDictionary<ulong, ulong> flushed, IReadOnlyDictionary<ulong, HashSet<ulong>> touched, string context)
+    {
         var seen = new HashSet<ulong>();
         foreach (KeyValuePair<ulong, TwinValue> entry in index)
         {
