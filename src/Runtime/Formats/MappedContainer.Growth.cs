@@ -30,7 +30,7 @@ public sealed partial class MappedContainer
         if (!relocate && IsLastExtent(entry))
         {
             // Resize refuses (InvalidOperationException) while anything is exported, before it changes anything.
-            _map.Resize(entry.Offset + capacity);
+            _map.ResizeAsOwner(entry.Offset + capacity);
             IndexesMapMoved();
             entry.Capacity = capacity;
             return;
@@ -38,7 +38,7 @@ public sealed partial class MappedContainer
 
         // A moving section must not be exported or pinned: a span or Memory over its old extent would
         // silently write to dead bytes.
-        if (_map.ExportCount > 0)
+        if (_map.ExportCount > 1)   // the container's own hold (it owns the map) is the one allowed
         {
             throw new InvalidOperationException($"{_path}: section '{entry.Name}' must move to grow, but memory of the map is exported or pinned.");
         }
@@ -113,7 +113,7 @@ public sealed partial class MappedContainer
             throw new IOException($"{_path} cannot grow by {capacity} bytes.");
         }
 
-        _map.Resize(start + capacity);
+        _map.ResizeAsOwner(start + capacity);
         IndexesMapMoved();
         entry.Offset = start;
         entry.Capacity = capacity;

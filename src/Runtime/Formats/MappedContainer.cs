@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Overlay.Formats;
@@ -43,8 +44,16 @@ public sealed partial class MappedContainer : IDisposable
     private ulong _generation;
     private bool _disposed;
 
+    // Keeps the map from being finalized before this container's finalizer ends its hold (see ~MappedContainer).
+    private GCHandle _mapRoot;
+
     private MappedContainer(MemoryMap map, string path, ulong tag, ContainerImage image)
     {
+        // The container owns its map (as a record file does, docs/lifetimes.md): the public Resize,
+        // Close and Protect of Map refuse, so no one can shrink or unmap the bytes that sections,
+        // heaps and index sections (which hold raw pointers into it) stand on.
+        map.TakeOwnership();
+        _mapRoot = GCHandle.Alloc(map);
         _map = map;
         _path = path;
         _tag = tag;
@@ -69,7 +78,8 @@ public sealed partial class MappedContainer : IDisposable
 
     /// <summary>
     /// The map over the whole file, for <see cref="MemoryMap.Advise"/>, <see cref="MemoryMap.Lock()"/>
-    /// and exports. Do not resize or close it: the container owns it.
+    /// and exports. The container owns it: its <see cref="MemoryMap.Resize"/>, <see cref="MemoryMap.Close"/>
+    /// and <see cref="MemoryMap.Protect"/> throw <see cref="InvalidOperationException"/> while the container is open.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
     public MemoryMap Map
@@ -152,6 +162,7 @@ public sealed partial class MappedContainer : IDisposable
 
         SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         MemoryMap? map = null;
+        MappedContainer? container = null;
         try
         {
             using (file)
@@ -160,7 +171,7 @@ public sealed partial class MappedContainer : IDisposable
                 map = new MemoryMap(file, 0, access: MapAccess.Write);
             }
 
-            var container = new MappedContainer(map, path, tag, new ContainerImage(slotSize, 0, 0, new List<SectionEntry>()));
+            container = new MappedContainer(map, path, tag, new ContainerImage(slotSize, 0, 0, new List<SectionEntry>()));
 
             // Both slots, so that a torn first commit still finds a valid one.
             container.WriteSlot(1);
@@ -173,7 +184,15 @@ public sealed partial class MappedContainer : IDisposable
         }
         catch
         {
-            map?.Dispose();
+            if (container is not null)
+            {
+                container.Dispose();
+            }
+            else
+            {
+                map?.Dispose();
+            }
+
             File.Delete(path);
             throw;
         }
@@ -241,9 +260,25 @@ public sealed partial class MappedContainer : IDisposable
             return;
         }
 
-        _map.Dispose();
+        _map.CloseAsOwner();
         _disposed = true;
+        _mapRoot.Free();
+        GC.SuppressFinalize(this);
         DetachIndexes();
+    }
+
+    /// <summary>
+    /// Ends the hold on the map of a container that was never disposed: the map's finalizer leaks
+    /// the mapping rather than unmap it under a live export, and the hold counts as one. The map
+    /// unmaps later, once nothing references it. Nothing is committed.
+    /// </summary>
+    ~MappedContainer()
+    {
+        if (_mapRoot.IsAllocated)
+        {
+            _map.ReleaseOwnership();
+            _mapRoot.Free();
+        }
     }
 
     /// <inheritdoc/>

@@ -113,21 +113,48 @@ public class ContainerLifetimeTests
     }
 
     [Fact]
-    public void AccessorsOfAMapShrunkUnderThemThrow()
+    public void TheContainerOwnsItsMapResizeCloseAndProtectThroughItAreRefused()
     {
         using TempPath temp = Sample();
         using MappedContainer container = MappedContainer.Open(temp.Path, Tag);
         RecordSection<TestRecord.View> people = container.Records<TestRecord.View>("people");
         HeapSection heap = container.Heap("names");
         RawSection raw = container.Raw("blob");
-        // Someone resizes the container's map to its meta slots only (the docs say not to).
-        container.Map.Resize(8192);
-        Assert.Throws<ArgumentOutOfRangeException>(() => people[0].Id);
-        Assert.Throws<ArgumentOutOfRangeException>(() => people.PinReadOnly(static (ReadOnlyMappedSpan<TestRecord.ReadOnlyRef> s) => s.Length));
-        Assert.Throws<ArgumentOutOfRangeException>(() => heap.ToArray(new HeapRef(16, 6)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => heap.Pin(new HeapRef(16, 6), static s => s.Length));
-        Assert.Throws<ArgumentOutOfRangeException>(() => raw.ToArray());
-        Assert.Throws<ArgumentOutOfRangeException>(() => raw.Pin(0, 1, static s => s.Length));
+        long length = container.Map.Length;
+        TestRecord first = people[0].Load();
+        byte[] blob = raw.ToArray();
+
+        // Shrinking the map to its meta slots, unmapping it or making it read-only would pull the
+        // bytes from under the sections (and the raw pointers of index sections): the container owns it.
+        Assert.Throws<InvalidOperationException>(() => container.Map.Resize(8192));
+        Assert.Throws<InvalidOperationException>(() => container.Map.Close());
+        Assert.Throws<InvalidOperationException>(() => container.Map.Dispose());
+        Assert.Throws<InvalidOperationException>(() => container.Map.Protect(MapProtection.Read));
+
+        Assert.Equal(length, container.Map.Length);
+        Assert.False(container.Map.IsClosed);
+        Assert.Equal(first, people[0].Load());
+        Assert.Equal(blob, raw.ToArray());
+        people.Append(Record(7));
+        heap.Allocate("still writable"u8);
+        container.Map.Flush();
+        container.Map.Advise(MapAdvice.WillNeed);
+        container.Commit();
+    }
+
+    [Fact]
+    public void DisposingTheContainerClosesItsMapAndAnExportKeepsItOpen()
+    {
+        using TempPath temp = Sample();
+        MappedContainer container = MappedContainer.Open(temp.Path, Tag);
+        MemoryMap map = container.Map;
+        ReadOnlyMappedMemory export = map.AcquireReadOnlyMemory(0, 16);
+        Assert.Throws<InvalidOperationException>(() => container.Dispose());
+        Assert.NotEmpty(container.Sections);   // still open
+        export.Dispose();
+        container.Dispose();
+        Assert.True(map.IsClosed);
+        Assert.Throws<ObjectDisposedException>(() => container.Sections);
     }
 
     [Fact]
@@ -191,8 +218,9 @@ public class ContainerLifetimeTests
             }
         });
 
-        // The map is not left pinned by the refused pins: the section can still grow (and move) again.
-        Assert.Equal(0, container.Map.ExportCount);
+        // The map is not left pinned by the refused pins (only the container's own hold remains):
+        // the section can still grow (and move) again.
+        Assert.Equal(1, container.Map.ExportCount);
         Assert.Equal(new[] { 1L, 2L }, new[] { moving[0].Id, moving[1].Id });
         long sum = moving.PinReadOnly(static (ReadOnlyMappedSpan<TestRecord.ReadOnlyRef> span) => span[0].Id + span[1].Id);
         Assert.Equal(3, sum);
