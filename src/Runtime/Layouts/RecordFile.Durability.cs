@@ -162,7 +162,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // Count and check in one 16-byte store, after the records they describe. Torn by a power
         // loss, the check fails and Open falls back to the durable count.
         Span<byte> seal = stackalloc byte[16];
-        ulong check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable);
+        ulong check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
         BinaryPrimitives.WriteUInt64LittleEndian(seal, (ulong)_count);
         BinaryPrimitives.WriteUInt64LittleEndian(seal[8..], check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
