@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -60,6 +61,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         where TRecord : struct, IMappedLayout<TRecord>
     {
         CheckRecordLayout<TRecord>();
+        if ((long)values.Length * _stride >= WriteThroughMinimumBytes && _map.CanWriteThroughFile)
+        {
+            AppendRangeThroughFile(values);
+            return;
+        }
+
         long offset = Reserve(values.Length);
         int stored = 0;
         int size = RecordSize;
@@ -88,13 +95,76 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         Commit(_count + values.Length);
     }
 
+    /// <summary>
+    /// <see cref="AppendRange{TRecord}"/> of many records: each chunk stored into a buffer, then
+    /// written through the file handle (<see cref="MemoryMap.WriteThroughFile"/>), which copies
+    /// into the page cache without the page fault per fresh page a store through the map takes
+    /// (issue 8: the range append was 0.11x a <c>FileStream</c> writing the same bytes). The
+    /// records are the map's at once, and the count is committed after the last chunk, as before.
+    /// </summary>
+    private void AppendRangeThroughFile<TRecord>(ReadOnlySpan<TRecord> values)
+        where TRecord : struct, IMappedLayout<TRecord>
+    {
+        ThrowIfNotAppendable();
+        long first = _count;
+        if (values.Length > _capacity - first)
+        {
+            Grow(first + values.Length);
+        }
+
+        int size = RecordSize;
+        int stride = _stride;
+        int perChunk = Math.Max(1, WriteThroughChunkBytes / stride);
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(perChunk * stride);
+        long offset = _recordsOffset + (first * stride);
+        int stored = 0;
+        _storing = true;
+        _wroteThroughFile = true;
+        try
+        {
+            while (stored < values.Length)
+            {
+                int count = Math.Min(perChunk, values.Length - stored);
+                Span<byte> bytes = chunk.AsSpan(0, count * stride);
+                if (stride != size)
+                {
+                    // A newer layout's longer records: the bytes this code does not know are zeros.
+                    bytes.Clear();
+                }
+
+                for (int i = 0; i < count; i++)
+                {
+                    TRecord.Store(bytes.Slice(i * stride, size), values[stored + i]);
+                }
+
+                // Every byte of the slots is written, so slack a crashed writer left needs no clearing.
+                _map.WriteThroughFile(offset + ((long)stored * stride), bytes);
+
+                stored += count;
+            }
+        }
+        catch
+        {
+            // Slots up to the end of the range may hold some of the records now: not known zero.
+            _zeroFrom = Math.Max(_zeroFrom, first + values.Length);
+            throw;
+        }
+        finally
+        {
+            _storing = false;
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        Commit(first + values.Length);
+    }
+
     private long Reserve(int count)
     {
         ThrowIfNotAppendable();
         long first = _count;
-        if (count > _capacity - first)
+        if (count > _prefaulted - first)
         {
-            Grow(first + count);
+            MakeRoom(first + count);
         }
 
         // The file's stride: a record of a newer layout (longer than the code's) is zeroed whole, so

@@ -9,11 +9,14 @@ namespace Overlay.Layouts;
 //
 //   Open:    a writer stores the count it chose as the live count, then this boot's id.
 //   Append:  records are stored (Reserve clears stale slack first), then the live count is
-//            committed (Commit). Plain stores into the shared mapping; nothing waits for the disk.
+//            committed (Commit). Plain stores into the shared mapping (a large AppendRange writes
+//            through the file handle instead: the same page cache, written before the count);
+//            nothing waits for the disk.
 //            A process crash keeps them (the page cache survives), and Open trusts the live count
 //            in the boot that stored it. After a reboot it trusts only what the next two steps made
 //            durable: the kernel may write the prefix page back before the records' pages.
-//   Flush:   1. msync(MS_SYNC) of the prefix, header and counted records, in one call;
+//   Flush:   1. msync(MS_SYNC) of the prefix, header and counted records, in one call (it
+//               writes back the range's dirty pages, those pwrite dirtied included);
 //            2. only then, if the count grew, the durable slot with the next sequence (the other
 //               slot: a torn write leaves the previous one intact), and msync of the prefix.
 //            When Flush returns, every counted record survives a power loss.
@@ -162,7 +165,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // Count and check in one 16-byte store, after the records they describe. Torn by a power
         // loss, the check fails and Open falls back to the durable count.
         Span<byte> seal = stackalloc byte[16];
-        ulong check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable);
+        ulong check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
         BinaryPrimitives.WriteUInt64LittleEndian(seal, (ulong)_count);
         BinaryPrimitives.WriteUInt64LittleEndian(seal[8..], check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);

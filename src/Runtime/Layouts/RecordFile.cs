@@ -58,6 +58,14 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     /// <summary>The largest step by which <see cref="Append()"/> grows the file: 1 GiB.</summary>
     public const long MaximumGrowthBytes = 1L << 30;
 
+    // AppendRange writes a range of at least this many bytes through the file handle, in chunks
+    // of WriteThroughChunkBytes (RecordFile.Append.cs); a smaller one stores through the map.
+    private const long WriteThroughMinimumBytes = 64 << 10;
+    private const int WriteThroughChunkBytes = 256 << 10;
+
+    // How far ahead of the records being appended their pages are faulted in (RecordFile.Growth.cs).
+    private const long PrefaultWindowBytes = 4L << 20;
+
     private readonly MemoryMap _map;
     private readonly RecordFileLock _lock;
 
@@ -76,6 +84,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     private readonly bool _appendable;
     private long _count;
     private long _capacity;
+
+    // Records below it have their pages faulted in for writing (or pre-faulting is off, and it
+    // equals the capacity): Reserve compares with it alone, and takes its slow path to pre-fault
+    // the next window or grow (RecordFile.Growth.cs). Never above the capacity.
+    private long _prefaulted;
+
+    // True once AppendRange wrote records through the file handle: their pages are not mapped in
+    // this process, so the seal reads them through the file too (RecordFile.Durability.cs).
+    private bool _wroteThroughFile;
 
     // Records at index >= _zeroFrom lie wholly past the end the file had when it was opened: the
     // file grew there through ftruncate, which fills with zeros. Below it, slack left by a crashed

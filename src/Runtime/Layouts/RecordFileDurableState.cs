@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -92,10 +93,21 @@ internal static class RecordFileDurableState
         return hash.Finish();
     }
 
-    /// <summary>The same as <see cref="SealCheck(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's writable map without copying (the writer's <c>Dispose</c>).</summary>
-    public static ulong SealCheckAsOwner(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
+    /// <summary>
+    /// The same as <see cref="SealCheck(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's
+    /// writable map without copying (the writer's <c>Dispose</c>); with <paramref name="readThroughFile"/>,
+    /// through the file handle instead (<c>pread</c>), for records written through it
+    /// (<c>AppendRange</c>), whose pages this process never mapped: read through the map, each would
+    /// cost a page fault, several times the hash itself.
+    /// </summary>
+    public static ulong SealCheckAsOwner(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, bool readThroughFile = false)
     {
         Hasher hash = SealHasher(sealedCount, basis);
+        if (readThroughFile && SealCheckThroughFile(map, recordsOffset, recordSize, sealedCount, basis, ref hash))
+        {
+            return hash.Finish();
+        }
+
         const int Chunk = 1 << 30; // a multiple of the stripe, and a span's length
         long position = recordsOffset + ((long)basis.Count * recordSize);
         long remaining = (long)(sealedCount - basis.Count) * recordSize;
@@ -108,6 +120,36 @@ internal static class RecordFileDurableState
         }
 
         return hash.Finish();
+    }
+
+    private static bool SealCheckThroughFile(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, ref Hasher hash)
+    {
+        long position = recordsOffset + ((long)basis.Count * recordSize);
+        long remaining = (long)(sealedCount - basis.Count) * recordSize;
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 20); // a multiple of the stripe
+        try
+        {
+            Hasher copy = hash;
+            while (remaining > 0)
+            {
+                int length = (int)Math.Min(remaining, 1 << 20);
+                if (!map.TryReadThroughFile(position, chunk.AsSpan(0, length)))
+                {
+                    return false;
+                }
+
+                copy.Add(chunk.AsSpan(0, length));
+                position += length;
+                remaining -= length;
+            }
+
+            hash = copy;
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private static Hasher SealHasher(ulong sealedCount, DurableSlot basis)

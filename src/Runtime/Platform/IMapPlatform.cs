@@ -117,6 +117,18 @@ internal interface IMapPlatform
     /// </summary>
     unsafe void Advise(byte* address, long length, MapAdvice advice, MapFlags flags);
 
+    /// <summary>
+    /// Faults the pages of a shared file mapping in for writing, in one call, before they are
+    /// written: what growth does so that appends do not take a page fault per fresh page
+    /// (<c>MADV_POPULATE_WRITE</c>, Linux 5.14 and later). An optimisation only: false when this OS
+    /// or kernel cannot (the pages then fault on first touch, as without it), never an exception.
+    /// The default, for OSes without such a call (Windows, macOS), does nothing.
+    /// </summary>
+    /// <param name="address">The first byte, page-aligned.</param>
+    /// <param name="length">The bytes, inside the mapping.</param>
+    /// <returns>True when the pages were faulted in.</returns>
+    unsafe bool TryPrefaultForWrite(byte* address, long length) => false;
+
     /// <summary>Changes the pages' protection.</summary>
     unsafe void Protect(byte* address, long length, MapProtection protection);
 

@@ -19,6 +19,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     /// <summary>When set, runs instead of <see cref="Protect"/>; gets the real call to make part of the work.</summary>
     public Action<IntPtr, long, MapProtection, Action<IntPtr, long, MapProtection>>? OnProtect { get; set; }
 
+    /// <summary>When set, answers <see cref="TryPrefaultForWrite"/> instead of the kernel (false: the platform refuses), given the address and length.</summary>
+    public Func<IntPtr, long, bool>? OnPrefault { get; set; }
+
     /// <summary>When set, called with the directory before <see cref="SyncDirectory"/> syncs it.</summary>
     public Action<string>? OnSyncDirectory { get; set; }
 
@@ -65,6 +68,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     }
 
     public void Advise(byte* address, long length, MapAdvice advice, MapFlags flags) => _inner.Advise(address, length, advice, flags);
+
+    public bool TryPrefaultForWrite(byte* address, long length) =>
+        OnPrefault is { } hook ? hook((IntPtr)address, length) : _inner.TryPrefaultForWrite(address, length);
 
     public void Protect(byte* address, long length, MapProtection protection)
     {

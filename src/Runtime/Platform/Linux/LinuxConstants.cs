@@ -31,6 +31,9 @@ internal sealed class LinuxConstants : UnixConstants
     public override int MREMAP_MAYMOVE => 1;
     public override bool VariadicOnStack => false;
 
+    // Kernels before 5.14 refuse it with EINVAL: UnixMapPlatform.TryPrefaultForWrite then stops asking.
+    public override int MADV_POPULATE_WRITE => 23;
+
     // struct stat differs by architecture: the offsets of st_mode (32 bits) and st_size.
     public override StatLayout? Stat { get; } = RuntimeInformation.ProcessArchitecture switch
     {

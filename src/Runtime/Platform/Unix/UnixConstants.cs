@@ -27,6 +27,9 @@ internal abstract class UnixConstants
     /// <summary><c>MREMAP_MAYMOVE</c> where <c>mremap</c> exists (Linux), else 0.</summary>
     public abstract int MREMAP_MAYMOVE { get; }
 
+    /// <summary><c>MADV_POPULATE_WRITE</c> where the OS has it (Linux 5.14 and later), else 0.</summary>
+    public virtual int MADV_POPULATE_WRITE => 0;
+
     /// <summary>The layout of <c>struct stat</c> for the running architecture, or null where it is not known.</summary>
     public abstract StatLayout? Stat { get; }
 
