@@ -39,6 +39,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             fileLock = RecordFileLock.ForWriter(file, path, "MappedHashIndex");
             RandomAccess.SetLength(file, length);
             map = new MemoryMap(file, 0, access: MapAccess.Write);
+
+            // Inserts land on random slots: without this, each first store into a page of the new
+            // table is a page fault, in random order. One MADV_POPULATE_WRITE maps them all in
+            // sequence (an optimisation: a platform or kernel without it leaves them to fault).
+            map.TryPrefaultForWrite(0, length);
             Span<byte> bytes = stackalloc byte[HashIndexHeader.Size];
             header.Write(bytes);
             map.WriteAt(0, bytes);
