@@ -73,7 +73,16 @@ internal static class RecordFileUpgrade
             return;
         }
 
-        io.Out.WriteLine($"{part}: {records}{stored.Name} ({stored.SizeInBytes} bytes) -> {target.Name} ({target.SizeInBytes} bytes)");
+        WriteChange(io, $"{part}: {records}", stored, target, comparison);
+    }
+
+    /// <summary>
+    /// What an upgrade of one part will change, for both commands: the sizes, each difference, and
+    /// the converters the target layout declares.
+    /// </summary>
+    internal static void WriteChange(ToolConsole io, string heading, LayoutInfo stored, LayoutInfo target, SchemaComparison comparison)
+    {
+        io.Out.WriteLine($"{heading}{stored.Name} ({stored.SizeInBytes} bytes) -> {target.Name} ({target.SizeInBytes} bytes)");
         foreach (SchemaDifference difference in comparison.Differences)
         {
             io.Out.WriteLine($"  {difference.Description}");

@@ -67,16 +67,7 @@ internal static class UpgradeCommand
                 continue;
             }
 
-            io.Out.WriteLine($"section '{section.Name}': {section.Count} records, {stored.Name} ({stored.SizeInBytes} bytes) -> {target.Name} ({target.SizeInBytes} bytes)");
-            foreach (SchemaDifference difference in comparison.Differences)
-            {
-                io.Out.WriteLine($"  {difference.Description}");
-            }
-
-            if (UserLayouts.DeclaredConverters(target) is { } declared)
-            {
-                io.Out.WriteLine(declared);
-            }
+            RecordFileUpgrade.WriteChange(io, $"section '{section.Name}': {section.Count} records, ", stored, target, comparison);
 
             Invoke(records, plan, section.Name);
             total += section.Count;
