@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using Overlay.Indexes;
 using Overlay.Probes;
@@ -56,74 +53,8 @@ public class HashIndexKillTests
         using var temp = new TempPath();
         MappedHashIndex<ulong, TwinValue>.Create(temp.Path, new HashIndexOptions { InitialCapacity = 8, TailSlots = 2, MaxLoadPercent = 90, Seed = 0x1D3A }).Dispose();
 
-        var random = new Random((trial * 31) + 11);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Overlay.Probes.dll"));
-        start.ArgumentList.Add("hash-index-writer");
-        start.Environment["OVERLAY_PROBE_INDEX"] = temp.Path;
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-
-        var lines = new List<string>();
-        using var firstReport = new ManualResetEventSlim();
-        using Process process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-
-                firstReport.Set();
-            }
-        };
-        process.BeginOutputReadLine();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!firstReport.Wait(TimeSpan.FromMinutes(1)))
-        {
-            process.Kill();
-            Assert.Fail($"trial {trial}: the child reported nothing in a minute; stderr:\n{error.Result}");
-        }
-
-        Thread.Sleep(random.Next(0, 150));
-        process.Kill();
-        process.WaitForExit();
-
-        long batch = -1;
-        long capacity = 0;
-        lock (lines)
-        {
-            foreach (string line in lines)
-            {
-                string[] parts = line.Split(' ');
-                if (parts.Length == 4 && parts[0] == "flushed")
-                {
-                    batch = long.Parse(parts[1], CultureInfo.InvariantCulture);
-                    capacity = long.Parse(parts[3], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-
-        Dictionary<ulong, ulong> flushed = IndexKillWorkload.Replay(batch);
-        var touched = new Dictionary<ulong, HashSet<ulong>>();
-        foreach ((ulong key, ulong? value) in IndexKillWorkload.Batch(batch + 1))
-        {
-            if (!touched.TryGetValue(key, out HashSet<ulong>? values))
-            {
-                touched[key] = values = [];
-            }
-
-            if (value is { } v)
-            {
-                values.Add(v);
-            }
-        }
+        (long batch, long capacity, Dictionary<ulong, ulong> flushed, Dictionary<ulong, HashSet<ulong>> touched) =
+            IndexKillChild.RunAndKill(trial, "hash-index-writer", "OVERLAY_PROBE_INDEX", temp.Path);
 
         HashIndexCrashCheck.Check(temp.Path, flushed, touched, $"trial {trial} (killed after batch {batch}, {flushed.Count} entries flushed)");
         return (batch, capacity);

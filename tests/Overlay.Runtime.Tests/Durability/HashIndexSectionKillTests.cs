@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using Overlay.Formats;
 using Overlay.Indexes;
@@ -62,74 +59,8 @@ public class HashIndexSectionKillTests
             container.Commit();
         }
 
-        var random = new Random((trial * 31) + 11);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Overlay.Probes.dll"));
-        start.ArgumentList.Add("hash-index-section-writer");
-        start.Environment["OVERLAY_PROBE_CONTAINER"] = temp.Path;
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-
-        var lines = new List<string>();
-        using var firstReport = new ManualResetEventSlim();
-        using Process process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-
-                firstReport.Set();
-            }
-        };
-        process.BeginOutputReadLine();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!firstReport.Wait(TimeSpan.FromMinutes(1)))
-        {
-            process.Kill();
-            Assert.Fail($"trial {trial}: the child reported nothing in a minute; stderr:\n{error.Result}");
-        }
-
-        Thread.Sleep(random.Next(0, 150));
-        process.Kill();
-        process.WaitForExit();
-
-        long batch = -1;
-        long capacity = 0;
-        lock (lines)
-        {
-            foreach (string line in lines)
-            {
-                string[] parts = line.Split(' ');
-                if (parts.Length == 4 && parts[0] == "flushed")
-                {
-                    batch = long.Parse(parts[1], CultureInfo.InvariantCulture);
-                    capacity = long.Parse(parts[3], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-
-        Dictionary<ulong, ulong> flushed = IndexKillWorkload.Replay(batch);
-        var touched = new Dictionary<ulong, HashSet<ulong>>();
-        foreach ((ulong key, ulong? value) in IndexKillWorkload.Batch(batch + 1))
-        {
-            if (!touched.TryGetValue(key, out HashSet<ulong>? values))
-            {
-                touched[key] = values = [];
-            }
-
-            if (value is { } v)
-            {
-                values.Add(v);
-            }
-        }
+        (long batch, long capacity, Dictionary<ulong, ulong> flushed, Dictionary<ulong, HashSet<ulong>> touched) =
+            IndexKillChild.RunAndKill(trial, "hash-index-section-writer", "OVERLAY_PROBE_CONTAINER", temp.Path);
 
         using (MappedContainer container = MappedContainer.Open(temp.Path, IndexKillWorkload.ContainerTag))
         using (MappedHashIndex<ulong, TwinValue> index = container.HashIndex<ulong, TwinValue>("index", recover: true))
