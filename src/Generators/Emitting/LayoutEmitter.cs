@@ -249,6 +249,18 @@ internal static class LayoutEmitter
     internal static string Of(string layoutType, string member) => $"global::Overlay.Layouts.Layout<{layoutType}>.{member}";
 
     /// <summary>A field's property: getter only on the read-only twin (ReadOnlyView, ReadOnlyRef), getter and setter otherwise.</summary>
+    /// <summary>
+    /// A fixed string's setter stores null as empty (<c>FixedStrings.Write</c>), so its property
+    /// says so: a record whose field is declared <c>string?</c> is stored without a nullable warning.
+    /// </summary>
+    internal static void WriteNullStoresEmpty(SourceWriter w, bool readOnly)
+    {
+        if (!readOnly)
+        {
+            w.WriteLine("[global::System.Diagnostics.CodeAnalysis.AllowNull]");
+        }
+    }
+
     internal static void WriteProperty(SourceWriter w, bool readOnly, string declaration, string getter, string setter)
     {
         if (readOnly)

@@ -155,6 +155,7 @@ internal static class RefEmitter
                 break;
             case FieldKind.Utf8String:
             case FieldKind.AsciiString:
+                LayoutEmitter.WriteNullStoresEmpty(w, readOnly);
                 Property(
                     $"public string {field.Identifier}",
                     $"global::Overlay.Layouts.Support.FixedStrings.Read({Marshal}.CreateReadOnlySpan(ref {at}, {Int(field.Length)}), {Encoding(field)}, \"{layout.DisplayName}.{field.Name}\")",

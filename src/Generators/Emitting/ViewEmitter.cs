@@ -131,6 +131,7 @@ internal static class ViewEmitter
                 break;
             case FieldKind.Utf8String:
             case FieldKind.AsciiString:
+                LayoutEmitter.WriteNullStoresEmpty(w, readOnly);
                 Property(
                     $"public string {field.Identifier}",
                     $"global::Overlay.Layouts.Support.FixedStrings.Read(__map, {at}, {Int(field.Length)}, {Encoding(field)}, \"{layout.DisplayName}.{field.Name}\")",

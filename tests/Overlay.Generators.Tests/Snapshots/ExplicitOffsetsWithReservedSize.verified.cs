@@ -178,6 +178,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Name
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 8, 24, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");
@@ -317,6 +318,7 @@ partial struct PlayerRecord : global::Overlay.Layouts.IMappedLayout<global::Game
         }
 
         /// <summary>The field <c>Name</c>: 24 bytes at offset 8.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Name
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 8), 24), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.PlayerRecord.Name");

@@ -135,6 +135,7 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Code
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 0, 16, global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
@@ -142,6 +143,7 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Display
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 16, 32, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");
@@ -242,6 +244,7 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Code</c>: 16 bytes at offset 0.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Code
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 0), 16), global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Names.Code");
@@ -249,6 +252,7 @@ partial struct Names : global::Overlay.Layouts.IMappedLayout<global::Game.Names>
         }
 
         /// <summary>The field <c>Display</c>: 32 bytes at offset 16.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Display
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 16), 32), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Names.Display");

@@ -227,6 +227,7 @@ partial struct Hero : global::Overlay.Layouts.IMappedLayout<global::Game.Hero>
         }
 
         /// <summary>The field <c>Tag</c>: 8 bytes at offset 21.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Tag
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 21, 8, global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Hero.Tag");
@@ -386,6 +387,7 @@ partial struct Hero : global::Overlay.Layouts.IMappedLayout<global::Game.Hero>
         }
 
         /// <summary>The field <c>Tag</c>: 8 bytes at offset 21.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Tag
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 21), 8), global::Overlay.Layouts.FixedStringEncoding.Ascii, "Game.Hero.Tag");

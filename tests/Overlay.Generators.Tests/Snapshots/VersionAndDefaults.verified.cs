@@ -288,6 +288,7 @@ partial struct Player : global::Overlay.Layouts.IMappedLayout<global::Game.Playe
         }
 
         /// <summary>The field <c>Greeting</c>: 12 bytes at offset 41.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Greeting
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(__map, __offset + 41, 12, global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Player.Greeting");
@@ -505,6 +506,7 @@ partial struct Player : global::Overlay.Layouts.IMappedLayout<global::Game.Playe
         }
 
         /// <summary>The field <c>Greeting</c>: 12 bytes at offset 41.</summary>
+        [global::System.Diagnostics.CodeAnalysis.AllowNull]
         public string Greeting
         {
             get => global::Overlay.Layouts.Support.FixedStrings.Read(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref __start, 41), 12), global::Overlay.Layouts.FixedStringEncoding.Utf8, "Game.Player.Greeting");
