@@ -68,7 +68,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         _runDirectory = runDirectory ?? System.IO.Path.GetTempPath();
     }
 
-    /// <summary>The entries and removals given so far.</summary>
+    /// <summary>The entries and removals given since the last build.</summary>
     public long Added => _added;
 
     /// <summary>The run files written so far (each a sorted memory budget's worth).</summary>
@@ -415,6 +415,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
 
         _runs.Clear();
         _buffered = 0;
+        _added = 0;
     }
 
     /// <summary>A sorted source of entries for the merge.</summary>
