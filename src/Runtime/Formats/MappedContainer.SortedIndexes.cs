@@ -119,6 +119,10 @@ public sealed partial class MappedContainer
         {
             existing = open as MappedSortedIndex<TKey, TValue>
                 ?? throw new InvalidOperationException($"{_path}: the index in section '{name}' is open as {open.GetType().Name}; dispose it before rebuilding it as a MappedSortedIndex<{typeof(TKey).Name}, {typeof(TValue).Name}>.");
+            if (existing.Tag != tag)
+            {
+                throw ContainerReader.Invalid(_path, $"section '{name}' carries the tag 0x{existing.Tag:X16}, not 0x{tag:X16}");
+            }
         }
         else
         {

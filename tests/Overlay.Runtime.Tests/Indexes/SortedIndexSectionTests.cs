@@ -155,6 +155,8 @@ public class SortedIndexSectionTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => container.AddSortedIndex(Name, builder));
         Assert.Throws<ArgumentException>(() => container.AddSortedIndex("", builder));
         Assert.Throws<ArgumentNullException>(() => container.AddSortedIndex<long, Product.View>("x", null!));
+        Assert.Contains("tag", Assert.Throws<InvalidDataException>(() => container.RebuildSortedIndex(Name, builder, tag: 9)).Message);
+        Assert.True(index.ContainsKey(7)); // still open: nothing changed
         Assert.Contains("open as", Assert.Throws<InvalidOperationException>(() =>
         {
             using MappedHashIndex<ulong, Product.View> hash = container.HashIndex<ulong, Product.View>("hash");
