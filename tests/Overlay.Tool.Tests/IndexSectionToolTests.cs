@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Overlay.Tool.Tests;
 
-/// <summary><c>inspect</c> and <c>verify</c> of a container holding a hash index section (kind 4, issue 10): listed with its kind, not refused.</summary>
+/// <summary><c>inspect</c> and <c>verify</c> of a container holding hash and sorted index sections (kind 4, issue 10): listed with their kind, not refused.</summary>
 public sealed class IndexSectionToolTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -33,5 +33,37 @@ public sealed class IndexSectionToolTests : IDisposable
 
         ToolRun verify = ToolRun.Of("verify", file);
         Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
+    public void ASortedIndexSectionIsListedAndVerifiesBeforeAndAfterCompaction()
+    {
+        string file = _temp.File("sorted.ovl");
+        using (MappedContainer container = MappedContainer.Create(file, 0x5844_4E49))
+        {
+            using var builder = new SortedIndexBuilder<ulong, NoValue>();
+            for (ulong key = 0; key < 700; key++)
+            {
+                builder.Add(key * 5);
+            }
+
+            container.AddSortedIndex("ordered", builder).Dispose();
+            container.Commit();
+        }
+
+        for (int pass = 0; pass < 2; pass++)
+        {
+            ToolRun inspect = ToolRun.Of("inspect", file);
+            Assert.True(inspect.ExitCode == 0, inspect.ToString());
+            Assert.Matches(@"ordered +│ index +│ 700 ", inspect.Output);
+            ToolRun verify = ToolRun.Of("verify", file);
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            MappedContainer.Compact(file, 0x5844_4E49);
+        }
+
+        using MappedContainer reopened = MappedContainer.Open(file, 0x5844_4E49, MapAccess.Read);
+        using MappedSortedIndex<ulong, NoValue> index = reopened.SortedIndex<ulong, NoValue>("ordered");
+        Assert.Equal(700, index.Count);
+        Assert.Equal(699UL * 5, index.Last().Key);
     }
 }

@@ -26,6 +26,6 @@ internal static class SectionIndexKinds
     /// <summary>A <see cref="Indexes.MappedHashIndex{TKey, TValue}"/>.</summary>
     public const long Hash = 1;
 
-    /// <summary>A <see cref="Indexes.MappedSortedIndex{TKey, TValue}"/> (reserved: not hosted by this version).</summary>
+    /// <summary>A <see cref="Indexes.MappedSortedIndex{TKey, TValue}"/> (MappedContainer.SortedIndexes.cs).</summary>
     public const long Sorted = 2;
 }

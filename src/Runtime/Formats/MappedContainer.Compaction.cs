@@ -24,6 +24,7 @@ public sealed partial class MappedContainer
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid container with this tag; nothing is written.</exception>
+    /// <exception cref="IndexRecoveryRequiredException">A hash index section was changed after the last commit by a writer that crashed: recover it first; nothing is written.</exception>
     /// <exception cref="IOException">The new file could not be written or renamed; the old file is intact and the temporary file removed.</exception>
     public static CompactionResult Compact(string path, ulong tag, IProgress<long>? progress = null)
     {
@@ -35,6 +36,7 @@ public sealed partial class MappedContainer
         try
         {
             using MappedContainer source = Open(full, tag, MapAccess.Read);
+            source.ThrowIfIndexNeedsRecovery();
             oldLength = source._map.Length;
             List<SectionEntry> entries = Layout(source._entries, source._slotSize, out newLength);
             using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))

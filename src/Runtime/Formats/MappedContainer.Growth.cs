@@ -78,6 +78,25 @@ public sealed partial class MappedContainer
         }
     }
 
+    /// <summary>
+    /// Makes bytes <c>[from, from + count)</c> of <paramref name="entry"/> zero without touching
+    /// what is zero already: bytes the file's growth added (a new section at the end of the file) are
+    /// left alone, unfaulted and clean, and only bytes that may hold what a section or a crashed
+    /// writer left (an extent from the free list) are cleared. Returns where the untouched part
+    /// begins, so that the caller can pre-fault it (<see cref="MemoryMap.TryPrefaultForWrite"/>) when
+    /// it is about to write it, rather than have a commit before then write zero pages.
+    /// </summary>
+    internal long ClearUnlessZero(SectionEntry entry, long from, long count)
+    {
+        long clean = Math.Clamp(entry.ZeroFrom, from, from + count);
+        if (clean > from)
+        {
+            _map.Fill(entry.Offset + from, clean - from, 0);
+        }
+
+        return clean;
+    }
+
     /// <summary>Gives <paramref name="entry"/> a new extent of <paramref name="capacity"/> bytes: a reusable free extent, or the end of the file.</summary>
     private void Place(SectionEntry entry, long capacity)
     {

@@ -26,6 +26,7 @@ public sealed partial class MappedContainer
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="KeyNotFoundException">A section the plan names does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is invalid, a named section is not of records or has no schema, or a stored value does not fit its new field; the old file is intact.</exception>
+    /// <exception cref="IndexRecoveryRequiredException">A hash index section was changed after the last commit by a writer that crashed: recover it first; the old file is intact.</exception>
     /// <exception cref="InvalidOperationException">A field could lose values and has no converter (every such field is listed); the old file is intact.</exception>
     /// <exception cref="IOException">Writing or renaming failed; the old file is intact.</exception>
     public static long Upgrade(string path, ulong tag, ContainerUpgrade plan, IProgress<long>? progress = null)
@@ -38,6 +39,7 @@ public sealed partial class MappedContainer
         try
         {
             using MappedContainer source = Open(full, tag, MapAccess.Read);
+            source.ThrowIfIndexNeedsRecovery();
 
             // The new table: the old entries, the converted ones with their new stride, fingerprint
             // and length, each pointing at a new schema entry appended after the others.

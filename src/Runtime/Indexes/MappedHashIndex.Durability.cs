@@ -157,6 +157,13 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MarkDirtySlow()
     {
+        if (_prefaultTo > _prefaultFrom)
+        {
+            // A new section's table (MappedHashIndex.Section.cs): faulted in before the first insert.
+            _map.TryPrefaultForWrite(_base + _prefaultFrom, _prefaultTo - _prefaultFrom);
+            _prefaultTo = 0;
+        }
+
         WriteHeader(HashIndexHeader.Dirty);
         _map.Flush(_base, HashIndexHeader.Size);
         _dirty = true;

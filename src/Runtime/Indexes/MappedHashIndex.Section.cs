@@ -16,15 +16,28 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IHostedIndex
     // the committed extent. -1 for a section added since.
     private long _committedBase = -1;
 
+    // Bytes of a new section's table, relative to its start, to pre-fault at the first change; none when equal.
+    private long _prefaultFrom;
+    private long _prefaultTo;
+
     /// <summary>Adds an index to <paramref name="entry"/>, a new section of <paramref name="header"/>'s region length: zeros, then the header.</summary>
     internal static MappedHashIndex<TKey, TValue> CreateInSection(MappedContainer host, SectionEntry entry, in HashIndexHeader header, IndexKeyFormat<TKey> keyFormat)
     {
         MemoryMap map = host.LiveMap;
-        map.Fill(entry.Offset, entry.Length, 0);
+
+        // Inserts land on random slots: as the file form's Create pre-faults its table, the fresh
+        // part of the extent (zero already: the file grew there) is faulted in with one call, at the
+        // first change (MarkDirtySlow), not now: a Commit of the empty index in between would
+        // otherwise write every pre-faulted (dirty) zero page. Old bytes are cleared now.
+        long fresh = host.ClearUnlessZero(entry, 0, entry.Length);
         Span<byte> bytes = stackalloc byte[HashIndexHeader.Size];
         header.Write(bytes);
         map.WriteAt(entry.Offset, bytes);
-        return new MappedHashIndex<TKey, TValue>(keyFormat, host, entry, header, 0);
+        return new MappedHashIndex<TKey, TValue>(keyFormat, host, entry, header, 0)
+        {
+            _prefaultFrom = Math.Max(fresh, HashIndexHeader.Size),
+            _prefaultTo = entry.Length,
+        };
     }
 
     /// <summary>

@@ -38,27 +38,33 @@ namespace Overlay.Indexes;
 /// </para>
 /// </remarks>
 [SkipLocalsInit]
-public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
+public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     where TKey : struct
     where TValue : struct, IMappedView<TValue>
 {
     private readonly IndexKeyFormat<TKey> _keys;
     private readonly MemoryMap _map;
-    private readonly RecordFileLock _lock;
+    private readonly RecordFileLock? _lock;
     private readonly string _path;
     private readonly int _keySize;
     private readonly int _valueSize;
     private readonly long _count;
     private readonly long _blockSize;
     private readonly long _blocks;
+
+    // Where the index's region starts in the map (0 for a file of its own, the section's offset in
+    // a container) and the header's offsets, which are relative to it.
+    private readonly long _base;
+    private readonly long _keysOffset;
     private readonly long _valuesOffset;
+    private readonly long _summaryOffset;
     private readonly ulong _tag;
     private byte* _keyBase;
     private byte* _summary;
     private ulong* _ranks;
     private bool _disposed;
 
-    private MappedSortedIndex(IndexKeyFormat<TKey> keys, MemoryMap map, RecordFileLock fileLock, string path, in SortedIndexHeader header)
+    private MappedSortedIndex(IndexKeyFormat<TKey> keys, MemoryMap map, RecordFileLock? fileLock, string path, long regionBase, in SortedIndexHeader header)
     {
         _keys = keys;
         _map = map;
@@ -69,20 +75,21 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
         _count = (long)header.Count;
         _blockSize = header.BlockSize;
         _blocks = (long)header.SummaryCount;
+        _base = regionBase;
+        _keysOffset = (long)header.KeysOffset;
         _valuesOffset = (long)header.ValuesOffset;
+        _summaryOffset = (long)header.SummaryOffset;
         _tag = header.Tag;
-        map.TakeOwnership();
-
-        // An empty index has no regions, and its lookups touch none (the summary descent ends at once).
-        if (_count > 0)
+        if (fileLock is not null)
         {
-            _keyBase = map.OwnerPointer((long)header.KeysOffset, _count * _keySize);
-            _summary = map.OwnerPointer((long)header.SummaryOffset, _blocks * _keySize);
-            _ranks = (ulong*)map.OwnerPointer(RanksOffset((long)header.SummaryOffset, _blocks, _keySize), _blocks * sizeof(ulong));
+            // A file of its own owns its map; a section's map is the container's (MappedSortedIndex.Section.cs).
+            map.TakeOwnership();
         }
+
+        TakePointers();
     }
 
-    /// <summary>The file's path.</summary>
+    /// <summary>The file's path; for a container's section, the container's path and the section's name.</summary>
     public string Path => _path;
 
     /// <summary>The number of keys.</summary>
@@ -138,7 +145,7 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
             map.ReadAt(0, bytes);
             SortedIndexHeader header = SortedIndexHeader.Read(bytes);
             Validate(header, bytes, map.Length, path, keyFormat, tag);
-            return new MappedSortedIndex<TKey, TValue>(keyFormat, map, fileLock, path, header);
+            return new MappedSortedIndex<TKey, TValue>(keyFormat, map, fileLock, path, 0, header);
         }
         catch
         {
@@ -224,13 +231,24 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
     public void Flush()
     {
         ThrowIfDisposed();
-        if (_map.CanWrite)
+        if (_host is not null)
+        {
+            // A section's durable point is its container's commit.
+            if (_host.CanWrite)
+            {
+                _host.Commit();
+            }
+        }
+        else if (_map.CanWrite)
         {
             _map.Flush();
         }
     }
 
-    /// <summary>Unmaps the file and releases its lock (without flushing). A second call does nothing.</summary>
+    /// <summary>
+    /// Unmaps the file and releases its lock (without flushing); a section's index lets its
+    /// container forget it (the container keeps its map). A second call does nothing.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use.</exception>
     public void Dispose()
     {
@@ -239,12 +257,16 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
             return;
         }
 
+        if (_host is not null)
+        {
+            _host.ReleaseIndex(_entry!);
+            Detach();
+            return;
+        }
+
         _map.CloseAsOwner();
-        _disposed = true;
-        _keyBase = null;
-        _summary = null;
-        _ranks = null;
-        _lock.Dispose();
+        Detach();
+        _lock!.Dispose();
     }
 
     /// <inheritdoc/>
@@ -313,7 +335,7 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
 
     private ReadOnlySpan<byte> SummaryAt(long position) => new(_summary + (position * _keySize), _keySize);
 
-    private TValue ValueAt(long position) => TValue.Create(new CheckedOffset(_map, _valuesOffset + (position * _valueSize)));
+    private TValue ValueAt(long position) => TValue.Create(new CheckedOffset(_map, _base + _valuesOffset + (position * _valueSize)));
 
     private KeyValuePair<TKey, TValue> EntryAt(long position)
     {
@@ -328,6 +350,26 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
+    /// <summary>Takes the regions' addresses (again, after a container's map moved).</summary>
+    private void TakePointers()
+    {
+        // An empty index has no regions, and its lookups touch none (the summary descent ends at once).
+        if (_count > 0)
+        {
+            _keyBase = _map.OwnerPointer(_base + _keysOffset, _count * _keySize);
+            _summary = _map.OwnerPointer(_base + _summaryOffset, _blocks * _keySize);
+            _ranks = (ulong*)_map.OwnerPointer(_base + RanksOffset(_summaryOffset, _blocks, _keySize), _blocks * sizeof(ulong));
+        }
+    }
+
+    private void Detach()
+    {
+        _disposed = true;
+        _keyBase = null;
+        _summary = null;
+        _ranks = null;
+    }
+
     /// <summary>Copies the stored bytes of entry <paramref name="position"/> out, for a rebuild's merge.</summary>
     internal void CopyEntry(long position, Span<byte> key, Span<byte> value)
     {
@@ -335,7 +377,7 @@ public sealed unsafe class MappedSortedIndex<TKey, TValue> : IDisposable
         KeyAt(position).CopyTo(key);
         if (_valueSize > 0)
         {
-            _map.ReadAt(_valuesOffset + (position * _valueSize), value);
+            _map.ReadAt(_base + _valuesOffset + (position * _valueSize), value);
         }
     }
 

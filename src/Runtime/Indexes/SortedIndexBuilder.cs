@@ -68,7 +68,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         _runDirectory = runDirectory ?? System.IO.Path.GetTempPath();
     }
 
-    /// <summary>The entries and removals given so far.</summary>
+    /// <summary>The entries and removals given since the last build.</summary>
     public long Added => _added;
 
     /// <summary>The run files written so far (each a sorted memory budget's worth).</summary>
@@ -137,10 +137,41 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(path);
-        SpillRun();
         string full = System.IO.Path.GetFullPath(path);
         string temporary = $"{full}.build-{Guid.NewGuid():N}.tmp";
-        string valuesTemporary = temporary + ".values";
+        try
+        {
+            long count;
+            using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            {
+                count = BuildInto(output, existing, tag, temporary + ".values");
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+            return count;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The key format entries are stored with.</summary>
+    internal IndexKeyFormat<TKey> KeyFormat => _keys;
+
+    /// <summary>The most keys a build can write: every entry given, and <paramref name="existing"/>'s.</summary>
+    internal long MaximumCount(MappedSortedIndex<TKey, TValue>? existing) => (existing?.Count ?? 0) + _added;
+
+    /// <summary>
+    /// The merge of <see cref="Build"/> into <paramref name="output"/> (a file, or a container
+    /// section's bytes), from its position 0, without flushing it; the builder is empty afterwards.
+    /// </summary>
+    internal long BuildInto(Stream output, MappedSortedIndex<TKey, TValue>? existing, ulong tag, string? valuesTemporary = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        SpillRun();
+        valuesTemporary ??= System.IO.Path.Combine(_runDirectory, $"overlay-values-{Guid.NewGuid():N}.tmp");
         var sources = new List<RunSource>();
         try
         {
@@ -154,9 +185,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 sources.Add(new FileSource(run, _recordSize));
             }
 
-            long count = Merge(sources, temporary, valuesTemporary, tag);
-            File.Move(temporary, full, overwrite: true);
-            return count;
+            return Merge(sources, output, valuesTemporary, tag);
         }
         finally
         {
@@ -165,7 +194,6 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 source.Dispose();
             }
 
-            File.Delete(temporary);
             File.Delete(valuesTemporary);
             DeleteRuns();
         }
@@ -255,7 +283,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         _buffered = 0;
     }
 
-    private long Merge(List<RunSource> sources, string temporary, string valuesTemporary, ulong tag)
+    private long Merge(List<RunSource> sources, Stream keys, string valuesTemporary, ulong tag)
     {
         // Newest first among equal keys: a higher source index is newer (the existing index is 0).
         var queue = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) =>
@@ -274,7 +302,6 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         long count = 0;
         var summary = new List<byte[]>();
         long blockSize = SortedIndexHeader.DefaultBlockSize;
-        using (var keys = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
         using (var values = new FileStream(valuesTemporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
         {
             keys.Position = SortedIndexHeader.Size;
@@ -324,7 +351,6 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
             header.Write(headerBytes);
             keys.Position = 0;
             keys.Write(headerBytes);
-            keys.Flush(flushToDisk: true);
         }
 
         return count;
@@ -339,7 +365,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     }
 
     /// <summary>The block summary in Eytzinger order (node k's children are 2k and 2k + 1), then each node's block number.</summary>
-    private void WriteSummary(FileStream stream, List<byte[]> sorted, long summaryOffset)
+    private void WriteSummary(Stream stream, List<byte[]> sorted, long summaryOffset)
     {
         int m = sorted.Count;
         var eytzinger = new byte[m][];
@@ -389,6 +415,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
 
         _runs.Clear();
         _buffered = 0;
+        _added = 0;
     }
 
     /// <summary>A sorted source of entries for the merge.</summary>

@@ -19,6 +19,7 @@ public class TypedIndexSampleTests
             Assert.Contains("checked 20,000 products in both, 0 wrong", log.ToString());
             Assert.Contains("sorted index: built 20,000 products", log.ToString());
             Assert.Contains("the container's records through its index, 20,000 checked, 0 wrong", log.ToString());
+            Assert.Contains("sorted index scanned, 20,000 of 20,000 rows in SKU order", log.ToString());
         }
         finally
         {
