@@ -77,7 +77,11 @@ public class RecordFileOpenBenchmarks
     }
 }
 
-/// <summary>Upgrade of 10M records from <see cref="BenchPlayerV1"/> (80 MB) to <see cref="BenchPlayerV2"/> (240 MB); each invocation upgrades a fresh copy.</summary>
+/// <summary>
+/// Upgrade of 10M records from <see cref="BenchPlayerV1"/> (80 MB) to <see cref="BenchPlayerV2"/>
+/// (240 MB); each invocation upgrades a fresh copy. Beside them, the floor: the same 240 MB written
+/// with a <see cref="FileStream"/> and <c>fsync</c>ed, nothing read or converted, no rename.
+/// </summary>
 [InvocationCount(1, 1)]
 public class UpgradeBenchmarks
 {
@@ -89,6 +93,7 @@ public class UpgradeBenchmarks
     private string _recordMaster = null!;
     private string _containerMaster = null!;
     private string _work = null!;
+    private byte[] _chunk = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -120,6 +125,34 @@ public class UpgradeBenchmarks
 
             container.Commit();
         }
+    }
+
+    [IterationSetup(Target = nameof(WriteAndFsync))]
+    public void DeleteWritten()
+    {
+        _chunk ??= CreateChunk();
+        File.Delete(_work);
+    }
+
+    [Benchmark(Baseline = true, Description = "Floor: FileStream writes 240 MB (4 MiB at a time) + fsync")]
+    public long WriteAndFsync()
+    {
+        const long Length = (long)Count * 24;
+        using var output = new FileStream(_work, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        for (long done = 0; done < Length; done += _chunk.Length)
+        {
+            output.Write(_chunk, 0, (int)Math.Min(_chunk.Length, Length - done));
+        }
+
+        output.Flush(flushToDisk: true);
+        return Length;
+    }
+
+    private static byte[] CreateChunk()
+    {
+        byte[] chunk = new byte[4 << 20];
+        new Random(9).NextBytes(chunk);
+        return chunk;
     }
 
     [IterationSetup(Target = nameof(RecordFileUpgrade))]

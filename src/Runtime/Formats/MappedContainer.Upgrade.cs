@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
+using Overlay.Platform;
 using Overlay.Schemas;
 
 namespace Overlay.Formats;
@@ -20,7 +22,7 @@ public sealed partial class MappedContainer
     /// <param name="path">The container; not open for writing meanwhile.</param>
     /// <param name="tag">The application tag it must carry.</param>
     /// <param name="plan">The sections to convert.</param>
-    /// <param name="progress">Told the records converted so far, after each 64K.</param>
+    /// <param name="progress">Told the records converted so far, after each batch (64K records, fewer when they are large), on the calling thread.</param>
     /// <returns>The number of records converted.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -113,7 +115,8 @@ public sealed partial class MappedContainer
             }
 
             List<SectionEntry> placed = Layout(planned, slotSize, out long newLength);
-            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var output = new FileStream(handle, FileAccess.Write, 1 << 16))
             {
                 output.SetLength(newLength);
                 int next = 0;
@@ -137,7 +140,8 @@ public sealed partial class MappedContainer
                     }
                     else if (converters.TryGetValue(from, out RecordConverter? converter))
                     {
-                        converted += source.ConvertRecords(sources[from], converter, output, converted, progress, null);
+                        output.Flush();
+                        converted += source.ConvertRecordsInto(sources[from], converter, handle, to.Offset, converted, progress);
                     }
                     else
                     {
@@ -235,13 +239,36 @@ public sealed partial class MappedContainer
         return entry.Count;
     }
 
+    /// <summary>
+    /// Converts a section's records into the new file at <paramref name="offset"/>, a batch at a
+    /// time through the handle (<c>pwrite</c>), starting each batch's write-back at once so that
+    /// the final <c>fsync</c> waits for the last batches only.
+    /// </summary>
+    private long ConvertRecordsInto(SectionEntry entry, RecordConverter converter, SafeFileHandle output, long offset, long before, IProgress<long>? progress)
+    {
+        IMapPlatform platform = MapPlatform.ForNewMaps;
+        nint file = output.DangerousGetHandle();
+        int to = converter.Current.SizeInBytes;
+        UpgradeBatches.Run(_map, entry.Offset, (int)entry.Stride, entry.Count, converter, null, (first, count, records) =>
+        {
+            long at = offset + (first * to);
+            RandomAccess.Write(output, records, at);
+            platform.TryStartWriteback(file, at, records.Length);
+        }, progress, before);
+        return entry.Count;
+    }
+
     private void CopyBytes(SectionEntry entry, FileStream output)
     {
         byte[] buffer = new byte[(int)Math.Min(CopyChunk, Math.Max(1, entry.Length))];
         for (long done = 0; done < entry.Length;)
         {
             int chunk = (int)Math.Min(buffer.Length, entry.Length - done);
-            _map.ReadAt(entry.Offset + done, buffer.AsSpan(0, chunk));
+            if (!_map.TryReadThroughFile(entry.Offset + done, buffer.AsSpan(0, chunk)))
+            {
+                _map.ReadAt(entry.Offset + done, buffer.AsSpan(0, chunk));
+            }
+
             output.Write(buffer, 0, chunk);
             done += chunk;
         }

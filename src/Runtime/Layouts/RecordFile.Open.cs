@@ -23,7 +23,13 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="NotSupportedException">A layout is empty or larger than a file format field can describe.</exception>
     /// <exception cref="IOException">The file already exists, or cannot be created.</exception>
     /// <exception cref="PlatformNotSupportedException">The OS has no file locks Overlay can use (Linux 64-bit, Windows and macOS have them).</exception>
-    public static RecordFile<THeaderView, TRecordView> Create(string path, ulong magic, long initialCapacity = 0)
+    public static RecordFile<THeaderView, TRecordView> Create(string path, ulong magic, long initialCapacity = 0) =>
+        CreateCore(path, magic, initialCapacity, durableName: true);
+
+    // durableName false: a file renamed over another before anything relies on it (an upgrade's
+    // new file). Its prefix and name need not reach the disk now: its one flush before the rename
+    // and the directory sync after it cover them, and save two waits for the disk.
+    private static RecordFile<THeaderView, TRecordView> CreateCore(string path, ulong magic, long initialCapacity, bool durableName)
     {
         ArgumentNullException.ThrowIfNull(path);
         CheckLayoutSizes();
@@ -72,8 +78,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             // XFS and btrfs make a new directory entry durable only when the directory is synced):
             // after a power loss the file is either absent or a valid empty record file, never a
             // name over zeros (docs/durability.md).
-            map.Flush(0, prefix.Length);
-            Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
+            if (durableName)
+            {
+                map.Flush(0, prefix.Length);
+                Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
+            }
+
             return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count: 0, durable, created: true, shape);
         }
         catch

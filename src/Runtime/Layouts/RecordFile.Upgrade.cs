@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using Overlay.Formats;
 using Overlay.Schemas;
@@ -25,7 +26,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <param name="magic">The magic number it carries (kept).</param>
     /// <param name="recordConverters">Converters for record fields that could lose values, by field name (see <see cref="RecordConverter.Create"/>); merged with those the record layout declares (<c>[UpgradeConverter]</c>), these winning field by field.</param>
     /// <param name="headerConverters">Converters for header fields that could lose values; merged likewise with the header layout's.</param>
-    /// <param name="progress">Told the records converted so far, after each 64K.</param>
+    /// <param name="progress">Told the records converted so far, after each batch (64K records, fewer when they are large), on the calling thread.</param>
     /// <returns>The number of records converted.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -55,15 +56,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             // Every field is matched, and every lossy one refused, before anything is written.
             RecordConverter header = RecordConverter.Create(stored.Header, headerLayout, headerConverters);
             RecordConverter records = RecordConverter.Create(stored.Record, recordLayout, recordConverters);
-            using (RecordFile<THeaderView, TRecordView> target = Create(temp, magic, source._count))
+            using (RecordFile<THeaderView, TRecordView> target = CreateCore(temp, magic, source._count, durableName: false))
             {
                 byte[] from = new byte[source._headerSize];
                 byte[] to = new byte[THeaderView.SizeInBytes];
                 source._map.ReadAt(source._headerOffset, from);
                 header.Convert(from, to);
                 target._map.WriteAt(target._headerOffset, to);
-                source.ConvertRecordsInto(target, records, progress);
-                target.Flush();
+                UpgradeBatches.Run(source._map, source._recordsOffset, source._stride, source._count, records, null, target.WriteConverted, progress, 0);
+                target.FlushReplacement();
             }
 
             converted = source._count;
@@ -84,9 +85,15 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         return converted;
     }
 
-    /// <summary>Appends <paramref name="count"/> records already in the file's format (an upgrade's converted batch), inside the capacity <see cref="Create"/> made.</summary>
-    private void WriteConverted(ReadOnlySpan<byte> records, int count)
+    /// <summary>
+    /// Appends an upgrade's converted batch (<paramref name="count"/> records already in the file's
+    /// format, inside the capacity <see cref="CreateCore"/> made) and starts writing it back at once,
+    /// so that <see cref="FlushReplacement"/> waits for the last batches only.
+    /// </summary>
+    private void WriteConverted(long first, int count, ReadOnlySpan<byte> records)
     {
+        Debug.Assert(first == _count, "An upgrade's batches are written in order, one at a time.");
+        long offset = _recordsOffset + (_count * _stride);
         if (_map.CanWriteThroughFile)
         {
             ThrowIfNotAppendable();
@@ -96,41 +103,31 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             }
 
             _wroteThroughFile = true;
-            _map.WriteThroughFile(_recordsOffset + (_count * _stride), records);
+            _map.WriteThroughFile(offset, records);
         }
         else
         {
             _map.WriteAt(Reserve(count), records);
         }
 
+        _map.TryStartWriteback(offset, records.Length);
         Commit(_count + count);
     }
 
-    private void ConvertRecordsInto(RecordFile<THeaderView, TRecordView> target, RecordConverter converter, IProgress<long>? progress)
+    /// <summary>
+    /// Makes the upgrade's new file durable with one wait for the disk where <see cref="Flush"/>
+    /// takes two: the durable count goes out with the records, not after them. Flush orders them
+    /// so that a crash never counts records that did not reach the disk; this file is renamed over
+    /// the old one only after this returns, and a crash before that leaves a stray the next upgrade
+    /// deletes, so no reader can see the count before its records.
+    /// </summary>
+    private void FlushReplacement()
     {
-        const int Batch = 1 << 16;
-        int from = _stride;
-        int to = RecordSize;
-        long total = _count;
-        int most = (int)Math.Min(Batch, Math.Max(1, total));
-        byte[] input = new byte[(long)from * most];
-        byte[] output = new byte[(long)to * most];
-        for (long done = 0; done < total;)
-        {
-            int count = (int)Math.Min(Batch, total - done);
-            // Both files through their handles where they can (pread, pwrite): the old file's pages
-            // and the new file's fresh ones would otherwise each cost a page fault (issue 9's
-            // 1 GB/s), and the batch is copied once each way either way.
-            Span<byte> read = input.AsSpan(0, count * from);
-            if (!_map.TryReadThroughFile(_recordsOffset + (done * from), read))
-            {
-                _map.ReadAt(_recordsOffset + (done * from), read);
-            }
-
-            converter.ConvertMany(read, from, output, count);
-            target.WriteConverted(output.AsSpan(0, count * to), count);
-            done += count;
-            progress?.Report(done);
-        }
+        var next = new DurableSlot(_durable.Sequence + 1, (ulong)_count);
+        Span<byte> slot = stackalloc byte[RecordFileFormat.DurableSlotSize];
+        RecordFileDurableState.WriteSlot(slot, next);
+        _map.WriteAt(next.Offset, slot);
+        _map.Flush(0, UsedLength);
+        _durable = next;
     }
 }

@@ -129,6 +129,20 @@ internal interface IMapPlatform
     /// <returns>True when the pages were faulted in.</returns>
     unsafe bool TryPrefaultForWrite(byte* address, long length) => false;
 
+    /// <summary>
+    /// Starts writing the file's dirty pages of a range to the device without waiting for them
+    /// (<c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>, Linux): what a writer of a large new file
+    /// calls after each chunk, so that the <c>fsync</c> at its end waits for the last chunks only,
+    /// not for all of them. A hint, never a durability promise (the final <c>fsync</c> gives that): false
+    /// when this OS or file system cannot (the final sync then writes everything, as without it),
+    /// never an exception. The default, for OSes without such a call (Windows, macOS), does nothing.
+    /// </summary>
+    /// <param name="file">A handle open for writing.</param>
+    /// <param name="offset">The range's first byte in the file.</param>
+    /// <param name="length">The range's length.</param>
+    /// <returns>True when the write-back was started.</returns>
+    bool TryStartWriteback(nint file, long offset, long length) => false;
+
     /// <summary>Changes the pages' protection.</summary>
     unsafe void Protect(byte* address, long length, MapProtection protection);
 
