@@ -88,8 +88,8 @@ public sealed class ContainerBuilder : IDisposable
             throw new ArgumentException($"{typeof(TRecord).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TRecord));
         }
 
-        // Its schema section follows it (docs/formats.md, Schemas §4), after it so that a first
-        // section still streams straight into the file; identical schemas are stored once.
+        // Its schema section follows it (docs/formats.md, Schemas §4); it never fills a chunk, so it
+        // is written once, by Seal (§1.4). Identical schemas are stored once.
         byte[] schema = LayoutSchema.Encode(TRecord.LayoutInfo);
         int existing = _schemas.FindIndex(s => s.Bytes.AsSpan().SequenceEqual(schema));
         if (existing < 0 && _sections.Count + 2 > ContainerFormat.EntriesPerSlot(_slotSize))
