@@ -23,6 +23,31 @@ internal static class FormatProbes
         MappedContainer.Compact(path, tag, new Pause());
     }
 
+    /// <summary>
+    /// <c>build-unsealed PATH TAG-HEX</c>: a <see cref="ContainerBuilder"/> appends strings and raw
+    /// bytes past several 1 MiB chunks (the heap streams into the new file, the raw section spills
+    /// to a temporary file), prints "appended" and waits to be killed before <c>Seal</c>.
+    /// </summary>
+    public static void BuildUnsealed(string[] args)
+    {
+        string path = args[0];
+        ulong tag = ulong.Parse(args[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        ContainerBuilder builder = ContainerBuilder.Create(path, tag);
+        HeapWriter heap = builder.AddHeap("heap");
+        RawWriter raw = builder.AddRaw("raw");
+        for (int i = 0; i < 100_000; i++)
+        {
+            heap.AppendString($"string {i} of the build that never seals");
+            raw.Append(BitConverter.GetBytes((long)i));
+            raw.Append(BitConverter.GetBytes(-(long)i));
+        }
+
+        Console.WriteLine("appended");
+        Console.Out.Flush();
+        Thread.Sleep(Timeout.Infinite);
+        GC.KeepAlive(builder);
+    }
+
     private sealed class Pause : IProgress<long>
     {
         public void Report(long value) => Thread.Sleep(2);

@@ -267,7 +267,7 @@ internal static class StaticsEmitter
                     w.WriteLine($"{to}.CopyFrom({source});");
                     break;
                 case FieldKind.VarString when toBuilder:
-                    w.WriteLine($"{to} = heap.Append(global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString({source}, \"{field.Name}\"));");
+                    w.WriteLine($"{to} = heap.AppendString({source});");
                     break;
                 case FieldKind.VarBytes when toBuilder:
                     w.WriteLine($"{to} = heap.Append({source});");

@@ -1,30 +1,77 @@
 using System;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 
 namespace Overlay.Formats;
 
 /// <summary>
-/// One section a <see cref="ContainerBuilder"/> is writing: its entry and the stream its bytes go
-/// to (the output file itself for the first section, a temporary file for the others).
+/// One section a <see cref="ContainerBuilder"/> is writing: its entry and a chunk its bytes are
+/// stored into in place (records by <c>Store</c>, strings encoded, blobs copied). A full chunk is
+/// written with one <c>pwrite</c>: into the output file itself for the section that fills a chunk
+/// first (it streams in place), into a temporary file for the others; a section that never fills
+/// a chunk is written once, by <see cref="ContainerBuilder.Seal"/> (<c>docs/formats.md</c> §1.4).
 /// </summary>
 internal sealed class BuilderSection
 {
-    public BuilderSection(ContainerBuilder owner, SectionEntry entry, Stream stream, long origin)
+    /// <summary>Bytes a section holds in memory before it writes them out: one write per chunk.</summary>
+    internal const int ChunkSize = 1 << 20;
+
+    private byte[] _chunk;
+    private int _used;
+    private long _written;
+
+    public BuilderSection(ContainerBuilder owner, SectionEntry entry)
     {
         Owner = owner;
         Entry = entry;
-        Stream = stream;
-        Origin = origin;
+
+        // Sections start small (a schema is a few hundred bytes) and take a whole chunk when they grow.
+        _chunk = new byte[256];
     }
 
     public ContainerBuilder Owner { get; }
 
     public SectionEntry Entry { get; }
 
-    public Stream Stream { get; }
+    /// <summary>Where the full chunks went: the output file or a temporary file; null while none was written.</summary>
+    public SafeFileHandle? Handle { get; private set; }
 
-    /// <summary>Where the section's first byte is in <see cref="Stream"/>.</summary>
-    public long Origin { get; }
+    /// <summary>Whether <see cref="Handle"/> is the output file (the section is in its final place from byte 0).</summary>
+    public bool InPlace { get; private set; }
+
+    /// <summary>Where the section's first byte is in <see cref="Handle"/>.</summary>
+    public long Origin { get; private set; }
+
+    /// <summary>Bytes already written to <see cref="Handle"/>.</summary>
+    public long Written => _written;
+
+    /// <summary>The bytes not yet written out.</summary>
+    public ReadOnlySpan<byte> Pending => _chunk.AsSpan(0, _used);
+
+    /// <summary>
+    /// <paramref name="length"/> contiguous zeroed bytes at the section's end (at section offset
+    /// <see cref="SectionEntry.Length"/>), to be filled and then kept by <see cref="Commit"/>; not
+    /// part of the section until then. <paramref name="length"/> is at most <see cref="ChunkSize"/>.
+    /// </summary>
+    public Span<byte> Claim(int length)
+    {
+        if (length > _chunk.Length - _used)
+        {
+            MakeRoom(length);
+        }
+
+        return _chunk.AsSpan(_used, length);
+    }
+
+    /// <summary>Keeps the first <paramref name="length"/> bytes of the last <see cref="Claim"/>.</summary>
+    public void Commit(int length)
+    {
+        _used += length;
+        Entry.Length += length;
+    }
+
+    /// <summary>Zeroes a claim that was filled but not committed (its <c>Store</c> threw), so later claims start zeroed.</summary>
+    public void Abandon(int length) => _chunk.AsSpan(_used, length).Clear();
 
     public long Append(ReadOnlySpan<byte> bytes)
     {
@@ -35,16 +82,77 @@ internal sealed class BuilderSection
             throw new IOException($"Section '{Entry.Name}' would be larger than a file can be.");
         }
 
-        // Only when it moves: setting a FileStream's position flushes its buffer, even to where it
-        // already is, which made every append a write() (10M records with a string: 120 s).
-        long position = Origin + at;
-        if (Stream.Position != position)
+        while (!bytes.IsEmpty)
         {
-            Stream.Position = position;
+            int room = _chunk.Length - _used;
+            if (room == 0)
+            {
+                MakeRoom(Math.Min(bytes.Length, ChunkSize));
+                room = _chunk.Length - _used;
+            }
+
+            int take = Math.Min(room, bytes.Length);
+            bytes[..take].CopyTo(_chunk.AsSpan(_used));
+            Commit(take);
+            bytes = bytes[take..];
         }
 
-        Stream.Write(bytes);
-        Entry.Length += bytes.Length;
         return at;
+    }
+
+    /// <summary>Appends <paramref name="length"/> zero bytes.</summary>
+    public void AppendZeros(int length)
+    {
+        while (length > 0)
+        {
+            int take = Math.Min(length, ChunkSize);
+            Claim(take);
+            Commit(take);
+            length -= take;
+        }
+    }
+
+    /// <summary>Writes what is pending to <see cref="Handle"/> (asking the builder where, the first time).</summary>
+    public void Spill()
+    {
+        if (_used == 0)
+        {
+            return;
+        }
+
+        if (Handle is null)
+        {
+            (Handle, Origin) = Owner.PlaceSpill(this);
+            InPlace = Owner.IsOutput(Handle);
+        }
+
+        RandomAccess.Write(Handle, _chunk.AsSpan(0, _used), Origin + _written);
+        _written += _used;
+
+        // Chunks are kept zeroed: a record's padding and a blob's tail are never stale bytes.
+        _chunk.AsSpan(0, _used).Clear();
+        _used = 0;
+    }
+
+    /// <summary>Frees the chunk once the section is in the sealed file.</summary>
+    public void Release() => _chunk = Array.Empty<byte>();
+
+    private void MakeRoom(int length)
+    {
+        if (_chunk.Length < ChunkSize && _used + length <= ChunkSize)
+        {
+            // A small section's chunk grows by doubling up to a full chunk before it writes anything.
+            int size = Math.Max(_chunk.Length * 2, _used + length);
+            size = (int)Math.Min(ChunkSize, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size));
+            Array.Resize(ref _chunk, size);
+            return;
+        }
+
+        if (_chunk.Length < ChunkSize)
+        {
+            Array.Resize(ref _chunk, ChunkSize);
+        }
+
+        Spill();
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Buffers;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
 using Overlay.Schemas;
 
@@ -14,8 +16,10 @@ namespace Overlay.Formats;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The first section added is written straight into the new file; later ones go to temporary
-/// files next to it and are copied in by <see cref="Seal"/> (put the biggest section first). The
+/// Each section's bytes are stored into a 1 MiB chunk of its own and written a chunk at a time.
+/// The first section to fill a chunk (usually the fastest-growing one) streams straight into the
+/// new file; the others go to temporary files next to it and are copied in by <see cref="Seal"/>,
+/// and a section that never fills a chunk is written once, by <see cref="Seal"/>. The
 /// new file is written under a temporary name and renamed over <c>path</c> only once it is
 /// complete and flushed to disk, so a crash never leaves a half-written file at <c>path</c>, and
 /// an existing file there is replaced atomically.
@@ -28,13 +32,15 @@ public sealed class ContainerBuilder : IDisposable
     private readonly string _temp;
     private readonly ulong _tag;
     private readonly int _slotSize;
-    private readonly FileStream _output;
+    private readonly SafeFileHandle _output;
     private readonly List<BuilderSection> _sections = new();
+    private readonly List<SafeFileHandle> _spills = new();
+    private BuilderSection? _inPlace;
     private readonly List<(byte[] Bytes, int Index)> _schemas = new();
     private bool _sealed;
     private bool _disposed;
 
-    private ContainerBuilder(string path, string temp, ulong tag, int slotSize, FileStream output)
+    private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output)
     {
         _path = path;
         _temp = temp;
@@ -62,7 +68,7 @@ public sealed class ContainerBuilder : IDisposable
 
         string full = Path.GetFullPath(path);
         string temp = $"{full}.build-{Guid.NewGuid():N}.tmp";
-        var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        SafeFileHandle output = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         return new ContainerBuilder(full, temp, tag, slotSize, output);
     }
 
@@ -82,8 +88,8 @@ public sealed class ContainerBuilder : IDisposable
             throw new ArgumentException($"{typeof(TRecord).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TRecord));
         }
 
-        // Its schema section follows it (docs/formats.md, Schemas §4), after it so that a first
-        // section still streams straight into the file; identical schemas are stored once.
+        // Its schema section follows it (docs/formats.md, Schemas §4); it never fills a chunk, so it
+        // is written once, by Seal (§1.4). Identical schemas are stored once.
         byte[] schema = LayoutSchema.Encode(TRecord.LayoutInfo);
         int existing = _schemas.FindIndex(s => s.Bytes.AsSpan().SequenceEqual(schema));
         if (existing < 0 && _sections.Count + 2 > ContainerFormat.EntriesPerSlot(_slotSize))
@@ -116,7 +122,7 @@ public sealed class ContainerBuilder : IDisposable
     public HeapWriter AddHeap(string name)
     {
         BuilderSection section = Add(name, SectionKind.Heap, ContainerFormat.HeapGranule, 0);
-        section.Append(stackalloc byte[ContainerFormat.HeapReservedBytes]);
+        section.AppendZeros(ContainerFormat.HeapReservedBytes);
         return new HeapWriter(section);
     }
 
@@ -140,35 +146,52 @@ public sealed class ContainerBuilder : IDisposable
     {
         ThrowIfSealed();
         _sealed = true;
+        byte[]? copy = null;
         try
         {
-            var entries = new List<SectionEntry>(_sections.Count);
+            // The section that streamed in place is first, at the meta slots' end; the others follow
+            // it on page boundaries in table order (offsets need not follow the table: §1).
+            var entries = new SectionEntry[_sections.Count];
             long position = 2L * _slotSize;
             long end = position;
-            foreach (BuilderSection section in _sections)
+            if (_inPlace is not null)
             {
-                SectionEntry entry = section.Entry;
-                if (ReferenceEquals(section.Stream, _output))
-                {
-                    entry.Offset = section.Origin;
-                }
-                else
-                {
-                    entry.Offset = ContainerFormat.AlignUp(position, ContainerFormat.ExtentAlignment);
-                    section.Stream.Position = 0;
-                    _output.Position = entry.Offset;
-                    section.Stream.CopyTo(_output);
-                }
-
-                entry.Capacity = entry.Length;
-                end = Math.Max(end, entry.Offset + entry.Length);
-                position = Math.Max(position, entry.Offset + entry.Length + (entry.Length == 0 ? 8 : 0));
-                entries.Add(entry);
+                _inPlace.Spill();
+                position = Place(_inPlace, position, ref end);
             }
 
-            _output.SetLength(end);
-            MappedContainer.WriteSlots(_output, _tag, ContainerFormat.SealedFlag, _slotSize, entries);
-            _output.Flush(flushToDisk: true);
+            foreach (BuilderSection section in _sections)
+            {
+                if (section == _inPlace)
+                {
+                    continue;
+                }
+
+                long offset = ContainerFormat.AlignUp(position, ContainerFormat.ExtentAlignment);
+                if (section.Handle is not null)
+                {
+                    copy ??= ArrayPool<byte>.Shared.Rent(BuilderSection.ChunkSize);
+                    CopySpill(section, offset, copy);
+                }
+
+                RandomAccess.Write(_output, section.Pending, offset + section.Written);
+                position = Place(section, offset, ref end);
+            }
+
+            for (int i = 0; i < entries.Length; i++)
+            {
+                entries[i] = _sections[i].Entry;
+                entries[i].Capacity = entries[i].Length;
+                _sections[i].Release();
+            }
+
+            using (var stream = new FileStream(_output, FileAccess.ReadWrite, bufferSize: 0))
+            {
+                stream.SetLength(end);
+                MappedContainer.WriteSlots(stream, _tag, ContainerFormat.SealedFlag, _slotSize, new List<SectionEntry>(entries));
+                stream.Flush(flushToDisk: true);
+            }
+
             CloseStreams();
             DirectorySync.Replace(_temp, _path);
             return end;
@@ -178,6 +201,13 @@ public sealed class ContainerBuilder : IDisposable
             CloseStreams();
             File.Delete(_temp);
             throw;
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                ArrayPool<byte>.Shared.Return(copy);
+            }
         }
     }
 
@@ -222,23 +252,61 @@ public sealed class ContainerBuilder : IDisposable
 
         var entry = new SectionEntry { Name = name, Kind = kind, Stride = stride, Fingerprint = fingerprint };
 
-        // The first section streams straight into the file after the meta slots; the others wait in temporary files.
-        Stream stream = _sections.Count == 0
-            ? _output
-            : new FileStream($"{_temp}.{_sections.Count}", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        var section = new BuilderSection(this, entry, stream, _sections.Count == 0 ? 2L * _slotSize : 0);
+        var section = new BuilderSection(this, entry);
         _sections.Add(section);
         return section;
     }
 
+    /// <summary>
+    /// Where <paramref name="section"/>'s first full chunk goes: if no section streams in place yet,
+    /// the new file right after the meta slots (it stays there); otherwise a temporary file next to
+    /// it, removed when closed, which <see cref="Seal"/> copies in.
+    /// </summary>
+    internal (SafeFileHandle Handle, long Origin) PlaceSpill(BuilderSection section)
+    {
+        if (_inPlace is null)
+        {
+            _inPlace = section;
+            return (_output, 2L * _slotSize);
+        }
+
+        SafeFileHandle spill = File.OpenHandle($"{_temp}.{_spills.Count + 1}", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        _spills.Add(spill);
+        return (spill, 0);
+    }
+
+    internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
+
+    // The section's offset is set; returns where the next one may start (an empty section still
+    // takes 8 bytes of offsets, so no two sections share one).
+    private static long Place(BuilderSection section, long offset, ref long end)
+    {
+        SectionEntry entry = section.Entry;
+        entry.Offset = offset;
+        end = Math.Max(end, offset + entry.Length);
+        return Math.Max(offset, offset + entry.Length + (entry.Length == 0 ? 8 : 0));
+    }
+
+    private void CopySpill(BuilderSection section, long offset, byte[] buffer)
+    {
+        for (long at = 0; at < section.Written;)
+        {
+            int read = RandomAccess.Read(section.Handle!, buffer.AsSpan(0, (int)Math.Min(buffer.Length, section.Written - at)), at);
+            if (read <= 0)
+            {
+                throw new IOException($"The temporary file of section '{section.Entry.Name}' ended at {at} of {section.Written} bytes.");
+            }
+
+            RandomAccess.Write(_output, buffer.AsSpan(0, read), offset + at);
+            at += read;
+        }
+    }
+
     private void CloseStreams()
     {
-        foreach (BuilderSection section in _sections)
+        foreach (SafeFileHandle spill in _spills)
         {
-            if (!ReferenceEquals(section.Stream, _output))
-            {
-                section.Stream.Dispose();
-            }
+            spill.Dispose();
         }
 
         _output.Dispose();

@@ -1,11 +1,13 @@
 using System;
 using System.Buffers.Binary;
+using System.Text;
 
 namespace Overlay.Formats;
 
 /// <summary>Appends blobs to a heap of a <see cref="ContainerBuilder"/>, in the heap format (a block header before each, padded to 8).</summary>
 public sealed class HeapWriter
 {
+    private static readonly UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly BuilderSection _section;
 
     internal HeapWriter(BuilderSection section) => _section = section;
@@ -31,13 +33,90 @@ public sealed class HeapWriter
         }
 
         long payload = ContainerFormat.AlignUp(Math.Max(blob.Length, ContainerFormat.HeapGranule), ContainerFormat.HeapGranule);
-        Span<byte> header = stackalloc byte[ContainerFormat.HeapBlockHeaderSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)(ContainerFormat.HeapBlockHeaderSize + payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], ContainerFormat.HeapBlockAllocated);
-        long block = _section.Append(header);
-        _section.Append(blob);
-        _section.Append(stackalloc byte[(int)(payload - blob.Length)]);
+        long total = ContainerFormat.HeapBlockHeaderSize + payload;
+        long block = _section.Entry.Length;
+        if (total <= BuilderSection.ChunkSize)
+        {
+            // Header and payload straight into the heap's chunk (zeroed: the padding is already there).
+            Span<byte> span = _section.Claim((int)total);
+            WriteHeader(span, (uint)total);
+            blob.CopyTo(span[ContainerFormat.HeapBlockHeaderSize..]);
+            _section.Commit((int)total);
+        }
+        else
+        {
+            Span<byte> header = stackalloc byte[ContainerFormat.HeapBlockHeaderSize];
+            WriteHeader(header, (uint)total);
+            _section.Append(header);
+            _section.Append(blob);
+            _section.AppendZeros((int)(payload - blob.Length));
+        }
+
         _section.Entry.Count++;
         return new HeapRef(block + ContainerFormat.HeapBlockHeaderSize, blob.Length);
+    }
+
+    /// <summary>Appends the UTF-8 form of <paramref name="value"/> (what a <c>[VarString]</c> stores), encoded straight into the heap.</summary>
+    /// <param name="value">The string; null and empty give the null reference and write nothing.</param>
+    /// <returns>The reference to store in a record.</returns>
+    /// <exception cref="ArgumentException">The string holds a lone surrogate, which has no UTF-8 form; nothing is appended.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Its UTF-8 form is longer than <see cref="int.MaxValue"/> - 16 bytes.</exception>
+    /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
+    /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
+    public HeapRef AppendString(string? value)
+    {
+        _section.Owner.ThrowIfSealed();
+        if (string.IsNullOrEmpty(value))
+        {
+            return default;
+        }
+
+        // At most 3 UTF-8 bytes per UTF-16 unit: when that fits a chunk, encode into the claim and
+        // keep what the encoder wrote (the rest of the claim stays zero, the block's padding).
+        long most = (3L * value.Length) + ContainerFormat.HeapBlockHeaderSize + ContainerFormat.HeapGranule;
+        if (most > BuilderSection.ChunkSize)
+        {
+            return Append(Encode(value));
+        }
+
+        Span<byte> span = _section.Claim((int)most);
+        int length;
+        try
+        {
+            length = s_strict.GetBytes(value, span[ContainerFormat.HeapBlockHeaderSize..]);
+        }
+        catch (EncoderFallbackException e)
+        {
+            _section.Abandon((int)most);
+            throw LoneSurrogate(e);
+        }
+
+        int total = ContainerFormat.HeapBlockHeaderSize + (int)ContainerFormat.AlignUp(Math.Max(length, ContainerFormat.HeapGranule), ContainerFormat.HeapGranule);
+        WriteHeader(span, (uint)total);
+        long block = _section.Entry.Length;
+        _section.Commit(total);
+        _section.Entry.Count++;
+        return new HeapRef(block + ContainerFormat.HeapBlockHeaderSize, length);
+    }
+
+    private static byte[] Encode(string value)
+    {
+        try
+        {
+            return s_strict.GetBytes(value);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw LoneSurrogate(e);
+        }
+    }
+
+    private static ArgumentException LoneSurrogate(EncoderFallbackException e) =>
+        new("The string holds a lone surrogate, which has no UTF-8 form.", "value", e);
+
+    private static void WriteHeader(Span<byte> header, uint size)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header, size);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], ContainerFormat.HeapBlockAllocated);
     }
 }

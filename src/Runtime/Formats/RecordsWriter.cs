@@ -9,12 +9,12 @@ public sealed class RecordsWriter<TRecord>
     where TRecord : struct, IMappedLayout<TRecord>
 {
     private readonly BuilderSection _section;
-    private readonly byte[] _buffer;
+    private readonly int _stride;
 
     internal RecordsWriter(BuilderSection section)
     {
         _section = section;
-        _buffer = new byte[section.Entry.Stride];
+        _stride = checked((int)section.Entry.Stride);
     }
 
     /// <summary>The records appended so far.</summary>
@@ -29,9 +29,27 @@ public sealed class RecordsWriter<TRecord>
     public long Append(in TRecord value)
     {
         _section.Owner.ThrowIfSealed();
-        Array.Clear(_buffer);
-        TRecord.Store(_buffer, value);
-        _section.Append(_buffer);
+        if (_stride > BuilderSection.ChunkSize)
+        {
+            byte[] buffer = new byte[_stride];
+            TRecord.Store(buffer, value);
+            _section.Append(buffer);
+            return _section.Entry.Count++;
+        }
+
+        // Stored straight into the section's chunk, which is zeroed: no buffer, no copy.
+        Span<byte> destination = _section.Claim(_stride);
+        try
+        {
+            TRecord.Store(destination, value);
+        }
+        catch
+        {
+            _section.Abandon(_stride);
+            throw;
+        }
+
+        _section.Commit(_stride);
         return _section.Entry.Count++;
     }
 
@@ -57,9 +75,28 @@ public sealed class RecordsWriter<TRecord>
             throw new ArgumentException("The heap belongs to another builder: the references would name bytes of another file.", nameof(heap));
         }
 
-        Array.Clear(_buffer);
-        TRecord.Store(_buffer, value, heap);
-        _section.Append(_buffer);
+        if (_stride > BuilderSection.ChunkSize)
+        {
+            byte[] buffer = new byte[_stride];
+            TRecord.Store(buffer, value, heap);
+            _section.Append(buffer);
+            return _section.Entry.Count++;
+        }
+
+        // The heap is another section with its own chunk: storing into this one's claim while the
+        // heap appends cannot move it.
+        Span<byte> destination = _section.Claim(_stride);
+        try
+        {
+            TRecord.Store(destination, value, heap);
+        }
+        catch
+        {
+            _section.Abandon(_stride);
+            throw;
+        }
+
+        _section.Commit(_stride);
         return _section.Entry.Count++;
     }
 }

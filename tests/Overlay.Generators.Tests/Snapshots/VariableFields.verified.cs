@@ -51,7 +51,7 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
         var record = new Ref(destination);
         global::Game.Message.Validate(in value);
         record.Id = value.Id;
-        record.Text = heap.Append(global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString(value.Text, "Text"));
+        record.Text = heap.AppendString(value.Text);
         record.Payload = heap.Append(value.Payload);
     }
 
