@@ -12,7 +12,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 {
     /// <summary>
     /// Creates a record file at <paramref name="path"/> with a zeroed header and no records, and
-    /// maps it for writing, holding the file's writer lock until <see cref="Dispose"/>.
+    /// maps it for writing, holding the file's writer lock until <see cref="Dispose"/>. The file is
+    /// made under a temporary name beside <paramref name="path"/> and given its name only once its
+    /// prefix is written and on the disk, so a reader never finds a half-made record file there.
     /// </summary>
     /// <param name="path">The file to create; it must not exist.</param>
     /// <param name="magic">The application's magic number, checked by <see cref="Open"/>.</param>
@@ -51,13 +53,22 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         long length = recordsOffset + (initialCapacity * RecordSize);
 
+        // A created file is made under a temporary name beside path and linked into place whole
+        // (PublishCreated), so a reader that finds path never maps a file whose prefix is not
+        // written yet. An upgrade's new file (durableName false) already has a temporary name.
+        string building = durableName ? TemporaryNameFor(path) : path;
+        if (durableName && (File.Exists(path) || Directory.Exists(path)))
+        {
+            throw new IOException($"Cannot create the record file '{System.IO.Path.GetFullPath(path)}': it already exists.");
+        }
+
         // CreateNew: an existing file is an IOException here, before anything is created, and is
         // left alone; from here on, a failure removes the half-made file.
         // FileShare.ReadWrite | Delete: the writer lock, not Windows' sharing modes, keeps writers
         // apart (a second writer gets the lock's IOException, as on Linux, not a sharing violation),
-        // and readers and the file's deletion are allowed beside it, as on Linux (where .NET only
-        // emulates FileShare.None).
-        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
+        // and readers and the file's deletion (or renaming) are allowed beside it, as on Linux (where
+        // .NET only emulates FileShare.None).
+        SafeFileHandle file = File.OpenHandle(building, FileMode.CreateNew, FileAccess.ReadWrite, Sharing);
         RecordFileLock? fileLock = null;
         MemoryMap? map = null;
         try
@@ -81,6 +92,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             if (durableName)
             {
                 map.Flush(0, prefix.Length);
+                PublishCreated(building, path);
+                building = path;
                 Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
             }
 
@@ -89,9 +102,30 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         catch
         {
             map?.Dispose();
-            File.Delete(path);
+            File.Delete(building);
             DisposeLockOrFile(fileLock, file);
             throw;
+        }
+    }
+
+    private static string TemporaryNameFor(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        return $"{full}.create-{Guid.NewGuid():N}.tmp";
+    }
+
+    // Gives the finished file its name without replacing anything: File.Move without overwrite
+    // links the new name (link(2) on Unix, MoveFileEx on Windows) and fails if path appeared since
+    // the check above. The writer lock and the map follow the file, not the name.
+    private static void PublishCreated(string building, string path)
+    {
+        try
+        {
+            File.Move(building, path, overwrite: false);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new IOException($"Cannot create the record file '{System.IO.Path.GetFullPath(path)}': it already exists.", e);
         }
     }
 
