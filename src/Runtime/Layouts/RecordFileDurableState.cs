@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Overlay.Layouts;
@@ -192,14 +193,26 @@ internal static class RecordFileDurableState
         public void Add(ReadOnlySpan<byte> bytes)
         {
             _length += (ulong)bytes.Length;
-            while (bytes.Length >= 32)
+
+            // The lanes in locals and no slicing: the loop runs over every record a seal covers, and
+            // fields of a struct reached through a reference are reloaded and stored each round.
+            ulong lane0 = _lane0, lane1 = _lane1, lane2 = _lane2, lane3 = _lane3;
+            ref byte start = ref MemoryMarshal.GetReference(bytes);
+            nint stripes = bytes.Length / 32;
+            for (nint i = 0; i < stripes; i++)
             {
-                _lane0 = Round(_lane0, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
-                _lane1 = Round(_lane1, BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]));
-                _lane2 = Round(_lane2, BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]));
-                _lane3 = Round(_lane3, BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
-                bytes = bytes[32..];
+                ref byte stripe = ref Unsafe.Add(ref start, i * 32);
+                lane0 = Round(lane0, Word(ref stripe));
+                lane1 = Round(lane1, Word(ref Unsafe.Add(ref stripe, 8)));
+                lane2 = Round(lane2, Word(ref Unsafe.Add(ref stripe, 16)));
+                lane3 = Round(lane3, Word(ref Unsafe.Add(ref stripe, 24)));
             }
+
+            _lane0 = lane0;
+            _lane1 = lane1;
+            _lane2 = lane2;
+            _lane3 = lane3;
+            bytes = bytes[(int)(stripes * 32)..];
 
             while (bytes.Length >= 8)
             {
@@ -229,6 +242,14 @@ internal static class RecordFileDurableState
             return h;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Word(ref byte at)
+        {
+            ulong word = Unsafe.ReadUnaligned<ulong>(ref at);
+            return BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ulong Round(ulong lane, ulong word) =>
             BitOperations.RotateLeft(lane + (word * Prime2), 31) * Prime1;
     }
