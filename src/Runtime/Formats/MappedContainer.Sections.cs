@@ -192,16 +192,11 @@ public sealed partial class MappedContainer
         return entry;
     }
 
-    private static void CheckCapacityArgument(long initialCapacity)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
-        if (initialCapacity > long.MaxValue / 4)
-        {
-            throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The section would be larger than a file can be.");
-        }
-    }
-
-    private SectionEntry AddEntry(string name, SectionKind kind, uint stride, ulong fingerprint, long capacity)
+    /// <summary>
+    /// Every check a new section passes before anything is written: a valid, unused name, a
+    /// writable container, and room in the table (a free entry is dropped to make it if needed).
+    /// </summary>
+    private void CheckNewEntry(string name)
     {
         SectionEntry.CheckName(name, nameof(name));
         ThrowIfNotWritable();
@@ -214,7 +209,20 @@ public sealed partial class MappedContainer
         {
             throw new InvalidOperationException($"{_path}'s table is full ({MaximumEntries} entries): create the container with a larger maximumEntries, or compact it.");
         }
+    }
 
+    private static void CheckCapacityArgument(long initialCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
+        if (initialCapacity > long.MaxValue / 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialCapacity), initialCapacity, "The section would be larger than a file can be.");
+        }
+    }
+
+    private SectionEntry AddEntry(string name, SectionKind kind, uint stride, ulong fingerprint, long capacity)
+    {
+        CheckNewEntry(name);
         var entry = new SectionEntry { Name = name, Kind = kind, Stride = stride, Fingerprint = fingerprint };
         Place(entry, Math.Max(capacity, ContainerFormat.MinimumGrowthBytes));
         _entries.Add(entry);

@@ -37,18 +37,7 @@ public sealed partial class MappedContainer
         where TValue : struct, IMappedView<TValue>
     {
         ArgumentNullException.ThrowIfNull(builder);
-        SectionEntry.CheckName(name, nameof(name));
-        ThrowIfNotWritable();
-        if (FindEntry(name) is not null)
-        {
-            throw new ArgumentException($"{_path} already has a section '{name}'.", nameof(name));
-        }
-
-        if (_entries.Count >= MaximumEntries && !DropOneFreeEntry())
-        {
-            throw new InvalidOperationException($"{_path}'s table is full ({MaximumEntries} entries): create the container with a larger maximumEntries, or compact it.");
-        }
-
+        CheckNewEntry(name);
         SectionEntry entry = NewSortedEntry<TKey, TValue>(name, builder.KeyFormat);
         WriteSortedSection(entry, builder, null, tag);
         _entries.Add(entry);
