@@ -142,7 +142,9 @@ public sealed partial class MappedContainer : IDisposable
 
     /// <summary>
     /// Creates a container with no sections at <paramref name="path"/>, commits it (both meta
-    /// slots written and flushed) and maps it for writing.
+    /// slots written and flushed) and maps it for writing. The file is made under a temporary name
+    /// beside <paramref name="path"/> and given its name once committed, so a reader never finds a
+    /// half-made container there.
     /// </summary>
     /// <param name="path">The file to create; it must not exist.</param>
     /// <param name="tag">The application's tag, checked by <see cref="Open"/>.</param>
@@ -160,7 +162,15 @@ public sealed partial class MappedContainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(maximumEntries), maximumEntries, $"A container's table holds 1 to {ContainerFormat.EntriesPerSlot(ContainerFormat.MaximumSlotSize)} entries.");
         }
 
-        SafeFileHandle file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        // Made under a temporary name beside path and linked into place once both slots are on the
+        // disk, so that a reader finding path never maps a container without a valid slot.
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            throw new IOException($"Cannot create the container '{System.IO.Path.GetFullPath(path)}': it already exists.");
+        }
+
+        string building = $"{System.IO.Path.GetFullPath(path)}.create-{Guid.NewGuid():N}.tmp";
+        SafeFileHandle file = File.OpenHandle(building, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         MemoryMap? map = null;
         MappedContainer? container = null;
         try
@@ -178,7 +188,19 @@ public sealed partial class MappedContainer : IDisposable
             container.WriteSlot(2);
             container._generation = 2;
 
-            // The file's name, so that a committed container cannot vanish in a power loss.
+            // The name, without replacing a file that appeared since the check (File.Move without
+            // overwrite links it), then the directory, so that a committed container cannot vanish
+            // in a power loss.
+            try
+            {
+                File.Move(building, path, overwrite: false);
+            }
+            catch (IOException e) when (File.Exists(path))
+            {
+                throw new IOException($"Cannot create the container '{System.IO.Path.GetFullPath(path)}': it already exists.", e);
+            }
+
+            building = path;
             DirectorySync.SyncDirectoryOf(path);
             return container;
         }
@@ -193,7 +215,7 @@ public sealed partial class MappedContainer : IDisposable
                 map?.Dispose();
             }
 
-            File.Delete(path);
+            File.Delete(building);
             throw;
         }
     }
