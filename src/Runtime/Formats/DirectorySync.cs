@@ -25,6 +25,47 @@ internal static class DirectorySync
         SyncDirectoryOf(path);
     }
 
+    /// <summary>
+    /// A name beside <paramref name="path"/> to make a new file under before it is given its name
+    /// (<see cref="LinkNew"/>): <c>path.create-&lt;guid&gt;.tmp</c>. Refuses at once a path that is
+    /// already taken, before anything is created.
+    /// </summary>
+    /// <param name="path">Where the new file will be.</param>
+    /// <param name="what">What the file is, for the message ("record file", "container").</param>
+    /// <exception cref="IOException">Something exists at <paramref name="path"/>.</exception>
+    public static string NameWhileCreating(string path, string what)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full) || Directory.Exists(full))
+        {
+            throw new IOException($"Cannot create the {what} '{full}': it already exists.");
+        }
+
+        return $"{full}.create-{System.Guid.NewGuid():N}.tmp";
+    }
+
+    /// <summary>
+    /// Gives a finished new file its name without replacing anything: <c>File.Move</c> without
+    /// overwrite links the name (<c>link(2)</c> on Unix, <c>MoveFileEx</c> on Windows) and fails if
+    /// a file appeared there since <see cref="NameWhileCreating"/>. Locks and maps follow the file,
+    /// not the name. The caller syncs the directory next.
+    /// </summary>
+    /// <param name="building">The finished file, under its temporary name.</param>
+    /// <param name="path">Its name.</param>
+    /// <param name="what">What the file is, for the message.</param>
+    /// <exception cref="IOException">A file appeared at <paramref name="path"/>, or the OS refused.</exception>
+    public static void LinkNew(string building, string path, string what)
+    {
+        try
+        {
+            File.Move(building, path, overwrite: false);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw new IOException($"Cannot create the {what} '{Path.GetFullPath(path)}': it already exists.", e);
+        }
+    }
+
     /// <summary>Syncs the directory that holds <paramref name="path"/>.</summary>
     /// <exception cref="IOException">The OS refused: the file exists, but its name may not survive a power loss.</exception>
     public static void SyncDirectoryOf(string path)

@@ -164,12 +164,7 @@ public sealed partial class MappedContainer : IDisposable
 
         // Made under a temporary name beside path and linked into place once both slots are on the
         // disk, so that a reader finding path never maps a container without a valid slot.
-        if (File.Exists(path) || Directory.Exists(path))
-        {
-            throw new IOException($"Cannot create the container '{System.IO.Path.GetFullPath(path)}': it already exists.");
-        }
-
-        string building = $"{System.IO.Path.GetFullPath(path)}.create-{Guid.NewGuid():N}.tmp";
+        string building = DirectorySync.NameWhileCreating(path, "container");
         SafeFileHandle file = File.OpenHandle(building, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         MemoryMap? map = null;
         MappedContainer? container = null;
@@ -188,18 +183,8 @@ public sealed partial class MappedContainer : IDisposable
             container.WriteSlot(2);
             container._generation = 2;
 
-            // The name, without replacing a file that appeared since the check (File.Move without
-            // overwrite links it), then the directory, so that a committed container cannot vanish
-            // in a power loss.
-            try
-            {
-                File.Move(building, path, overwrite: false);
-            }
-            catch (IOException e) when (File.Exists(path))
-            {
-                throw new IOException($"Cannot create the container '{System.IO.Path.GetFullPath(path)}': it already exists.", e);
-            }
-
+            // The name, then the directory, so that a committed container cannot vanish in a power loss.
+            DirectorySync.LinkNew(building, path, "container");
             building = path;
             DirectorySync.SyncDirectoryOf(path);
             return container;

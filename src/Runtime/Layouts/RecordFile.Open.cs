@@ -54,13 +54,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         long length = recordsOffset + (initialCapacity * RecordSize);
 
         // A created file is made under a temporary name beside path and linked into place whole
-        // (PublishCreated), so a reader that finds path never maps a file whose prefix is not
+        // (DirectorySync.LinkNew), so a reader that finds path never maps a file whose prefix is not
         // written yet. An upgrade's new file (durableName false) already has a temporary name.
-        string building = durableName ? TemporaryNameFor(path) : path;
-        if (durableName && (File.Exists(path) || Directory.Exists(path)))
-        {
-            throw new IOException($"Cannot create the record file '{System.IO.Path.GetFullPath(path)}': it already exists.");
-        }
+        string building = durableName ? Overlay.Formats.DirectorySync.NameWhileCreating(path, "record file") : path;
 
         // CreateNew: an existing file is an IOException here, before anything is created, and is
         // left alone; from here on, a failure removes the half-made file.
@@ -92,7 +88,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             if (durableName)
             {
                 map.Flush(0, prefix.Length);
-                PublishCreated(building, path);
+                Overlay.Formats.DirectorySync.LinkNew(building, path, "record file");
                 building = path;
                 Overlay.Formats.DirectorySync.SyncDirectoryOf(path);
             }
@@ -105,27 +101,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             File.Delete(building);
             DisposeLockOrFile(fileLock, file);
             throw;
-        }
-    }
-
-    private static string TemporaryNameFor(string path)
-    {
-        string full = System.IO.Path.GetFullPath(path);
-        return $"{full}.create-{Guid.NewGuid():N}.tmp";
-    }
-
-    // Gives the finished file its name without replacing anything: File.Move without overwrite
-    // links the new name (link(2) on Unix, MoveFileEx on Windows) and fails if path appeared since
-    // the check above. The writer lock and the map follow the file, not the name.
-    private static void PublishCreated(string building, string path)
-    {
-        try
-        {
-            File.Move(building, path, overwrite: false);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw new IOException($"Cannot create the record file '{System.IO.Path.GetFullPath(path)}': it already exists.", e);
         }
     }
 
