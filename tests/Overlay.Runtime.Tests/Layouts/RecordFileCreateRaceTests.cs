@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Threading;
 using Overlay.Layouts;
 using Xunit;
 
@@ -24,71 +21,17 @@ public class RecordFileCreateRaceTests
     [Fact]
     public void AReaderThatOpensTheFileAsSoonAsItsNameAppearsAlwaysFindsItWhole()
     {
-        const int Files = 60;
-        var paths = new List<TempPath>();
-        for (int i = 0; i < Files; i++)
-        {
-            paths.Add(new TempPath());
-        }
-
-        try
-        {
-            var failures = new List<string>();
-            using var done = new ManualResetEventSlim();
-            var reader = new Thread(() =>
+        List<string> failures = CreateRace.Run(
+            60,
+            path =>
             {
-                // Spins on each name in turn and opens it the moment it exists.
-                foreach (TempPath path in paths)
-                {
-                    while (!File.Exists(path.Path))
-                    {
-                        if (done.IsSet && !File.Exists(path.Path))
-                        {
-                            failures.Add($"{path.Path} never appeared");
-                            return;
-                        }
-                    }
-
-                    try
-                    {
-                        using ReadOnlyFile file = ReadOnlyFile.Open(path.Path, Magic, MapAccess.Read);
-                        if (file.Count != 0)
-                        {
-                            failures.Add($"{path.Path}: count {file.Count}");
-                        }
-                    }
-                    catch (Exception e) when (e is InvalidDataException or IOException)
-                    {
-                        failures.Add($"{path.Path}: {e.GetType().Name}: {e.Message}");
-                    }
-                }
+                using WritableFile file = WritableFile.Create(path, Magic);
+            },
+            path =>
+            {
+                using ReadOnlyFile file = ReadOnlyFile.Open(path, Magic, MapAccess.Read);
+                return file.Count == 0 ? null : $"count {file.Count}";
             });
-            reader.Start();
-            try
-            {
-                foreach (TempPath path in paths)
-                {
-                    using WritableFile file = WritableFile.Create(path.Path, Magic);
-                }
-            }
-            finally
-            {
-                done.Set();
-                reader.Join();
-            }
-
-            Assert.True(failures.Count == 0, string.Join("\n", failures));
-            foreach (TempPath path in paths)
-            {
-                Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path.Path)!, Path.GetFileName(path.Path) + ".create-*"));
-            }
-        }
-        finally
-        {
-            foreach (TempPath path in paths)
-            {
-                path.Dispose();
-            }
-        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }
