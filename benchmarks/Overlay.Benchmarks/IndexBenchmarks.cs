@@ -21,7 +21,9 @@ public partial struct Value32
 
 /// <summary>
 /// Issue 10: 1M keys (ulong → 32-byte value), warm page cache, one thread. Each invocation does
-/// 1,000 lookups of precomputed random keys, so the reported time is per lookup. Run with
+/// 1,000 lookups, the next batch of all 1M keys in a seeded random order (<see cref="LookupKeys"/>: never the
+/// same small batch again, which the caches and the branch predictor would learn), so the reported
+/// time is per lookup of a key that is not in the CPU caches. Run with
 /// <c>--filter '*IndexBenchmarks*'</c> (docs/benchmarks.md).
 /// </summary>
 public unsafe class IndexBenchmarks
@@ -30,8 +32,8 @@ public unsafe class IndexBenchmarks
     private const int Batch = 1000;
 
     private string _directory = "";
-    private ulong[] _hits = [];
-    private ulong[] _misses = [];
+    private LookupKeys _hits = null!;
+    private LookupKeys _misses = null!;
     private MappedHashIndex<ulong, Value32.ReadOnlyView> _hash = null!;
     private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sorted = null!;
     private RawHash _raw = null!;
@@ -42,7 +44,7 @@ public unsafe class IndexBenchmarks
     private SqliteConnection _sqlite = null!;
     private SqliteCommand _sqliteGet = null!;
     private SqliteCommand _sqliteRange = null!;
-    private ulong[] _rangeStarts = [];
+    private LookupKeys _rangeStarts = null!;
 
     public static ulong KeyOf(long i) => unchecked(((ulong)i * 0x9E3779B97F4A7C15UL) | 1);
 
@@ -61,19 +63,9 @@ public unsafe class IndexBenchmarks
         _directory = Path.Combine(Path.GetTempPath(), $"overlay-index-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(_directory);
         var random = new Random(42);
-        _hits = new ulong[Batch];
-        _misses = new ulong[Batch];
-        _rangeStarts = new ulong[16];
-        for (int i = 0; i < Batch; i++)
-        {
-            _hits[i] = KeyOf(random.Next(Keys));
-            _misses[i] = KeyOf(Keys + random.Next(Keys)) & ~1UL; // even: never a key
-        }
-
-        for (int i = 0; i < _rangeStarts.Length; i++)
-        {
-            _rangeStarts[i] = (ulong)random.NextInt64();
-        }
+        _hits = new LookupKeys(Keys, Batch, KeyOf, seed: 42);
+        _misses = new LookupKeys(Keys, Batch, i => KeyOf(Keys + i) & ~1UL, seed: 43); // even: never a key
+        _rangeStarts = new LookupKeys(Keys / 1000 * 16, 16, _ => (ulong)random.NextInt64(), seed: 44);
 
         BuildHash(Path.Combine(_directory, "hash.idx"));
         _hash = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "hash.idx"), MapAccess.Read);
@@ -128,7 +120,7 @@ public unsafe class IndexBenchmarks
     public long RawPointerHashHits()
     {
         long sum = 0;
-        foreach (ulong key in _hits)
+        foreach (ulong key in _hits.Next())
         {
             sum += _raw.Get(key);
         }
@@ -140,7 +132,7 @@ public unsafe class IndexBenchmarks
     public long OverlayHashHits()
     {
         long sum = 0;
-        foreach (ulong key in _hits)
+        foreach (ulong key in _hits.Next())
         {
             if (_hash.TryGetValue(key, out Value32.ReadOnlyView value))
             {
@@ -155,7 +147,7 @@ public unsafe class IndexBenchmarks
     public int OverlayHashMisses()
     {
         int found = 0;
-        foreach (ulong key in _misses)
+        foreach (ulong key in _misses.Next())
         {
             found += _hash.ContainsKey(key) ? 1 : 0;
         }
@@ -167,7 +159,7 @@ public unsafe class IndexBenchmarks
     public long DictionaryHits()
     {
         long sum = 0;
-        foreach (ulong key in _hits)
+        foreach (ulong key in _hits.Next())
         {
             if (_dictionary.TryGetValue(key, out Value32 value))
             {
@@ -182,7 +174,7 @@ public unsafe class IndexBenchmarks
     public long OverlaySortedHits()
     {
         long sum = 0;
-        foreach (ulong key in _hits)
+        foreach (ulong key in _hits.Next())
         {
             if (_sorted.TryGetValue(key, out Value32.ReadOnlyView value))
             {
@@ -198,7 +190,7 @@ public unsafe class IndexBenchmarks
     {
         long sum = 0;
         Span<byte> key = stackalloc byte[8];
-        foreach (ulong k in _hits)
+        foreach (ulong k in _hits.Next())
         {
             BitConverter.TryWriteBytes(key, k);
             var (code, _, value) = _lmdbRead.Get(_lmdbDatabase, key);
@@ -216,7 +208,7 @@ public unsafe class IndexBenchmarks
     {
         long sum = 0;
         byte[] buffer = new byte[32];
-        foreach (ulong k in _hits)
+        foreach (ulong k in _hits.Next())
         {
             _sqliteGet.Parameters[0].Value = unchecked((long)k);
             using SqliteDataReader reader = _sqliteGet.ExecuteReader();
@@ -235,7 +227,7 @@ public unsafe class IndexBenchmarks
     public long OverlaySortedScan1000()
     {
         long sum = 0;
-        foreach (ulong from in _rangeStarts)
+        foreach (ulong from in _rangeStarts.Next())
         {
             int n = 0;
             foreach (var entry in _sorted.Range(from, ulong.MaxValue))
@@ -257,7 +249,7 @@ public unsafe class IndexBenchmarks
         long sum = 0;
         Span<byte> key = stackalloc byte[8];
         using LightningCursor cursor = _lmdbRead.CreateCursor(_lmdbDatabase);
-        foreach (ulong from in _rangeStarts)
+        foreach (ulong from in _rangeStarts.Next())
         {
             BitConverter.TryWriteBytes(key, from);
             MDBResultCode code = cursor.SetRange(key);
@@ -277,7 +269,7 @@ public unsafe class IndexBenchmarks
     {
         long sum = 0;
         byte[] buffer = new byte[32];
-        foreach (ulong from in _rangeStarts)
+        foreach (ulong from in _rangeStarts.Next())
         {
             // SQLite integers are signed: the scan covers the signed order, which is what matters for cost.
             _sqliteRange.Parameters[0].Value = unchecked((long)from);

@@ -30,7 +30,7 @@ public class IndexFasterBenchmarks
     private const int Batch = 1000;
 
     private string _directory = "";
-    private ulong[] _hits = [];
+    private LookupKeys _hits = null!;
     private MappedHashIndex<ulong, Value32.ReadOnlyView> _hash = null!;
     private IDevice _device = null!;
     private FasterKV<long, FasterValue32> _faster = null!;
@@ -41,12 +41,7 @@ public class IndexFasterBenchmarks
     {
         _directory = Path.Combine(Path.GetTempPath(), $"overlay-faster-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(_directory);
-        var random = new Random(42);
-        _hits = new ulong[Batch];
-        for (int i = 0; i < Batch; i++)
-        {
-            _hits[i] = IndexBenchmarks.KeyOf(random.Next(Keys));
-        }
+        _hits = new LookupKeys(Keys, Batch, IndexBenchmarks.KeyOf, seed: 42);
 
         string hashPath = Path.Combine(_directory, "hash.idx");
         IndexBenchmarks.BuildHash(hashPath);
@@ -85,7 +80,7 @@ public class IndexFasterBenchmarks
     public long OverlayHashHits()
     {
         long sum = 0;
-        foreach (ulong key in _hits)
+        foreach (ulong key in _hits.Next())
         {
             if (_hash.TryGetValue(key, out Value32.ReadOnlyView value))
             {
@@ -101,7 +96,7 @@ public class IndexFasterBenchmarks
     {
         long sum = 0;
         FasterValue32 output = default;
-        foreach (ulong k in _hits)
+        foreach (ulong k in _hits.Next())
         {
             long key = unchecked((long)k);
             Status status = _session.Read(ref key, ref output);

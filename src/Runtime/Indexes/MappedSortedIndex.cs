@@ -24,7 +24,8 @@ namespace Overlay.Indexes;
 /// Layout (docs/indexes.md): the sorted keys, densely (so a scan reads keys sequentially and a
 /// block of 16 eight-byte keys is two cache lines), then the values in the same order, then a
 /// summary: the first key of every block of 16, in Eytzinger (breadth-first) order, which a lookup
-/// descends branch-free and whose top levels stay in cache; then a binary search inside one block.
+/// descends branch-free and whose top levels stay in cache; then a search inside one block (a count
+/// of the smaller keys for integer keys, by halves for the others).
 /// </para>
 /// <para>
 /// Every offset and count in the header is checked against the file when it opens; the summary's
@@ -93,7 +94,15 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     public string Path => _path;
 
     /// <summary>The number of keys.</summary>
-    public long Count => _count;
+    /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    public long Count
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _count;
+        }
+    }
 
     /// <summary>The application tag recorded in the file.</summary>
     public ulong Tag => _tag;
@@ -274,10 +283,69 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
 
     /// <summary>
     /// The position of the first key not less than <paramref name="key"/> (<see cref="Count"/> if
-    /// none): an Eytzinger descent of the block summary for the last block whose first key is not
-    /// greater, then a binary search in that block.
+    /// none): integer keys compared as numbers, the others as bytes.
     /// </summary>
-    private long LowerBound(ReadOnlySpan<byte> key)
+    private long LowerBound(ReadOnlySpan<byte> key) =>
+        IndexKeyFormat<TKey>.IsPrimitive && typeof(TKey) != typeof(Guid)
+            ? LowerBoundNumeric(MemoryMarshal.Read<TKey>(key))
+            : LowerBoundBytes(key);
+
+    /// <summary>
+    /// <see cref="LowerBound"/> for integer keys: the same descent and the same answer, compared as
+    /// numbers loaded from the mapped bytes, with no branch that depends on a key (issue 10: the
+    /// span-and-comparer form mispredicted about half its steps, and a mispredict also throws away
+    /// the next lookup's loads that the processor had already started).
+    /// </summary>
+    /// <remarks>
+    /// Inside the block, the keys less than the key are counted (16, two cache lines for eight-byte
+    /// keys): the count is the position, since the block is sorted, and the compares are independent
+    /// of one another. Measured (1M `u64` keys, lookups of 100,000 to 1M distinct random keys, load
+    /// 10): 183 ns against 255-285 ns for the comparer form. Prefetching the node four levels down
+    /// (Khuong and Morin) measured no gain: the summary (1/16 of the keys) stays in the caches. On a
+    /// batch of 1,000 keys repeated, the comparer form is faster (28 against 88 ns): its branches
+    /// learn the batch, which real lookups never repeat (docs/benchmarks.md).
+    /// </remarks>
+    private long LowerBoundNumeric(TKey key)
+    {
+        byte* summary = _summary;
+        int size = _keySize;
+        long m = _blocks;
+        long k = 1;
+        while (k <= m)
+        {
+            k = (2 * k) + (NotGreater(Unsafe.ReadUnaligned<TKey>(summary + ((k - 1) * size)), key) ? 1 : 0);
+        }
+
+        k >>= BitOperations.TrailingZeroCount(~(ulong)k) + 1;
+        ulong firstGreater = k == 0 ? (ulong)m : _ranks[k - 1];
+        if (firstGreater == 0)
+        {
+            return 0;
+        }
+
+        if (firstGreater > (ulong)m)
+        {
+            return _count;
+        }
+
+        long lo = ((long)firstGreater - 1) * _blockSize;
+        long n = Math.Min(_count - lo, _blockSize);
+        byte* block = _keyBase + (lo * size);
+        long less = 0;
+        for (long i = 0; i < n; i++)
+        {
+            less += NotGreater(key, Unsafe.ReadUnaligned<TKey>(block + (i * size))) ? 0 : 1;
+        }
+
+        return lo + less;
+    }
+
+    /// <summary>
+    /// <see cref="LowerBound"/> for keys compared as bytes (<see cref="Guid"/> and layouts): an
+    /// Eytzinger descent of the block summary for the last block whose first key is not greater,
+    /// then a binary search in that block.
+    /// </summary>
+    private long LowerBoundBytes(ReadOnlySpan<byte> key)
     {
         long m = _blocks;
         long k = 1;
@@ -317,6 +385,33 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         }
 
         return lo;
+    }
+
+    /// <summary>Whether <paramref name="a"/> ≤ <paramref name="b"/> for the integer key types, as one compare the JIT keeps free of branches (each type test is a constant for a value type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NotGreater(TKey a, TKey b)
+    {
+        if (typeof(TKey) == typeof(ulong))
+        {
+            return (ulong)(object)a <= (ulong)(object)b;
+        }
+
+        if (typeof(TKey) == typeof(long))
+        {
+            return (long)(object)a <= (long)(object)b;
+        }
+
+        if (typeof(TKey) == typeof(uint))
+        {
+            return (uint)(object)a <= (uint)(object)b;
+        }
+
+        if (typeof(TKey) == typeof(int))
+        {
+            return (int)(object)a <= (int)(object)b;
+        }
+
+        return Comparer<TKey>.Default.Compare(a, b) <= 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -181,6 +181,7 @@ public class SortedIndexSectionTests(ITestOutputHelper output)
         Assert.Throws<ObjectDisposedException>(() => index.Range(0, 10));
         Assert.Throws<ObjectDisposedException>(() => index.GetEnumerator());
         Assert.Throws<ObjectDisposedException>(() => index.Flush());
+        Assert.Throws<ObjectDisposedException>(() => index.Count);
         Assert.Equal(1, view.Id); // a view reads the container's map, which is still open
         index = container.SortedIndex<long, Product.View>(Name);
         Assert.True(index.TryGetValue(7, out view));

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using Overlay.Indexes;
+using Overlay.Tests.Layouts;
+using Xunit;
+
+namespace Overlay.Tests.Indexes;
+
+/// <summary>
+/// Lookups of every integer key type in numeric order (signed keys below zero, the extremes), in
+/// blocks full and partial, against a sorted model: integer keys take the numeric search
+/// (<c>LowerBoundNumeric</c>), which must answer exactly as the byte-compare search did.
+/// </summary>
+public class SortedIndexKeyTypeTests
+{
+    public static TheoryData<int> Counts => new() { 1, 15, 16, 17, 255, 4097 };
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void ByteKeys(int count) => Check<byte>(Math.Min(count, 200), count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void SByteKeys(int count) => Check<sbyte>(Math.Min(count, 200), count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void Int16Keys(int count) => Check<short>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void UInt16Keys(int count) => Check<ushort>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void CharKeys(int count) => Check<char>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void Int32Keys(int count) => Check<int>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void UInt32Keys(int count) => Check<uint>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void Int64Keys(int count) => Check<long>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void UInt64Keys(int count) => Check<ulong>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void Int128Keys(int count) => Check<Int128>(count, count);
+
+    [Theory]
+    [MemberData(nameof(Counts))]
+    public void UInt128Keys(int count) => Check<UInt128>(count, count);
+
+    [Fact]
+    public void CountThrowsAfterDispose()
+    {
+        using var temp = new TempPath();
+        using (var builder = new SortedIndexBuilder<long, NoValue>())
+        {
+            builder.Add(5);
+            builder.Build(temp.Path);
+        }
+
+        var index = MappedSortedIndex<long, NoValue>.Open(temp.Path);
+        Assert.Equal(1, index.Count);
+        index.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => index.Count);
+    }
+
+    private static void Check<T>(int wanted, int seed)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        var random = new Random(seed);
+        var keys = new SortedSet<T> { T.MinValue, T.MaxValue, T.Zero };
+        while (keys.Count < Math.Max(wanted, 3))
+        {
+            keys.Add(RandomValue<T>(random));
+        }
+
+        using var temp = new TempPath();
+        using (var builder = new SortedIndexBuilder<T, NoValue>())
+        {
+            foreach (T key in keys.Reverse())
+            {
+                builder.Add(key);
+            }
+
+            builder.Build(temp.Path);
+        }
+
+        using var index = MappedSortedIndex<T, NoValue>.Open(temp.Path);
+        Assert.Equal(keys.Count, index.Count);
+        Assert.Equal(keys.Min, index.First().Key);
+        Assert.Equal(keys.Max, index.Last().Key);
+        foreach (T key in keys)
+        {
+            Assert.True(index.ContainsKey(key), $"{typeof(T).Name} key {key} (seed {seed})");
+        }
+
+        // Probes between and around the keys: present exactly when the model has them, and a
+        // range from a probe starts at the model's first key not below it.
+        for (int i = 0; i < 2000; i++)
+        {
+            T probe = i < 4 ? (i switch { 0 => T.MinValue, 1 => T.MaxValue, 2 => T.Zero, _ => T.One }) : RandomValue<T>(random);
+            Assert.True(keys.Contains(probe) == index.ContainsKey(probe), $"{typeof(T).Name} probe {probe} (seed {seed})");
+            T? expectedFirst = keys.GetViewBetween(probe, T.MaxValue).Cast<T?>().FirstOrDefault();
+            T? first = null;
+            foreach (KeyValuePair<T, NoValue> entry in index.Range(probe, T.MaxValue))
+            {
+                first = entry.Key;
+                break;
+            }
+
+            Assert.True(Nullable.Equals(expectedFirst, first), $"{typeof(T).Name} range from {probe}: {first}, expected {expectedFirst} (seed {seed})");
+        }
+    }
+
+    private static T RandomValue<T>(Random random)
+        where T : struct, IBinaryInteger<T>
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        return T.ReadLittleEndian(bytes[..System.Runtime.CompilerServices.Unsafe.SizeOf<T>()], isUnsigned: !IsSigned<T>());
+    }
+
+    private static bool IsSigned<T>()
+        where T : struct, IBinaryInteger<T> => T.IsNegative(T.Zero - T.One);
+}
