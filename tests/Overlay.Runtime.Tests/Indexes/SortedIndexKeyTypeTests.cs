@@ -62,6 +62,43 @@ public class SortedIndexKeyTypeTests
     public void UInt128Keys(int count) => Check<UInt128>(count, count);
 
     [Fact]
+    public void ComputedRanksEqualTheBuildersInOrderWalk()
+    {
+        for (int m = 1; m <= 3000; m++)
+        {
+            // The builder's walk: an in-order traversal of the implicit tree (node k's children 2k, 2k + 1).
+            var expected = new long[m + 1];
+            long next = 0;
+            var stack = new Stack<long>();
+            long node = 1;
+            while (stack.Count > 0 || node <= m)
+            {
+                if (node <= m)
+                {
+                    stack.Push(node);
+                    node *= 2;
+                }
+                else
+                {
+                    node = stack.Pop();
+                    expected[node] = next++;
+                    node = (node * 2) + 1;
+                }
+            }
+
+            for (long k = 1; k <= m; k++)
+            {
+                Assert.True(expected[k] == MappedSortedIndex<long, NoValue>.InOrderRank(k, m), $"node {k} of {m}");
+            }
+        }
+
+        // Far beyond what a test can build: the extremes stay in range.
+        const long Huge = (1L << 40) + 12345;
+        Assert.Equal(0, MappedSortedIndex<long, NoValue>.InOrderRank(1L << 40, Huge));
+        Assert.Equal(Huge - 1, MappedSortedIndex<long, NoValue>.InOrderRank((1L << 40) - 1, Huge));
+    }
+
+    [Fact]
     public void CountThrowsAfterDispose()
     {
         using var temp = new TempPath();
