@@ -153,7 +153,8 @@ public class RecordFileConversionKillTests(ITestOutputHelper output)
             using Process process = Process.Start(start)!;
             Assert.Equal("started", process.StandardOutput.ReadLine());
 
-            int delay = (run * 20) + random.Next(20);
+            // From at once to past the end of a conversion (about 100-400 ms here, loaded).
+            int delay = (run * 60) + random.Next(60);
             System.Threading.Thread.Sleep(delay);
             process.Kill(); // SIGKILL
             process.WaitForExit();
