@@ -25,6 +25,7 @@ internal static class Program
     private static readonly Dictionary<string, Action<string[]>> s_withArguments = new(StringComparer.Ordinal)
     {
         ["compact-slowly"] = FormatProbes.CompactSlowly,
+        ["convert-slowly"] = RecordFileProbes.ConvertSlowly,
         ["build-unsealed"] = FormatProbes.BuildUnsealed,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
         ["atomic-increment"] = AtomicProbes.Increment,

@@ -14,12 +14,23 @@ public sealed partial class MappedContainer
     /// meta slot the last commit did not write (generation + 1) and flushes it. A crash before this
     /// returns leaves the previous commit's state; after it, this one's.
     /// </summary>
+    /// <remarks>
+    /// A record file opened as a container (<see cref="IsRecordFile"/>) has no meta slots: its
+    /// <see cref="Commit"/> is <c>RecordFile.Flush</c> (the prefix, header and records flushed, in-place
+    /// edits included, then its count made durable).
+    /// </remarks>
     /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
     /// <exception cref="MapIOException">A flush failed; the previous commit's slot is intact.</exception>
     /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written.</exception>
     public void Commit()
     {
+        if (_recordFile is not null)
+        {
+            CommitRecordFile(_recordFile);
+            return;
+        }
+
         ThrowIfNotWritable();
 
         // Commit flushes (system calls anyway) and writes the meta slots at the start of the file:

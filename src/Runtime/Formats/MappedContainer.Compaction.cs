@@ -36,6 +36,7 @@ public sealed partial class MappedContainer
         try
         {
             using MappedContainer source = Open(full, tag, MapAccess.Read);
+            source.ThrowIfRecordFile();
             source.ThrowIfIndexNeedsRecovery();
             oldLength = source._map.Length;
             List<SectionEntry> entries = Layout(source._entries, source._slotSize, out newLength);

@@ -41,6 +41,7 @@ public sealed partial class MappedContainer
         try
         {
             using MappedContainer source = Open(full, tag, MapAccess.Read);
+            source.ThrowIfRecordFile();
             source.ThrowIfIndexNeedsRecovery();
 
             // The new table: the old entries, the converted ones with their new stride, fingerprint

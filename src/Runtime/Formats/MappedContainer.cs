@@ -41,13 +41,16 @@ public sealed partial class MappedContainer : IDisposable
     private readonly uint _flags;
     private readonly bool _writable;
     private readonly List<SectionEntry> _entries;
+
+    // A record file opened as a container (MappedContainer.RecordFileView.cs), or null.
+    private readonly RecordFileView? _recordFile;
     private ulong _generation;
     private bool _disposed;
 
     // Keeps the map from being finalized before this container's finalizer ends its hold (see ~MappedContainer).
     private GCHandle _mapRoot;
 
-    private MappedContainer(MemoryMap map, string path, ulong tag, ContainerImage image)
+    private MappedContainer(MemoryMap map, string path, ulong tag, ContainerImage image, RecordFileView? recordFile = null)
     {
         // The container owns its map (as a record file does, docs/lifetimes.md): the public Resize,
         // Close and Protect of Map refuse, so no one can shrink or unmap the bytes that sections,
@@ -61,6 +64,7 @@ public sealed partial class MappedContainer : IDisposable
         _flags = image.Flags;
         _generation = image.Generation;
         _entries = image.Entries;
+        _recordFile = recordFile;
         _writable = map.Access == MapAccess.Write && !image.Sealed;
         foreach (SectionEntry entry in _entries)
         {
@@ -91,8 +95,8 @@ public sealed partial class MappedContainer : IDisposable
         }
     }
 
-    /// <summary>Whether sections can be added, grown and committed (opened with <see cref="MapAccess.Write"/> and not sealed).</summary>
-    public bool CanWrite => _writable && !_disposed;
+    /// <summary>Whether sections can be added, grown and committed (opened with <see cref="MapAccess.Write"/>, not sealed, and not a record file: see <see cref="IsRecordFile"/>).</summary>
+    public bool CanWrite => _writable && !_disposed && _recordFile is null;
 
     /// <summary>Whether the file was written by <see cref="ContainerBuilder"/> (it opens read-only).</summary>
     public bool IsSealed => (_flags & ContainerFormat.SealedFlag) != 0;
@@ -100,8 +104,8 @@ public sealed partial class MappedContainer : IDisposable
     /// <summary>The generation of the last commit (the newest valid meta slot's).</summary>
     public ulong Generation => _generation;
 
-    /// <summary>How many table entries the file has room for (sections and free extents together).</summary>
-    public int MaximumEntries => ContainerFormat.EntriesPerSlot(_slotSize);
+    /// <summary>How many table entries the file has room for (sections and free extents together); a record file has room for the sections it has.</summary>
+    public int MaximumEntries => _recordFile is null ? ContainerFormat.EntriesPerSlot(_slotSize) : _entries.Count;
 
     /// <summary>The live sections, in table order (free extents are not listed: see <see cref="FreeBytes"/>).</summary>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
@@ -123,13 +127,18 @@ public sealed partial class MappedContainer : IDisposable
         }
     }
 
-    /// <summary>The bytes of the file that no section uses: free extents and the slack between sections' lengths and capacities.</summary>
+    /// <summary>The bytes of the file that no section uses: free extents and the slack between sections' lengths and capacities; in a record file, the slack after its last counted record.</summary>
     /// <exception cref="ObjectDisposedException">The container is closed.</exception>
     public long FreeBytes
     {
         get
         {
             ThrowIfDisposed();
+            if (_recordFile is not null)
+            {
+                return _map.Length - _recordFile.UsedLength;
+            }
+
             long used = 2L * _slotSize;
             foreach (SectionEntry entry in _entries)
             {
@@ -205,7 +214,13 @@ public sealed partial class MappedContainer : IDisposable
         }
     }
 
-    /// <summary>Opens and validates a container (every check of <c>docs/formats.md</c> §4).</summary>
+    /// <summary>
+    /// Opens and validates a container (every check of <c>docs/formats.md</c> §4), or a record file
+    /// whose magic number is <paramref name="tag"/> as a container of the sections
+    /// <see cref="RecordFileHeaderSection"/> and <see cref="RecordFileRecordsSection"/> and its
+    /// schemas (<c>docs/formats.md</c> §7): every check, the lock and the count of
+    /// <c>RecordFile.Open</c>; records read and edited in place, nothing structural (see <see cref="IsRecordFile"/>).
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="tag">The application tag the file must carry.</param>
     /// <param name="access">
@@ -217,7 +232,8 @@ public sealed partial class MappedContainer : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="access"/> is not a <see cref="MapAccess"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid container with this tag; the file is not changed.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid container with this tag (nor a valid record file with it as its magic number); the file is not changed.</exception>
+    /// <exception cref="IOException">A record file opened with <see cref="MapAccess.Write"/>: a writer (a <c>RecordFile</c> or another container view) has it open for writing.</exception>
     public static MappedContainer Open(string path, ulong tag, MapAccess access = MapAccess.Write)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -231,17 +247,26 @@ public sealed partial class MappedContainer : IDisposable
             access = MapAccess.Write;
         }
 
-        MemoryMap map;
+        MemoryMap? map = null;
         FileAccess fileAccess = access == MapAccess.Write ? FileAccess.ReadWrite : FileAccess.Read;
         using (SafeFileHandle file = File.OpenHandle(path, FileMode.Open, fileAccess, FileShare.ReadWrite))
         {
             long length = RandomAccess.GetLength(file);
-            if (length < ContainerFormat.PrefixSize)
+            if (!IsRecordFileMagic(file, length, tag))
             {
-                throw ContainerReader.Invalid(path, $"it is {length} bytes long, shorter than a {ContainerFormat.PrefixSize}-byte container prefix");
-            }
+                if (length < ContainerFormat.PrefixSize)
+                {
+                    throw ContainerReader.Invalid(path, $"it is {length} bytes long, shorter than a {ContainerFormat.PrefixSize}-byte container prefix");
+                }
 
-            map = new MemoryMap(file, 0, access: access);
+                map = new MemoryMap(file, 0, access: access);
+            }
+        }
+
+        if (map is null)
+        {
+            // The record file's own open: its sharing, its lock, its checks and its count.
+            return OpenRecordFile(path, tag, access, exclusive: false);
         }
 
         try
@@ -259,7 +284,9 @@ public sealed partial class MappedContainer : IDisposable
     /// Unmaps and closes the file without committing: what changed since the last <see cref="Commit"/>
     /// in the table (appends, growth, allocations) is not in the file's table. A second call does nothing.
     /// </summary>
+    /// <remarks>A record file opened with <see cref="MapAccess.Write"/> is sealed first, as <c>RecordFile.Dispose</c> seals it (its slack is not trimmed); then its lock is released.</remarks>
     /// <exception cref="InvalidOperationException">Memory exported from <see cref="Map"/> is still in use; the container stays open.</exception>
+    /// <exception cref="FileTruncatedException">A record file was truncated under the map by another process: it is closed and unlocked without the seal.</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -267,11 +294,32 @@ public sealed partial class MappedContainer : IDisposable
             return;
         }
 
+        if (_recordFile is not null)
+        {
+            try
+            {
+                SealRecordFile(_recordFile);
+            }
+            catch (FileTruncatedException)
+            {
+                // As a record file's: closed and unlocked without the seal, which would touch lost pages.
+                Release();
+                throw;
+            }
+        }
+
+        Release();
+    }
+
+    /// <summary>Unmaps the file and releases a record file's lock: the end of <see cref="Dispose"/>.</summary>
+    private void Release()
+    {
         _map.CloseAsOwner();
         _disposed = true;
         _mapRoot.Free();
         GC.SuppressFinalize(this);
         DetachIndexes();
+        _recordFile?.Lock.Dispose();
     }
 
     /// <summary>
@@ -306,6 +354,7 @@ public sealed partial class MappedContainer : IDisposable
     internal void ThrowIfNotWritable()
     {
         ThrowIfDisposed();
+        ThrowIfRecordFile();
         if (!_writable)
         {
             throw new NotSupportedException(IsSealed

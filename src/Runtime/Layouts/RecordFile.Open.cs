@@ -159,74 +159,21 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     private static RecordFile<THeaderView, TRecordView> OpenCore(string path, ulong magic, MapAccess access, bool upgradeSource)
     {
         bool writer = access == MapAccess.Write;
-        bool exclusive = writer || upgradeSource;
-        SafeFileHandle file = File.OpenHandle(path, FileMode.Open, exclusive ? FileAccess.ReadWrite : FileAccess.Read, Sharing);
-        RecordFileLock? fileLock = null;
-        MemoryMap? map = null;
-        try
-        {
-            // The lock before anything is read, mapped or changed (RecordFileLock has the protocol).
-            fileLock = exclusive ? RecordFileLock.ForWriter(file, path) : RecordFileLock.ForReader(file);
-            long fileLength = RandomAccess.GetLength(file);
-            if (fileLength < RecordFileFormat.PrefixSize)
-            {
-                throw Invalid(path, $"it is {fileLength} bytes long, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
-            }
-
-            // The prefix is read before the map is made, and checked against the map's length: a
-            // writer beside a reader grows the file before it counts records there, and never
-            // shrinks it, so the mapping made after the count was read holds every record counted.
-            // Read from the map instead, a count a writer committed after the mapping was made
-            // could claim records past its end.
-            // One read for the fixed prefix and, in most files, the schema region after it.
-            Span<byte> bytes = stackalloc byte[FirstRead];
-            int read = RandomAccess.Read(file, bytes[..(int)Math.Min(FirstRead, fileLength)], 0);
-            if (read < RecordFileFormat.PrefixSize)
-            {
-                throw Invalid(path, $"it was cut to {read} bytes while it was being opened, shorter than the {RecordFileFormat.PrefixSize}-byte record file prefix");
-            }
-
-            RecordFilePrefix found = RecordFilePrefix.Read(bytes);
-            ValidateIdentity(found, path, magic);
-            RecordFileSchemaRegion? schemas = found.PrefixSize == RecordFileFormat.PrefixSize
-                ? null
-                : ReadSchemaRegion(file, fileLength, found, bytes[..read], path);
-            Guid bootNow = MapPlatform.ForNewMaps.BootId;
-            map = new MemoryMap(file, 0, access: access);
-            RecordFileShape shape = upgradeSource ? UpgradeSourceShape(found, schemas, map.Length, path) : ValidateLayouts(found, schemas, map.Length, path, writer);
-            (long count, DurableSlot durable) = ChooseCount(bytes, found.RecordCount, map, bootNow, path, shape);
-            if (writer)
-            {
-                Adopt(map, count, bootNow);
-            }
-
-            return new RecordFile<THeaderView, TRecordView>(map, fileLock, path, count, durable, created: false, shape);
-        }
-        catch
-        {
-            map?.Dispose();
-            DisposeLockOrFile(fileLock, file);
-            throw;
-        }
-    }
-
-    /// <summary>How many bytes <c>Open</c> reads first: the fixed prefix and the schema region of all but the largest layouts.</summary>
-    private const int FirstRead = 4096;
-
-    private static RecordFileSchemaRegion ReadSchemaRegion(SafeFileHandle file, long fileLength, RecordFilePrefix found, ReadOnlySpan<byte> first, string path)
-    {
-        try
-        {
-            return new RecordFileSchemaRegion(RecordFileSchemas.ReadRegion(file, fileLength, found, first), found, path);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Invalid(path, e.Message);
-        }
+        OpenedRecordFile opened = RecordFileReading.Open(
+            path,
+            magic,
+            access,
+            exclusive: writer || upgradeSource,
+            Describe,
+            upgradeSource ? UpgradeSourceShape : (found, schemas, length, file) => ValidateLayouts(found, schemas, length, file, writer));
+        return new RecordFile<THeaderView, TRecordView>(opened.Map, opened.Lock, path, opened.Count, opened.Durable, created: false, opened.Shape);
     }
 
     /// <summary>What other opens of a record file may do beside this one: anything (see <c>Create</c>).</summary>
-    private const FileShare Sharing = FileShare.ReadWrite | FileShare.Delete;
+    private const FileShare Sharing = RecordFileReading.Sharing;
+
+    /// <summary>What a file must be to open as this type, for messages.</summary>
+    private static string Describe => $"record file of {typeof(THeaderView).FullName} and {typeof(TRecordView).FullName}";
 
     private static void DisposeLockOrFile(RecordFileLock? fileLock, SafeFileHandle file)
     {
@@ -237,33 +184,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         else
         {
             fileLock.Dispose();
-        }
-    }
-
-    private static void ValidateIdentity(RecordFilePrefix found, string path, ulong magic)
-    {
-        if (found.Magic != magic)
-        {
-            throw Invalid(path, $"its magic number is 0x{found.Magic:X16}, expected 0x{magic:X16}");
-        }
-
-        if (found.FormatVersion == 1)
-        {
-            // Version 1 had one count, stored by every append, which a power loss could leave
-            // claiming records that never reached the disk; its 48-byte prefix has no room for the
-            // durable counts, so it cannot be upgraded in place. Refused rather than half-trusted
-            // (the format has not been released: no version 1 files exist outside tests).
-            throw Invalid(path, $"its format version is 1, written before record files kept a durable count (docs/durability.md); this library reads version {RecordFileFormat.Version} only: copy the records into a new file made with RecordFile.Create");
-        }
-
-        if (found.FormatVersion != RecordFileFormat.Version)
-        {
-            throw Invalid(path, $"its format version is {found.FormatVersion}, expected {RecordFileFormat.Version}");
-        }
-
-        if (found.PrefixSize < RecordFileFormat.PrefixSize)
-        {
-            throw Invalid(path, $"its prefix size is {found.PrefixSize} bytes, expected {RecordFileFormat.PrefixSize}");
         }
     }
 
@@ -299,16 +219,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     }
 
     /// <summary>The file's shape, by sizes the caller checked (the code's, or its schemas'), and that the file holds its header.</summary>
-    private static RecordFileShape FileShape(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path)
-    {
-        var shape = new RecordFileShape(found.PrefixSize, (int)found.HeaderSize, (int)found.RecordSize, schemas);
-        if (length < shape.RecordsOffset)
-        {
-            throw Invalid(path, $"it is {length} bytes long, shorter than its {found.PrefixSize}-byte prefix and {found.HeaderSize}-byte header ({shape.RecordsOffset} bytes)");
-        }
-
-        return shape;
-    }
+    private static RecordFileShape FileShape(RecordFilePrefix found, RecordFileSchemaRegion? schemas, long length, string path) =>
+        RecordFileReading.FileShape(found, schemas, length, path, Describe);
 
     private static void CheckOtherVersion(RecordFilePrefix found, RecordFileSchemaRegion? region, string path, bool writer, bool exactHeader, bool exactRecord)
     {
@@ -356,68 +268,6 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         return $"its record fingerprint is 0x{found.RecordFingerprint:X16}, expected 0x{TRecordView.LayoutFingerprint:X16} ({typeof(TRecordView).FullName}): the record layout differs";
     }
 
-    /// <summary>
-    /// Which count to believe (docs/durability.md): the live count if the session that stored it
-    /// ran in this boot (its page cache, and so every record it counted, is intact, whatever
-    /// crashed); otherwise the durable count of the better slot, or the seal's count when its
-    /// check holds over the records it claims. Every count is checked against the file's length.
-    /// </summary>
-    private static (long Count, DurableSlot Durable) ChooseCount(ReadOnlySpan<byte> prefix, ulong live, MemoryMap map, Guid bootNow, string path, RecordFileShape shape)
-    {
-        long length = map.Length;
-        long recordsOffset = shape.RecordsOffset;
-        int stride = shape.Stride;
-        ulong fits = (ulong)((length - recordsOffset) / stride);
-        if (RecordFileDurableState.ReadBest(prefix) is not { } durable)
-        {
-            throw Invalid(path, "neither of its two durable counts is intact (their checks fail): the prefix is damaged");
-        }
-
-        if (durable.Count > fits)
-        {
-            throw Invalid(path, $"its durable count claims {durable.Count} records but its {length} bytes hold at most {fits} records of {stride} bytes");
-        }
-
-        if (bootNow != Guid.Empty && RecordFileDurableState.ReadBootId(prefix) == bootNow)
-        {
-            if (live > fits)
-            {
-                throw Invalid(path, $"it claims {live} records but its {length} bytes hold at most {fits} records of {stride} bytes");
-            }
-
-            if (live < durable.Count)
-            {
-                throw Invalid(path, $"its live count {live} is below its durable count {durable.Count}");
-            }
-
-            return ((long)live, durable);
-        }
-
-        // Another boot: the live count may have reached the disk before its records did. A seal
-        // extends the durable count only if every record it claims is on the disk as sealed.
-        ulong sealedCount = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
-        ulong sealCheck = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
-        if (sealedCount > durable.Count && sealedCount <= fits
-            && RecordFileDurableState.SealCheck(map, recordsOffset, stride, sealedCount, durable) == sealCheck)
-        {
-            return ((long)sealedCount, durable);
-        }
-
-        return ((long)durable.Count, durable);
-    }
-
-    /// <summary>
-    /// A writer makes the chosen count its live count, then stamps its boot: in that order, so
-    /// that a crash between the two never pairs this boot with a count another boot stored.
-    /// </summary>
-    private static void Adopt(MemoryMap map, long count, Guid bootNow)
-    {
-        ValueAccess.Write(map, RecordFileFormat.RecordCountOffset, (ulong)count, bigEndian: false);
-        Span<byte> id = stackalloc byte[16];
-        bootNow.TryWriteBytes(id);
-        map.WriteAt(RecordFileFormat.BootIdOffset, id);
-    }
-
     private static RecordFilePrefix ExpectedPrefix(ulong magic, long count, int prefixSize) => new(
         magic,
         RecordFileFormat.Version,
@@ -429,7 +279,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         (ulong)count);
 
     private static InvalidDataException Invalid(string path, string difference) =>
-        new($"{path} is not a valid record file of {typeof(THeaderView).FullName} and {typeof(TRecordView).FullName}: {difference}.");
+        RecordFileReading.Invalid(path, Describe, difference);
 
     private static void CheckLayoutSizes()
     {

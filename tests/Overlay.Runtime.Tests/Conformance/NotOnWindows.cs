@@ -39,7 +39,8 @@ internal static class NotOnWindows
         ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests" or "Durability.HashIndexKillTests" or "Durability.HashIndexSectionKillTests"
             or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests"
             or "Safety.AtomicTwoProcessTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew")
-            or ("Formats.ContainerBuilderChunkTests", "ABuilderKilledBeforeSealLeavesNothingAtThePathAndNoValidContainer") =>
+            or ("Formats.ContainerBuilderChunkTests", "ABuilderKilledBeforeSealLeavesNothingAtThePathAndNoValidContainer")
+            or ("Formats.RecordFileConversionKillTests", _) =>
             ChildDotnet,
         ("Formats.DirectorySyncTests", "TheRealCallSyncsADirectoryAndRefusesAMissingOne") =>
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
