@@ -13,6 +13,24 @@ internal static class IndexProbes
 {
     public const int BatchSize = 500;
 
+    /// <summary>
+    /// The bulk build that HashIndexBuilderKillTests kills: args are the target path and a run
+    /// directory; 3M keys through a 1 MiB budget (the spill and partition path), "building" printed
+    /// before Build, so the test can kill the process while the table is being written.
+    /// </summary>
+    public static void HashIndexBulkBuild(string[] args)
+    {
+        using var builder = new HashIndexBuilder<ulong, ProbeValue>(memoryBudget: 1 << 20, runDirectory: args[1]);
+        for (ulong key = 1; key <= 3_000_000; key++)
+        {
+            builder.Add(key * 0x9E3779B97F4A7C15UL);
+        }
+
+        Console.WriteLine("building");
+        Console.Out.Flush();
+        builder.Build(args[0]);
+    }
+
     /// <summary>Batch b adds keys [b·500, b·500 + 500) with value key·7, and adds 1 to keys 0 to 99 in place.</summary>
     public static void HashIndexBatch()
     {

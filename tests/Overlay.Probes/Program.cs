@@ -30,6 +30,7 @@ internal static class Program
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
         ["atomic-increment"] = AtomicProbes.Increment,
         ["touch-truncated-page"] = TruncationProbes.TouchTruncatedPage,
+        ["hash-index-bulk-build"] = IndexProbes.HashIndexBulkBuild,
     };
 
     private static int Main(string[] args)

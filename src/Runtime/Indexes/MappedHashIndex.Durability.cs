@@ -184,7 +184,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         bytes.CopyTo(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
     }
 
-    private static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
+    internal static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
         HashIndexHeader.ExpectedMagic,
         HashIndexHeader.Version,
         HashIndexHeader.Size,

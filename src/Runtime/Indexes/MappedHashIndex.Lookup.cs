@@ -73,11 +73,15 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
     /// <summary>The key's hash, never 0 (an empty slot) or 1 (<see cref="Removed"/>): those two become 2 and 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong HashOf(ReadOnlySpan<byte> key)
+    private ulong HashOf(ReadOnlySpan<byte> key) => HashOf(key, _preparedSeed);
+
+    /// <summary>The stored hash of <paramref name="key"/> under a prepared seed (the bulk builder places keys by it too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong HashOf(ReadOnlySpan<byte> key, ulong preparedSeed)
     {
         ulong hash = key.Length == sizeof(ulong)
-            ? StableHash.Hash8(MemoryMarshal.Read<ulong>(key), _preparedSeed)
-            : StableHash.Hash(key, _preparedSeed);
+            ? StableHash.Hash8(MemoryMarshal.Read<ulong>(key), preparedSeed)
+            : StableHash.Hash(key, preparedSeed);
         return hash > Removed ? hash : hash + 2;
     }
 

@@ -303,7 +303,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         return (long)Math.Min(found.Count, (ulong)slots);
     }
 
-    private static int SlotStride(IndexKeyFormat<TKey> keys)
+    internal static int SlotStride(IndexKeyFormat<TKey> keys)
     {
         int valueSize = TValue.SizeInBytes;
         if (keys.Size is <= 0 or > IndexKeyFormat.MaximumKeySize)
