@@ -14,8 +14,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
     /// <summary>
     /// The least number of bytes by which <see cref="Append()"/> grows the file when it is full;
-    /// 256 MiB (<see cref="DefaultMinimumGrowthBytes"/>) unless set. Each step grows by the records' current size (doubling), at least this
-    /// and at most <see cref="MaximumGrowthBytes"/> (or this, if larger).
+    /// 256 MiB (<see cref="DefaultMinimumGrowthBytes"/>) unless set. Each step grows by the records'
+    /// current size (doubling), at least this and at most <see cref="MaximumGrowthBytes"/> (or this,
+    /// if larger).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive.</exception>
     /// <remarks>
