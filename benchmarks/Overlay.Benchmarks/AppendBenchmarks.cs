@@ -53,6 +53,7 @@ public unsafe class AppendBenchmarks
             {
                 RecordFileAppendViews, n => RecordFileAppendValue(n), n => RawPointerAppend(n), BinaryWriterAppend,
                 n => RawPointerAppend(n, populate: true), n => RecordFileAppendValue(n, prefault: true), n => RecordFileAppendValue(n, growthBytes: 1L << 30),
+                n => RecordFileAppendValue(n, growthBytes: 64L << 20),
                 RecordFileAppendBatches, FileStreamAppendBatches,
             })
             {
@@ -93,6 +94,10 @@ public unsafe class AppendBenchmarks
     [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
     public void RecordFileValueOneGrowth() => RecordFileAppendValue(Count, growthBytes: 1L << 30);
 
+    [Benchmark(Description = "RecordFile.Append(in Rec32), MinimumGrowthBytes = 64 MiB (the default before issue 8)")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void RecordFileValueStep64() => RecordFileAppendValue(Count, growthBytes: 64L << 20);
+
     [Benchmark(Description = "RecordFile.AppendRange, 1 MiB batches (32,768 records)")]
     [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
     public void RecordFileAppendRange() => RecordFileAppendBatches(Count);
@@ -125,6 +130,7 @@ public unsafe class AppendBenchmarks
     private void RecordFileAppendValue(int count, bool prefault = false, long growthBytes = 0)
     {
         using var file = RecordFile<Rec32Header.View, Rec32.View>.Create(_path, Magic);
+
         if (growthBytes > 0)
         {
             // Issue 8: growth by 64 MiB steps measured at 2-3x the stores into a file sized once (a C

@@ -25,4 +25,24 @@ public sealed unsafe partial class MemoryMap
         long end = count > _length - offset ? _length : offset + count;
         return _platform.TryPrefaultForWrite(_data + start, end - start);
     }
+
+    /// <summary>
+    /// Asks the kernel to give the pages of the whole map faulted in from now on large folios (2 MiB,
+    /// <c>MADV_HUGEPAGE</c>) or small ones again (<c>MADV_NOHUGEPAGE</c>), for an owner whose appends
+    /// outrun its flushes (a record file's growth): a fresh 2 MiB then costs one fault, not hundreds
+    /// (issue 8). The whole map, so that its mapping stays one piece that can be remapped. Only a
+    /// writable shared map of a file; the bytes never change, and a platform that cannot (Windows,
+    /// macOS, a kernel without transparent huge pages) leaves the kernel's choice as it was.
+    /// </summary>
+    /// <returns>True when the kernel took the advice.</returns>
+    internal bool TryAdviseLargeFolios(bool large)
+    {
+        if (_closed || _writeLimit == 0 || _anonymous || _length == 0
+            || (_flags & MapFlags.SharedValidate) == MapFlags.Private)
+        {
+            return false;
+        }
+
+        return _platform.TryAdviseLargeFolios(_data, _length, large);
+    }
 }

@@ -51,6 +51,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         // file cut under the map no longer has (SIGBUS).
         _map.ThrowIfFileTruncated("Flush");
         long count = _count;
+        AdviseForFlush();
         _map.Flush(0, UsedLength);
         if ((ulong)count == _durable.Count)
         {

@@ -52,8 +52,12 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
     where THeaderView : struct, IMappedView<THeaderView>
     where TRecordView : struct, IMappedView<TRecordView>
 {
-    /// <summary>The default of <see cref="MinimumGrowthBytes"/>: 64 MiB.</summary>
-    public const long DefaultMinimumGrowthBytes = 64L << 20;
+    /// <summary>The default of <see cref="MinimumGrowthBytes"/>: 256 MiB (64 MiB before issue 8).</summary>
+    /// <remarks>
+    /// A constant: code compiled against an earlier version keeps the value it was compiled with
+    /// where it reads this field; the files it opens grow by the runtime's default all the same.
+    /// </remarks>
+    public const long DefaultMinimumGrowthBytes = 256L << 20;
 
     /// <summary>The largest step by which <see cref="Append()"/> grows the file: 1 GiB.</summary>
     public const long MaximumGrowthBytes = 1L << 30;

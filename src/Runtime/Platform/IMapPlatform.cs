@@ -130,6 +130,20 @@ internal interface IMapPlatform
     unsafe bool TryPrefaultForWrite(byte* address, long length) => false;
 
     /// <summary>
+    /// Asks for the largest page-cache folios (2 MiB) for the pages of a shared file mapping that
+    /// are faulted in from now on (<c>MADV_HUGEPAGE</c>), or for the kernel's small ones again
+    /// (<c>MADV_NOHUGEPAGE</c>): what a record file's growth does while appends outrun flushes, so
+    /// that a fresh 2 MiB costs one fault instead of hundreds. Pages already in the cache keep their
+    /// size; the bytes never change. An optimisation only: false when this OS or kernel cannot,
+    /// never an exception. The default, for OSes without such a call (Windows, macOS), does nothing.
+    /// </summary>
+    /// <param name="address">The first byte, page-aligned.</param>
+    /// <param name="length">The bytes: the whole mapping, so that its one VMA is not split (a split mapping could not be remapped whole).</param>
+    /// <param name="large">True for large folios, false for small ones.</param>
+    /// <returns>True when the kernel took the advice.</returns>
+    unsafe bool TryAdviseLargeFolios(byte* address, long length, bool large) => false;
+
+    /// <summary>
     /// Starts writing the file's dirty pages of a range to the device without waiting for them
     /// (<c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>, Linux): what a writer of a large new file
     /// calls after each chunk, so that the <c>fsync</c> at its end waits for the last chunks only,

@@ -52,6 +52,8 @@ internal static class NotOnWindows
             "truncates a file that is mapped, which Windows refuses (ERROR_USER_MAPPED_FILE): the situation cannot arise there; one test also runs a child 'dotnet' probe",
         ("Layouts.RecordFilePrefaultTests", _) =>
             "records the pre-faults growth asks for through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no MADV_POPULATE_WRITE and pre-faults nothing, which the record file tests cover",
+        ("Layouts.RecordFileGrowthTests", _) =>
+            "records the large-folio advice growth and Flush give through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no MADV_HUGEPAGE and advises nothing, which the record file tests cover",
         ("Schemas.UpgradeWritebackTests", _) =>
             "records the write-back an upgrade starts through FaultyPlatform, which wraps the Linux platform object (libc calls), and calls Linux's sync_file_range; Windows starts no write-back (its final flush writes everything), which UpgradeBatchTests covers",
         ("Safety.ProtectFailureTests" or "Safety.ResizeFallbackTests", _) =>

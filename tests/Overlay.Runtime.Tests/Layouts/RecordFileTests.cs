@@ -169,15 +169,15 @@ public class RecordFileTests
     }
 
     [Fact]
-    public void DefaultGrowthIsAtLeastSixtyFourMebibytes()
+    public void DefaultGrowthIsAtLeastTwoHundredFiftySixMebibytes()
     {
         using var temp = new TempPath();
         using (WritableFile file = WritableFile.Create(temp.Path, Magic))
         {
             Assert.Equal(0, file.Capacity);
-            Assert.Equal(64L << 20, file.MinimumGrowthBytes);
+            Assert.Equal(256L << 20, file.MinimumGrowthBytes);
             file.Append().Id = 1;
-            Assert.Equal((64L << 20) / 32, file.Capacity);
+            Assert.Equal((256L << 20) / 32, file.Capacity);
         }
 
         Assert.Equal(RecordsOffset + 32, new FileInfo(temp.Path).Length);

@@ -22,6 +22,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     /// <summary>When set, answers <see cref="TryPrefaultForWrite"/> instead of the kernel (false: the platform refuses), given the address and length.</summary>
     public Func<IntPtr, long, bool>? OnPrefault { get; set; }
 
+    /// <summary>When set, answers <see cref="TryAdviseLargeFolios"/> instead of the kernel (false: the platform refuses), given the address, length and advice.</summary>
+    public Func<IntPtr, long, bool, bool>? OnLargeFolios { get; set; }
+
     /// <summary>When set, answers <see cref="TryStartWriteback"/> instead of the kernel (false: the platform refuses), given the handle, offset and length.</summary>
     public Func<nint, long, long, bool>? OnStartWriteback { get; set; }
 
@@ -74,6 +77,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
 
     public bool TryPrefaultForWrite(byte* address, long length) =>
         OnPrefault is { } hook ? hook((IntPtr)address, length) : _inner.TryPrefaultForWrite(address, length);
+
+    public bool TryAdviseLargeFolios(byte* address, long length, bool large) =>
+        OnLargeFolios is { } hook ? hook((IntPtr)address, length, large) : _inner.TryAdviseLargeFolios(address, length, large);
 
     public bool TryStartWriteback(nint file, long offset, long length) =>
         OnStartWriteback is { } hook ? hook(file, offset, length) : _inner.TryStartWriteback(file, offset, length);

@@ -34,6 +34,11 @@ internal sealed class LinuxConstants : UnixConstants
     // Kernels before 5.14 refuse it with EINVAL: UnixMapPlatform.TryPrefaultForWrite then stops asking.
     public override int MADV_POPULATE_WRITE => 23;
 
+    // A kernel built without transparent huge pages refuses both with EINVAL:
+    // UnixMapPlatform.TryAdviseLargeFolios then stops asking.
+    public override int MADV_HUGEPAGE => 14;
+    public override int MADV_NOHUGEPAGE => 15;
+
     // struct stat differs by architecture: the offsets of st_mode (32 bits) and st_size.
     public override StatLayout? Stat { get; } = RuntimeInformation.ProcessArchitecture switch
     {

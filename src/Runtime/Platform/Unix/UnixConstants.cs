@@ -30,6 +30,12 @@ internal abstract class UnixConstants
     /// <summary><c>MADV_POPULATE_WRITE</c> where the OS has it (Linux 5.14 and later), else 0.</summary>
     public virtual int MADV_POPULATE_WRITE => 0;
 
+    /// <summary><c>MADV_HUGEPAGE</c> where the OS has it (Linux), else 0.</summary>
+    public virtual int MADV_HUGEPAGE => 0;
+
+    /// <summary><c>MADV_NOHUGEPAGE</c> where the OS has it (Linux), else 0.</summary>
+    public virtual int MADV_NOHUGEPAGE => 0;
+
     /// <summary>The layout of <c>struct stat</c> for the running architecture, or null where it is not known.</summary>
     public abstract StatLayout? Stat { get; }
 
