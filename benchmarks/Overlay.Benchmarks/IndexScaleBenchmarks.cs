@@ -59,7 +59,7 @@ public class IndexScaleBenchmarks
     {
         long sum = 0;
         MappedHashIndex<ulong, Value32.ReadOnlyView> hash = _fixture.Hash;
-        foreach (ulong key in _fixture.Hits)
+        foreach (ulong key in _fixture.Hits.Next())
         {
             if (hash.TryGetValue(key, out Value32.ReadOnlyView value))
             {
@@ -75,7 +75,7 @@ public class IndexScaleBenchmarks
     {
         int found = 0;
         MappedHashIndex<ulong, Value32.ReadOnlyView> hash = _fixture.Hash;
-        foreach (ulong key in _fixture.Misses)
+        foreach (ulong key in _fixture.Misses.Next())
         {
             found += hash.ContainsKey(key) ? 1 : 0;
         }
@@ -88,7 +88,7 @@ public class IndexScaleBenchmarks
     {
         long sum = 0;
         MappedSortedIndex<ulong, Value32.ReadOnlyView> sorted = _fixture.Sorted;
-        foreach (ulong key in _fixture.Hits)
+        foreach (ulong key in _fixture.Hits.Next())
         {
             if (sorted.TryGetValue(key, out Value32.ReadOnlyView value))
             {
@@ -104,7 +104,7 @@ public class IndexScaleBenchmarks
     public long SortedScan1000()
     {
         long sum = 0;
-        foreach (ulong from in _fixture.RangeStarts)
+        foreach (ulong from in _fixture.RangeStarts.Next())
         {
             int n = 0;
             foreach (var entry in _fixture.Sorted.Range(from, ulong.MaxValue))
@@ -130,20 +130,11 @@ public class IndexScaleBenchmarks
             _directory = Path.Combine(Path.GetTempPath(), $"overlay-index-scale-{Environment.ProcessId}-{keys}");
             Directory.CreateDirectory(_directory);
             var random = new Random(42);
-            Hits = new ulong[Batch];
-            Misses = new ulong[Batch];
-            RangeStarts = new ulong[16];
-            for (int i = 0; i < Batch; i++)
-            {
-                Hits[i] = IndexBenchmarks.KeyOf(random.Next(keys));
-                Misses[i] = IndexBenchmarks.KeyOf(keys + random.Next(keys)) & ~1UL; // even: never a key
-            }
+            Hits = new LookupKeys(keys, Batch, IndexBenchmarks.KeyOf, seed: 42);
+            Misses = new LookupKeys(keys, Batch, i => IndexBenchmarks.KeyOf(keys + i) & ~1UL, seed: 43); // even: never a key
 
-            for (int i = 0; i < RangeStarts.Length; i++)
-            {
-                // Below the largest key, so that every scan finds 1,000 keys.
-                RangeStarts[i] = (ulong)random.NextInt64(long.MaxValue);
-            }
+            // Below the largest key, so that every scan finds 1,000 keys.
+            RangeStarts = new LookupKeys(16 * 1000, 16, _ => (ulong)random.NextInt64(long.MaxValue), seed: 44);
 
             string hashPath = Path.Combine(_directory, "hash.idx");
             string sortedPath = Path.Combine(_directory, "sorted.idx");
@@ -189,11 +180,11 @@ public class IndexScaleBenchmarks
             Console.WriteLine($"// IndexScaleBenchmarks: {keys} keys, warmed (checksum {sum})");
         }
 
-        public ulong[] Hits { get; }
+        public LookupKeys Hits { get; }
 
-        public ulong[] Misses { get; }
+        public LookupKeys Misses { get; }
 
-        public ulong[] RangeStarts { get; }
+        public LookupKeys RangeStarts { get; }
 
         public MappedHashIndex<ulong, Value32.ReadOnlyView> Hash { get; }
 
