@@ -51,7 +51,7 @@ public class ContainerBuilderStringTests
         HeapRef direct, before, after;
         using (ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag))
         {
-            RecordsWriter<BuilderLine> lines = builder.AddRecords<BuilderLine>("lines");
+            RecordsWriter<BuilderLine> lines = builder.AddRecords<BuilderLine>("lines", 1);
             HeapWriter heap = builder.AddHeap("heap");
             before = heap.AppendString("<");
             direct = heap.AppendString(value);
@@ -88,7 +88,7 @@ public class ContainerBuilderStringTests
         HeapRef first, next;
         using (ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag))
         {
-            RecordsWriter<BuilderLine> lines = builder.AddRecords<BuilderLine>("lines");
+            RecordsWriter<BuilderLine> lines = builder.AddRecords<BuilderLine>("lines", 2);
             HeapWriter heap = builder.AddHeap("heap");
             first = heap.AppendString("first");
             Assert.Throws<ArgumentException>("value", () => heap.AppendString(value));
