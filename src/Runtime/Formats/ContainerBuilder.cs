@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Buffers;
 using System.IO;
+using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
 using Overlay.Schemas;
@@ -19,7 +20,10 @@ namespace Overlay.Formats;
 /// Each section's bytes are stored into a 1 MiB chunk of its own and written a chunk at a time.
 /// The first section to fill a chunk (usually the fastest-growing one) streams straight into the
 /// new file; the others go to temporary files next to it and are copied in by <see cref="Seal"/>,
-/// and a section that never fills a chunk is written once, by <see cref="Seal"/>. The
+/// and a section that never fills a chunk is written once, by <see cref="Seal"/>. Records added
+/// with a capacity hint (<see cref="AddRecords{TRecord}(string, long)"/>) have their extent
+/// reserved before the streaming section, so both are written once. Every 64 MiB written, the new
+/// file is flushed to disk in the background, so that <see cref="Seal"/>'s flush has little left. The
 /// new file is written under a temporary name and renamed over <c>path</c> only once it is
 /// complete and flushed to disk, so a crash never leaves a half-written file at <c>path</c>, and
 /// an existing file there is replaced atomically.
@@ -28,6 +32,9 @@ namespace Overlay.Formats;
 /// </remarks>
 public sealed class ContainerBuilder : IDisposable
 {
+    /// <summary>Bytes written into the new file between two background flushes.</summary>
+    internal const long FlushStep = 64L << 20;
+
     private readonly string _path;
     private readonly string _temp;
     private readonly ulong _tag;
@@ -40,6 +47,8 @@ public sealed class ContainerBuilder : IDisposable
     private readonly List<(byte[] Bytes, int Index)> _schemas = new();
     private bool _sealed;
     private bool _disposed;
+    private long _unflushed;
+    private Task? _flush;
 
     private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output)
     {
@@ -246,6 +255,9 @@ public sealed class ContainerBuilder : IDisposable
                 _sections[i].Release();
             }
 
+            // A background flush that failed fails the seal: its error may not be reported again
+            // by the flush below (Linux reports a writeback error to one fsync only).
+            _flush?.GetAwaiter().GetResult();
             using (var stream = new FileStream(_output, FileAccess.ReadWrite, bufferSize: 0))
             {
                 stream.SetLength(end);
@@ -337,6 +349,22 @@ public sealed class ContainerBuilder : IDisposable
     }
 
     internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
+
+    /// <summary>
+    /// Counts bytes written into the new file; every <see cref="FlushStep"/> of them, starts flushing
+    /// it to disk on a pool thread, so that the disk writes while the caller appends and the flush
+    /// in <see cref="Seal"/> has only the last part left. A flush in flight or failed starts no other.
+    /// </summary>
+    internal void Wrote(long bytes)
+    {
+        _unflushed += bytes;
+        if (_unflushed >= FlushStep && _flush is null or { IsCompletedSuccessfully: true })
+        {
+            _unflushed = 0;
+            SafeFileHandle output = _output;
+            _flush = Task.Run(() => RandomAccess.FlushToDisk(output));
+        }
+    }
 
     // The section's offset is set; returns where the next one may start (an empty section still
     // takes 8 bytes of offsets, so no two sections share one).
@@ -460,6 +488,15 @@ public sealed class ContainerBuilder : IDisposable
 
     private void CloseStreams()
     {
+        try
+        {
+            _flush?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Seal reported it, or the file is abandoned.
+        }
+
         foreach (SafeFileHandle spill in _spills)
         {
             spill.Dispose();

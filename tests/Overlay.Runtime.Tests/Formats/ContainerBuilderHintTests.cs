@@ -121,6 +121,39 @@ public class ContainerBuilderHintTests
     }
 
     [Fact]
+    public void AFilePastTheBackgroundFlushStepSealsWhole()
+    {
+        // More than ContainerBuilder.FlushStep written into the new file: flushes run on a pool
+        // thread while records are appended, and Seal waits for them before its own.
+        using var temp = new TempPath();
+        int count = (int)(ContainerBuilder.FlushStep / BuilderLine.SizeInBytes) + 100_000;
+        using (ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag))
+        {
+            RecordsWriter<BuilderLine> lines = builder.AddRecords<BuilderLine>("lines", count);
+            HeapWriter text = builder.AddHeap("text");
+            for (int i = 0; i < count; i++)
+            {
+                lines.Append(new BuilderLine { Id = i, Kind = i & 7, Text = (i & 4095) == 0 ? Text(i) : null! }, text);
+            }
+
+            builder.Seal();
+        }
+
+        using MappedContainer container = MappedContainer.Open(temp.Path, Tag, MapAccess.Read);
+        RecordSection<BuilderLine.ReadOnlyView> read = container.Records<BuilderLine.ReadOnlyView>("lines");
+        HeapSection heap = container.Heap("text");
+        Assert.Equal(count, read.Count);
+        for (int i = 0; i < count; i += 997)
+        {
+            BuilderLine line = read[i].Load(heap);
+            Assert.Equal((i, i & 7, (i & 4095) == 0 ? Text(i) : string.Empty), (line.Id, line.Kind, line.Text));
+        }
+
+        Assert.Equal(read[count - 1].Id, count - 1);
+        AssertBackToBack(container, temp.Path);
+    }
+
+    [Fact]
     public void ABadHintIsRefused()
     {
         using var temp = new TempPath();
