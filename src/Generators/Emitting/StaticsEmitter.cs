@@ -106,8 +106,21 @@ internal static class StaticsEmitter
         w.OpenBlock($"static void {contract}.Store(global::System.Span<byte> destination, in {self} value, global::Overlay.Formats.HeapWriter heap)");
         w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(heap);");
         w.WriteLine("var record = new Ref(destination);");
-        w.WriteLine($"{Self(layout, "Validate")}(in value);");
-        WriteCopyIn(w, layout, "record", (at, length) => $"destination.Slice({at}, {length})", toBuilder: true);
+
+        // The first heap field, when a string, is validated as it is encoded (it throws before it
+        // appends anything, and nothing else was appended yet): one pass over the string, not two.
+        FieldSpec? first = layout.Fields.FirstOrDefault(f => f.IsVariable);
+        FieldSpec? folded = first is { Kind: FieldKind.VarString } ? first : null;
+        if (folded is null)
+        {
+            w.WriteLine($"{Self(layout, "Validate")}(in value);");
+        }
+        else
+        {
+            WriteValidateBody(w, layout, skip: folded);
+        }
+
+        WriteCopyIn(w, layout, "record", (at, length) => $"destination.Slice({at}, {length})", toBuilder: true, folded: folded);
         w.CloseBlock();
         w.WriteLine();
 
@@ -177,10 +190,15 @@ internal static class StaticsEmitter
     private static string Head(LayoutSpec layout, string returnType, string name) =>
         layout.Takes(name) ? $"static {returnType} {Contract(layout)}.{name}" : $"public static {returnType} {name}";
 
-    private static void WriteValidateBody(SourceWriter w, LayoutSpec layout)
+    private static void WriteValidateBody(SourceWriter w, LayoutSpec layout, FieldSpec? skip = null)
     {
         foreach (FieldSpec field in layout.Fields)
         {
+            if (ReferenceEquals(field, skip))
+            {
+                continue;
+            }
+
             string source = $"value.{field.Identifier}";
             switch (field.Kind)
             {
@@ -252,7 +270,7 @@ internal static class StaticsEmitter
 
     // record.X = value.X for every field of a validated value. With a builder's heap writer
     // (toBuilder), a variable-length field's bytes are appended to it and the Ref gets the reference.
-    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where, bool toBuilder = false)
+    private static void WriteCopyIn(SourceWriter w, LayoutSpec layout, string target, Func<string, string, string> where, bool toBuilder = false, FieldSpec? folded = null)
     {
         foreach (FieldSpec field in layout.Fields)
         {
@@ -265,6 +283,9 @@ internal static class StaticsEmitter
                     break;
                 case FieldKind.ValueArray:
                     w.WriteLine($"{to}.CopyFrom({source});");
+                    break;
+                case FieldKind.VarString when toBuilder && ReferenceEquals(field, folded):
+                    w.WriteLine($"{to} = global::Overlay.Layouts.Support.HeapFieldAccess.AppendString(heap, {source}, \"{field.Name}\");");
                     break;
                 case FieldKind.VarString when toBuilder:
                     w.WriteLine($"{to} = heap.AppendString({source});");

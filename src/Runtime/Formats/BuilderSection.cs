@@ -10,6 +10,8 @@ namespace Overlay.Formats;
 /// written with one <c>pwrite</c>: into the output file itself for the section that fills a chunk
 /// first (it streams in place), into a temporary file for the others; a section that never fills
 /// a chunk is written once, by <see cref="ContainerBuilder.Seal"/> (<c>docs/formats.md</c> §1.4).
+/// A section with a capacity hint has an extent of the output file reserved for it: its chunks go
+/// there, and what passes the reservation spills to a temporary file.
 /// </summary>
 internal sealed class BuilderSection
 {
@@ -42,8 +44,17 @@ internal sealed class BuilderSection
     /// <summary>Where the section's first byte is in <see cref="Handle"/>.</summary>
     public long Origin { get; private set; }
 
-    /// <summary>Bytes already written to <see cref="Handle"/>.</summary>
+    /// <summary>Bytes already written out: to <see cref="Handle"/>, and past a reservation to <see cref="Overflow"/>.</summary>
     public long Written => _written;
+
+    /// <summary>The bytes of the output file reserved for the section at <see cref="Origin"/> (a capacity hint); 0 without one.</summary>
+    public long Reserved { get; private set; }
+
+    /// <summary>Where a reserved section's bytes past <see cref="Reserved"/> went; null while none did.</summary>
+    public SafeFileHandle? Overflow { get; private set; }
+
+    /// <summary>The bytes of the section that are in the output file at <see cref="Origin"/> (for an in-place section, all it wrote).</summary>
+    public long InOutput => !InPlace ? 0 : Reserved == 0 ? _written : Math.Min(_written, Reserved);
 
     /// <summary>The bytes not yet written out.</summary>
     public ReadOnlySpan<byte> Pending => _chunk.AsSpan(0, _used);
@@ -112,6 +123,15 @@ internal sealed class BuilderSection
         }
     }
 
+    /// <summary>Reserves <paramref name="length"/> bytes of the output file at <paramref name="origin"/> for the section, before it wrote anything.</summary>
+    public void Reserve(SafeFileHandle output, long origin, long length)
+    {
+        Handle = output;
+        InPlace = true;
+        Origin = origin;
+        Reserved = length;
+    }
+
     /// <summary>Writes what is pending to <see cref="Handle"/> (asking the builder where, the first time).</summary>
     public void Spill()
     {
@@ -126,7 +146,26 @@ internal sealed class BuilderSection
             InPlace = Owner.IsOutput(Handle);
         }
 
-        RandomAccess.Write(Handle, _chunk.AsSpan(0, _used), Origin + _written);
+        ReadOnlySpan<byte> pending = _chunk.AsSpan(0, _used);
+        if (Reserved > 0 && _written + _used > Reserved)
+        {
+            // More than the hint: what fits stays in the reservation, the rest goes to a temporary
+            // file that Seal copies in after it (docs/formats.md §1.4).
+            int fits = (int)Math.Max(0, Reserved - _written);
+            RandomAccess.Write(Handle, pending[..fits], Origin + _written);
+            Owner.Wrote(fits);
+            Overflow ??= Owner.PlaceSpill(this).Handle;
+            RandomAccess.Write(Overflow, pending[fits..], _written + fits - Reserved);
+        }
+        else
+        {
+            RandomAccess.Write(Handle, pending, Origin + _written);
+            if (InPlace)
+            {
+                Owner.Wrote(pending.Length);
+            }
+        }
+
         _written += _used;
 
         // Chunks are kept zeroed: a record's padding and a blob's tail are never stale bytes.

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Buffers;
 using System.IO;
+using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
 using Overlay.Schemas;
@@ -19,7 +20,10 @@ namespace Overlay.Formats;
 /// Each section's bytes are stored into a 1 MiB chunk of its own and written a chunk at a time.
 /// The first section to fill a chunk (usually the fastest-growing one) streams straight into the
 /// new file; the others go to temporary files next to it and are copied in by <see cref="Seal"/>,
-/// and a section that never fills a chunk is written once, by <see cref="Seal"/>. The
+/// and a section that never fills a chunk is written once, by <see cref="Seal"/>. Records added
+/// with a capacity hint (<see cref="AddRecords{TRecord}(string, long)"/>) have their extent
+/// reserved before the streaming section, so both are written once. Every 64 MiB written, the new
+/// file is flushed to disk in the background, so that <see cref="Seal"/>'s flush has little left. The
 /// new file is written under a temporary name and renamed over <c>path</c> only once it is
 /// complete and flushed to disk, so a crash never leaves a half-written file at <c>path</c>, and
 /// an existing file there is replaced atomically.
@@ -28,6 +32,9 @@ namespace Overlay.Formats;
 /// </remarks>
 public sealed class ContainerBuilder : IDisposable
 {
+    /// <summary>Bytes written into the new file between two background flushes.</summary>
+    internal const long FlushStep = 64L << 20;
+
     private readonly string _path;
     private readonly string _temp;
     private readonly ulong _tag;
@@ -35,10 +42,13 @@ public sealed class ContainerBuilder : IDisposable
     private readonly SafeFileHandle _output;
     private readonly List<BuilderSection> _sections = new();
     private readonly List<SafeFileHandle> _spills = new();
+    private readonly List<BuilderSection> _reserved = new();
     private BuilderSection? _inPlace;
     private readonly List<(byte[] Bytes, int Index)> _schemas = new();
     private bool _sealed;
     private bool _disposed;
+    private long _unflushed;
+    private Task? _flush;
 
     private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output)
     {
@@ -80,6 +90,28 @@ public sealed class ContainerBuilder : IDisposable
     /// <exception cref="InvalidOperationException">The table is full, or the builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public RecordsWriter<TRecord> AddRecords<TRecord>(string name)
+        where TRecord : struct, IMappedLayout<TRecord> => AddRecords<TRecord>(name, 0);
+
+    /// <summary>
+    /// Adds a section of records of <typeparamref name="TRecord"/>'s layout that will hold about
+    /// <paramref name="expectedCount"/> records: their extent is reserved in the new file, so the
+    /// records are written once, in place, beside the section that streams (<c>docs/formats.md</c> §1.4).
+    /// </summary>
+    /// <remarks>
+    /// A wrong hint costs time, never correctness: records past the hint spill to a temporary file,
+    /// and <see cref="Seal"/> moves what follows a reservation that was too large or too small, so
+    /// the sealed file is byte for byte the one an exact hint gives. A hint given once another section has started
+    /// streaming into the new file (its first 1 MiB written) is ignored.
+    /// </remarks>
+    /// <typeparam name="TRecord">The layout.</typeparam>
+    /// <param name="name">1 to 32 UTF-8 bytes, no NUL, unique.</param>
+    /// <param name="expectedCount">The records expected; 0 reserves nothing.</param>
+    /// <returns>The writer that appends to it.</returns>
+    /// <exception cref="ArgumentException">The name is invalid or taken.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expectedCount"/> is negative, or its records are larger than a file can be.</exception>
+    /// <exception cref="InvalidOperationException">The table is full, or the builder is sealed.</exception>
+    /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
+    public RecordsWriter<TRecord> AddRecords<TRecord>(string name, long expectedCount)
         where TRecord : struct, IMappedLayout<TRecord>
     {
         int size = TRecord.SizeInBytes;
@@ -87,6 +119,9 @@ public sealed class ContainerBuilder : IDisposable
         {
             throw new ArgumentException($"{typeof(TRecord).FullName}.SizeInBytes is {size}: a record has at least one byte.", nameof(TRecord));
         }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expectedCount, (long.MaxValue / 4) / size, nameof(expectedCount));
 
         // Its schema section follows it (docs/formats.md, Schemas §4); it never fills a chunk, so it
         // is written once, by Seal (§1.4). Identical schemas are stored once.
@@ -108,6 +143,15 @@ public sealed class ContainerBuilder : IDisposable
             Add($"schema.{_schemas.Count}", SectionKind.Schema, 1, 0).Append(schema);
             _schemas.Add((schema, index));
             records.Entry.Schema = (uint)index + 1;
+        }
+
+        if (expectedCount > 0 && _inPlace is null)
+        {
+            // Reservations come first, after the meta slots, in the order added; the section that
+            // streams starts after the last one (PlaceSpill). Seal lays out the same way, so with
+            // exact hints nothing moves.
+            records.Reserve(_output, NextOrigin(), expectedCount * size);
+            _reserved.Add(records);
         }
 
         return new RecordsWriter<TRecord>(records);
@@ -149,20 +193,42 @@ public sealed class ContainerBuilder : IDisposable
         byte[]? copy = null;
         try
         {
-            // The section that streamed in place is first, at the meta slots' end; the others follow
-            // it on page boundaries in table order (offsets need not follow the table: §1).
+            // The sections written into the new file (reserved ones in the order added, then the one
+            // that streamed) are first, from the meta slots' end; the others follow them on page
+            // boundaries in table order (offsets need not follow the table: §1).
             var entries = new SectionEntry[_sections.Count];
-            long position = 2L * _slotSize;
-            long end = position;
+            var resident = new List<BuilderSection>(_reserved);
             if (_inPlace is not null)
             {
-                _inPlace.Spill();
-                position = Place(_inPlace, position, ref end);
+                resident.Add(_inPlace);
+            }
+
+            long position = 2L * _slotSize;
+            long end = position;
+            long stale = position;
+            var origins = new long[resident.Count];
+            for (int i = 0; i < resident.Count; i++)
+            {
+                BuilderSection section = resident[i];
+                section.Spill();
+                origins[i] = section.Origin;
+                stale = Math.Max(stale, section.Origin + section.InOutput);
+                position = Place(section, i == 0 ? position : ContainerFormat.AlignUp(position, ContainerFormat.ExtentAlignment), ref end);
+            }
+
+            copy = ArrayPool<byte>.Shared.Rent(BuilderSection.ChunkSize);
+            bool moved = MoveResidents(resident, origins, copy);
+            foreach (BuilderSection section in resident)
+            {
+                if (section.Overflow is not null)
+                {
+                    CopySpill(section, section.Overflow, section.Written - section.Reserved, section.Entry.Offset + section.Reserved, copy);
+                }
             }
 
             foreach (BuilderSection section in _sections)
             {
-                if (section == _inPlace)
+                if (resident.Contains(section))
                 {
                     continue;
                 }
@@ -170,12 +236,16 @@ public sealed class ContainerBuilder : IDisposable
                 long offset = ContainerFormat.AlignUp(position, ContainerFormat.ExtentAlignment);
                 if (section.Handle is not null)
                 {
-                    copy ??= ArrayPool<byte>.Shared.Rent(BuilderSection.ChunkSize);
-                    CopySpill(section, offset, copy);
+                    CopySpill(section, section.Handle, section.Written, offset, copy);
                 }
 
                 RandomAccess.Write(_output, section.Pending, offset + section.Written);
                 position = Place(section, offset, ref end);
+            }
+
+            if (moved)
+            {
+                ZeroGaps(Math.Min(stale, end), copy);
             }
 
             for (int i = 0; i < entries.Length; i++)
@@ -185,6 +255,9 @@ public sealed class ContainerBuilder : IDisposable
                 _sections[i].Release();
             }
 
+            // A background flush that failed fails the seal: its error may not be reported again
+            // by the flush below (Linux reports a writeback error to one fsync only).
+            _flush?.GetAwaiter().GetResult();
             using (var stream = new FileStream(_output, FileAccess.ReadWrite, bufferSize: 0))
             {
                 stream.SetLength(end);
@@ -264,10 +337,10 @@ public sealed class ContainerBuilder : IDisposable
     /// </summary>
     internal (SafeFileHandle Handle, long Origin) PlaceSpill(BuilderSection section)
     {
-        if (_inPlace is null)
+        if (_inPlace is null && section.Reserved == 0)
         {
             _inPlace = section;
-            return (_output, 2L * _slotSize);
+            return (_output, NextOrigin());
         }
 
         SafeFileHandle spill = File.OpenHandle($"{_temp}.{_spills.Count + 1}", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
@@ -276,6 +349,22 @@ public sealed class ContainerBuilder : IDisposable
     }
 
     internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
+
+    /// <summary>
+    /// Counts bytes written into the new file; every <see cref="FlushStep"/> of them, starts flushing
+    /// it to disk on a pool thread, so that the disk writes while the caller appends and the flush
+    /// in <see cref="Seal"/> has only the last part left. A flush in flight or failed starts no other.
+    /// </summary>
+    internal void Wrote(long bytes)
+    {
+        _unflushed += bytes;
+        if (_unflushed >= FlushStep && _flush is null or { IsCompletedSuccessfully: true })
+        {
+            _unflushed = 0;
+            SafeFileHandle output = _output;
+            _flush = Task.Run(() => RandomAccess.FlushToDisk(output));
+        }
+    }
 
     // The section's offset is set; returns where the next one may start (an empty section still
     // takes 8 bytes of offsets, so no two sections share one).
@@ -287,14 +376,94 @@ public sealed class ContainerBuilder : IDisposable
         return Math.Max(offset, offset + entry.Length + (entry.Length == 0 ? 8 : 0));
     }
 
-    private void CopySpill(BuilderSection section, long offset, byte[] buffer)
+    // Where the next section written into the new file starts: after the meta slots, or on the
+    // page after the last reservation (as Seal places them).
+    private long NextOrigin()
     {
-        for (long at = 0; at < section.Written;)
+        if (_reserved.Count == 0)
         {
-            int read = RandomAccess.Read(section.Handle!, buffer.AsSpan(0, (int)Math.Min(buffer.Length, section.Written - at)), at);
+            return 2L * _slotSize;
+        }
+
+        return ContainerFormat.AlignUp(_reserved[^1].Origin + _reserved[^1].Reserved, ContainerFormat.ExtentAlignment);
+    }
+
+    // A reservation that was too large or too small shifts what follows it: each section's bytes in
+    // the new file move from where they were written to where Seal placed them. Moves towards the
+    // start go first, in file order, then moves towards the end, in reverse: no move overwrites
+    // bytes not yet moved (each section's place is after the one before it, in both layouts).
+    private bool MoveResidents(List<BuilderSection> resident, long[] origins, byte[] buffer)
+    {
+        bool moved = false;
+        for (int i = 0; i < resident.Count; i++)
+        {
+            if (resident[i].Entry.Offset < origins[i])
+            {
+                Move(origins[i], resident[i].Entry.Offset, resident[i].InOutput, buffer);
+                moved = true;
+            }
+        }
+
+        for (int i = resident.Count - 1; i >= 0; i--)
+        {
+            if (resident[i].Entry.Offset > origins[i])
+            {
+                Move(origins[i], resident[i].Entry.Offset, resident[i].InOutput, buffer);
+                moved = true;
+            }
+        }
+
+        return moved;
+    }
+
+    // memmove within the new file, a buffer at a time: forwards when moving towards the start,
+    // backwards when moving towards the end, so an overlap never reads bytes already overwritten.
+    private void Move(long from, long to, long length, byte[] buffer)
+    {
+        for (long done = 0; done < length;)
+        {
+            int take = (int)Math.Min(buffer.Length, length - done);
+            long at = to < from ? done : length - done - take;
+            ReadExactly(_output, buffer.AsSpan(0, take), from + at);
+            RandomAccess.Write(_output, buffer.AsSpan(0, take), to + at);
+            done += take;
+        }
+    }
+
+    // After a move, the bytes between sections (page alignment, the 8 bytes of an empty section)
+    // below the old end of what was written may be stale: they are zeroed, as in a file where nothing moved.
+    private void ZeroGaps(long below, byte[] buffer)
+    {
+        var placed = new List<(long Start, long End)>();
+        foreach (BuilderSection section in _sections)
+        {
+            placed.Add((section.Entry.Offset, section.Entry.Offset + section.Entry.Length));
+        }
+
+        placed.Sort();
+        long position = 2L * _slotSize;
+        Array.Clear(buffer);
+        foreach ((long start, long stop) in placed)
+        {
+            for (long at = position; at < Math.Min(start, below);)
+            {
+                int take = (int)Math.Min(buffer.Length, Math.Min(start, below) - at);
+                RandomAccess.Write(_output, buffer.AsSpan(0, take), at);
+                at += take;
+            }
+
+            position = Math.Max(position, stop);
+        }
+    }
+
+    private void CopySpill(BuilderSection section, SafeFileHandle from, long length, long offset, byte[] buffer)
+    {
+        for (long at = 0; at < length;)
+        {
+            int read = RandomAccess.Read(from, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - at)), at);
             if (read <= 0)
             {
-                throw new IOException($"The temporary file of section '{section.Entry.Name}' ended at {at} of {section.Written} bytes.");
+                throw new IOException($"The temporary file of section '{section.Entry.Name}' ended at {at} of {length} bytes.");
             }
 
             RandomAccess.Write(_output, buffer.AsSpan(0, read), offset + at);
@@ -302,8 +471,32 @@ public sealed class ContainerBuilder : IDisposable
         }
     }
 
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int read = RandomAccess.Read(handle, buffer, offset);
+            if (read <= 0)
+            {
+                throw new IOException($"The file being built ended at {offset}, inside a section being moved.");
+            }
+
+            buffer = buffer[read..];
+            offset += read;
+        }
+    }
+
     private void CloseStreams()
     {
+        try
+        {
+            _flush?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Seal reported it, or the file is abandoned.
+        }
+
         foreach (SafeFileHandle spill in _spills)
         {
             spill.Dispose();

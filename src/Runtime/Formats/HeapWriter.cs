@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Overlay.Formats;
 
@@ -63,12 +65,17 @@ public sealed class HeapWriter
     /// <exception cref="ArgumentOutOfRangeException">Its UTF-8 form is longer than <see cref="int.MaxValue"/> - 16 bytes.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
-    public HeapRef AppendString(string? value)
+    public HeapRef AppendString(string? value) =>
+        TryAppendString(value, out HeapRef reference) ? reference : throw new ArgumentException("The string holds a lone surrogate, which has no UTF-8 form.", nameof(value));
+
+    /// <summary>Appends the UTF-8 form of <paramref name="value"/>, or nothing when it holds a lone surrogate (false).</summary>
+    internal bool TryAppendString(string? value, out HeapRef reference)
     {
         _section.Owner.ThrowIfSealed();
+        reference = default;
         if (string.IsNullOrEmpty(value))
         {
-            return default;
+            return true;
         }
 
         // At most 3 UTF-8 bytes per UTF-16 unit: when that fits a chunk, encode into the claim and
@@ -76,19 +83,23 @@ public sealed class HeapWriter
         long most = (3L * value.Length) + ContainerFormat.HeapBlockHeaderSize + ContainerFormat.HeapGranule;
         if (most > BuilderSection.ChunkSize)
         {
-            return Append(Encode(value));
+            byte[]? bytes = Encode(value);
+            if (bytes is null)
+            {
+                return false;
+            }
+
+            reference = Append(bytes);
+            return true;
         }
 
+        // Utf8.FromUtf16 validates as it encodes (one pass, ASCII vectorized) and reports a lone
+        // surrogate as InvalidData, where the strict encoder threw from its fallback.
         Span<byte> span = _section.Claim((int)most);
-        int length;
-        try
-        {
-            length = s_strict.GetBytes(value, span[ContainerFormat.HeapBlockHeaderSize..]);
-        }
-        catch (EncoderFallbackException e)
+        if (Utf8.FromUtf16(value, span[ContainerFormat.HeapBlockHeaderSize..], out _, out int length, replaceInvalidSequences: false) != OperationStatus.Done)
         {
             _section.Abandon((int)most);
-            throw LoneSurrogate(e);
+            return false;
         }
 
         int total = ContainerFormat.HeapBlockHeaderSize + (int)ContainerFormat.AlignUp(Math.Max(length, ContainerFormat.HeapGranule), ContainerFormat.HeapGranule);
@@ -96,23 +107,21 @@ public sealed class HeapWriter
         long block = _section.Entry.Length;
         _section.Commit(total);
         _section.Entry.Count++;
-        return new HeapRef(block + ContainerFormat.HeapBlockHeaderSize, length);
+        reference = new HeapRef(block + ContainerFormat.HeapBlockHeaderSize, length);
+        return true;
     }
 
-    private static byte[] Encode(string value)
+    private static byte[]? Encode(string value)
     {
         try
         {
             return s_strict.GetBytes(value);
         }
-        catch (EncoderFallbackException e)
+        catch (EncoderFallbackException)
         {
-            throw LoneSurrogate(e);
+            return null;
         }
     }
-
-    private static ArgumentException LoneSurrogate(EncoderFallbackException e) =>
-        new("The string holds a lone surrogate, which has no UTF-8 form.", "value", e);
 
     private static void WriteHeader(Span<byte> header, uint size)
     {

@@ -49,9 +49,8 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
     {
         global::System.ArgumentNullException.ThrowIfNull(heap);
         var record = new Ref(destination);
-        global::Game.Message.Validate(in value);
         record.Id = value.Id;
-        record.Text = heap.AppendString(value.Text);
+        record.Text = global::Overlay.Layouts.Support.HeapFieldAccess.AppendString(heap, value.Text, "Text");
         record.Payload = heap.Append(value.Payload);
     }
 

@@ -212,8 +212,9 @@ public class ContainerBuilderChunkTests
                 process.WaitForExit();
             }
 
-            // The old path is untouched; what the crash left is the file being built (the heap
-            // streamed into it, no table yet) and the raw section's spill: neither opens.
+            // The old path is untouched; what the crash left is the file being built (the hinted
+            // records and the heap in it, no table yet) and the spills (the records past the hint,
+            // the raw section): none opens.
             Assert.False(File.Exists(temp.Path));
             leftovers = Directory.GetFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".build-*");
             string building = Assert.Single(leftovers, f => f.EndsWith(".tmp", StringComparison.Ordinal));

@@ -67,6 +67,24 @@ public static class HeapFieldAccess
         }
     }
 
+    /// <summary>
+    /// Appends the UTF-8 form of <paramref name="value"/> to a builder's heap, validated as it is
+    /// encoded: a builder's <c>Store</c> calls it for its first variable-length field, instead of
+    /// <see cref="ValidateString"/> and then <see cref="HeapWriter.AppendString"/>.
+    /// </summary>
+    /// <param name="heap">The builder's heap.</param>
+    /// <param name="value">The string; null stores as empty.</param>
+    /// <param name="fieldName">The field, for the message.</param>
+    /// <returns>The reference to store in the record.</returns>
+    /// <exception cref="ArgumentException">The string holds a lone surrogate; nothing is appended.</exception>
+    public static HeapRef AppendString(HeapWriter heap, string? value, string fieldName)
+    {
+        ArgumentNullException.ThrowIfNull(heap);
+        return heap.TryAppendString(value, out HeapRef reference)
+            ? reference
+            : throw new ArgumentException($"{fieldName}: the string holds a lone surrogate, which has no UTF-8 form.", fieldName);
+    }
+
     /// <summary>The UTF-8 bytes a <c>[VarString]</c> stores for <paramref name="value"/>.</summary>
     /// <param name="value">The string; null stores as empty.</param>
     /// <param name="fieldName">The field, for the message.</param>
