@@ -48,7 +48,7 @@ public class HashIndexModelTests(ITestOutputHelper output)
 
     private static long Run(int seed, string directory)
     {
-        string path = Path.Combine(directory, $"overlay-model-{Environment.ProcessId}-{seed}.idx");
+        string path = Path.Combine(directory, $"overlay-model-{seed}-{Guid.NewGuid():N}.idx");
         string step = "create";
         try
         {

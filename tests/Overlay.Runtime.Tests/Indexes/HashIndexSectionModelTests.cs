@@ -57,7 +57,7 @@ public class HashIndexSectionModelTests(ITestOutputHelper output)
 
     private static (long Operations, long Relocations) Run(int seed, string directory)
     {
-        string path = Path.Combine(directory, $"overlay-section-model-{Environment.ProcessId}-{seed}.ovc");
+        string path = Path.Combine(directory, $"overlay-section-model-{seed}-{Guid.NewGuid():N}.ovc");
         string step = "create";
         try
         {

@@ -15,50 +15,103 @@ namespace Overlay.Tests.Indexes;
 /// </summary>
 public class SortedIndexKeyTypeTests
 {
-    public static TheoryData<int> Counts => new() { 1, 15, 16, 17, 255, 4097 };
-
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void ByteKeys(int count) => Check<byte>(Math.Min(count, 200), count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void SByteKeys(int count) => Check<sbyte>(Math.Min(count, 200), count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void Int16Keys(int count) => Check<short>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void UInt16Keys(int count) => Check<ushort>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void CharKeys(int count) => Check<char>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void Int32Keys(int count) => Check<int>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void UInt32Keys(int count) => Check<uint>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void Int64Keys(int count) => Check<long>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void UInt64Keys(int count) => Check<ulong>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void Int128Keys(int count) => Check<Int128>(count, count);
 
     [Theory]
-    [MemberData(nameof(Counts))]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(255)]
+    [InlineData(4097)]
     public void UInt128Keys(int count) => Check<UInt128>(count, count);
 
     [Fact]

@@ -49,7 +49,7 @@ public class SortedIndexSectionModelTests(ITestOutputHelper output)
     private static long Run(int seed)
     {
         string directory = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        string path = Path.Combine(directory, $"overlay-sorted-section-model-{Environment.ProcessId}-{seed}.ovc");
+        string path = Path.Combine(directory, $"overlay-sorted-section-model-{seed}-{Guid.NewGuid():N}.ovc");
         string step = "create";
         try
         {
