@@ -37,6 +37,9 @@ public sealed class LookupKeys
         _batch = batch;
     }
 
+    /// <summary>Starts the keys over from the first batch.</summary>
+    public void Restart() => _next = 0;
+
     /// <summary>The next batch of keys.</summary>
     public ReadOnlySpan<ulong> Next()
     {

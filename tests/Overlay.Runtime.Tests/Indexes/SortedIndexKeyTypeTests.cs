@@ -22,97 +22,20 @@ public class SortedIndexKeyTypeTests
     [InlineData(17)]
     [InlineData(255)]
     [InlineData(4097)]
-    public void ByteKeys(int count) => Check<byte>(Math.Min(count, 200), count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void SByteKeys(int count) => Check<sbyte>(Math.Min(count, 200), count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void Int16Keys(int count) => Check<short>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void UInt16Keys(int count) => Check<ushort>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void CharKeys(int count) => Check<char>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void Int32Keys(int count) => Check<int>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void UInt32Keys(int count) => Check<uint>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void Int64Keys(int count) => Check<long>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void UInt64Keys(int count) => Check<ulong>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void Int128Keys(int count) => Check<Int128>(count, count);
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(15)]
-    [InlineData(16)]
-    [InlineData(17)]
-    [InlineData(255)]
-    [InlineData(4097)]
-    public void UInt128Keys(int count) => Check<UInt128>(count, count);
+    public void EveryIntegerKeyType(int count)
+    {
+        Check<byte>(Math.Min(count, 200), count);
+        Check<sbyte>(Math.Min(count, 200), count);
+        Check<short>(count, count);
+        Check<ushort>(count, count);
+        Check<char>(count, count);
+        Check<int>(count, count);
+        Check<uint>(count, count);
+        Check<long>(count, count);
+        Check<ulong>(count, count);
+        Check<Int128>(count, count);
+        Check<UInt128>(count, count);
+    }
 
     [Fact]
     public void ComputedRanksEqualTheBuildersInOrderWalk()
