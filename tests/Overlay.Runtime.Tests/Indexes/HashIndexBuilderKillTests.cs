@@ -20,8 +20,8 @@ public sealed class HashIndexBuilderKillTests : IDisposable
 
     /// <summary>
     /// Killed at four moments after the build begins (right away, then later): each time either
-    /// nothing is at the path (and what the build left under temporary names is no index) or the
-    /// whole index is; never half a table. The first kill, right at the start, must find no file.
+    /// nothing is at the path (and what the build left under temporary names is no index, or the
+    /// whole one not yet linked) or the whole index is; never half a table. The first kill, right at the start, must find no file.
     /// </summary>
     [Fact]
     public void ABuildKilledAtAnyMomentLeavesNoFileAtThePathOrTheWholeIndex()
@@ -70,10 +70,33 @@ public sealed class HashIndexBuilderKillTests : IDisposable
 
         foreach (string file in Directory.GetFiles(_directory, "built.idx.create-*"))
         {
-            // The header is written last: a table cut short has none, and Open refuses it.
-            Assert.Throws<InvalidDataException>(() => MappedHashIndex<ulong, ReadOnlyTwinValue>.Open(file, MapAccess.Read).Dispose());
+            AssertNoIndexOrTheWholeIndex(file, attempt);
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The header is written last, so a table cut short has none and <c>Open</c> refuses it. A kill
+    /// after the header but before the link leaves the whole table under its temporary name (seen
+    /// once in CI): harmless, since nothing is at the path, but it must then be the whole index.
+    /// </summary>
+    private static void AssertNoIndexOrTheWholeIndex(string file, int attempt)
+    {
+        MappedHashIndex<ulong, ReadOnlyTwinValue> index;
+        try
+        {
+            index = MappedHashIndex<ulong, ReadOnlyTwinValue>.Open(file, MapAccess.Read);
+        }
+        catch (InvalidDataException)
+        {
+            return;
+        }
+
+        using (index)
+        {
+            Assert.Equal(3_000_000, index.Count);
+            Assert.True(index.ContainsKey(unchecked(3_000_000UL * 0x9E3779B97F4A7C15UL)), $"attempt {attempt}: a key is missing from the unlinked table");
+        }
     }
 }
