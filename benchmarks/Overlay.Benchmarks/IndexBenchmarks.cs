@@ -37,6 +37,7 @@ public unsafe class IndexBenchmarks
     private MappedHashIndex<ulong, Value32.ReadOnlyView> _hash = null!;
     private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sorted = null!;
     private RawHash _raw = null!;
+    private HandProbe _handProbe = null!;
     private Dictionary<ulong, Value32> _dictionary = null!;
     private LightningEnvironment _lmdb = null!;
     private LightningDatabase _lmdbDatabase = null!;
@@ -69,6 +70,7 @@ public unsafe class IndexBenchmarks
 
         BuildHash(Path.Combine(_directory, "hash.idx"));
         _hash = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "hash.idx"), MapAccess.Read);
+        _handProbe = new HandProbe(Path.Combine(_directory, "hash.idx"));
         using (var builder = new SortedIndexBuilder<ulong, Value32.ReadOnlyView>(runDirectory: _directory))
         {
             for (long i = 0; i < Keys; i++)
@@ -106,6 +108,7 @@ public unsafe class IndexBenchmarks
         _hash.Dispose();
         _sorted.Dispose();
         _raw.Dispose();
+        _handProbe.Dispose();
         _lmdbRead.Dispose();
         _lmdbDatabase.Dispose();
         _lmdb.Dispose();
@@ -123,6 +126,19 @@ public unsafe class IndexBenchmarks
         foreach (ulong key in _hits.Next())
         {
             sum += _raw.Get(key);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Overlay's file probed by hand (<see cref="HandProbe"/>): the table's cost without the library's code path.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long HandProbeOverOverlayFileHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits.Next())
+        {
+            sum += _handProbe.Get(key);
         }
 
         return sum;
