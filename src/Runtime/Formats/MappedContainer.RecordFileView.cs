@@ -50,7 +50,8 @@ public sealed partial class MappedContainer
     /// deleted by the next conversion), flushed, then given its name and the directory synced, so
     /// a crash leaves either no container (or, in place, the record file) or the whole one. The
     /// record file is only read, under its writer lock (no <see cref="RecordFile{THeaderView, TRecordView}"/>
-    /// writer can append meanwhile).
+    /// writer can append meanwhile), held in place until the container has its name (on Windows,
+    /// which cannot replace a file with an open handle, until just before).
     /// </summary>
     /// <param name="recordFilePath">The record file.</param>
     /// <param name="containerPath">
@@ -119,17 +120,35 @@ public sealed partial class MappedContainer
                 output.Flush(flushToDisk: true);
             }
 
-            // Unmapped and unlocked before the name changes: Windows cannot replace a mapped file.
-            view.Dispose();
-            view = null;
-            if (inPlace)
+            // Unmapped before the name changes: Windows cannot replace a mapped file. In place, the
+            // writer lock is held through the rename where the OS allows it (not Windows, whose
+            // rename fails while any handle is open without delete sharing): a writer that opened
+            // the record file between an unlock and the rename would append to a file that is no
+            // longer at the path, and its records would be lost. On Windows such a writer keeps
+            // the file open, so the rename fails instead and nothing is lost.
+            RecordFileLock? held = inPlace && !OperatingSystem.IsWindows() ? view.UnmapKeepingLock() : null;
+            if (held is null)
             {
-                DirectorySync.Replace(temp, target);
+                view.Dispose();
             }
-            else
+
+            view = null;
+            try
             {
-                DirectorySync.LinkNew(temp, target, "container");
-                DirectorySync.SyncDirectoryOf(target);
+                BeforeConversionRenameForTests?.Invoke(source);
+                if (inPlace)
+                {
+                    DirectorySync.Replace(temp, target);
+                }
+                else
+                {
+                    DirectorySync.LinkNew(temp, target, "container");
+                    DirectorySync.SyncDirectoryOf(target);
+                }
+            }
+            finally
+            {
+                held?.Dispose();
             }
         }
         catch
@@ -140,6 +159,22 @@ public sealed partial class MappedContainer
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// Called by <see cref="ConvertRecordFile"/> with the record file's path after the record file
+    /// is unmapped and before the container takes its name: the one moment a test cannot reach
+    /// otherwise (a writer opening the record file then must not lose its records). Null outside tests.
+    /// </summary>
+    internal static Action<string>? BeforeConversionRenameForTests;
+
+    /// <summary>Unmaps a record file opened read-only for a conversion and hands back its writer lock, which the caller releases after the rename.</summary>
+    private RecordFileLock UnmapKeepingLock()
+    {
+        System.Diagnostics.Debug.Assert(_map.Access == MapAccess.Read, "a conversion maps the record file read-only: there is no seal to write");
+        RecordFileLock held = _recordFile!.Lock;
+        Release(releaseRecordFileLock: false);
+        return held;
     }
 
     /// <summary>Whether the file at <paramref name="file"/>'s start carries <paramref name="tag"/> as a record file's magic number rather than a container's.</summary>

@@ -311,15 +311,18 @@ public sealed partial class MappedContainer : IDisposable
         Release();
     }
 
-    /// <summary>Unmaps the file and releases a record file's lock: the end of <see cref="Dispose"/>.</summary>
-    private void Release()
+    /// <summary>Unmaps the file and releases a record file's lock (unless a conversion keeps it): the end of <see cref="Dispose"/>.</summary>
+    private void Release(bool releaseRecordFileLock = true)
     {
         _map.CloseAsOwner();
         _disposed = true;
         _mapRoot.Free();
         GC.SuppressFinalize(this);
         DetachIndexes();
-        _recordFile?.Lock.Dispose();
+        if (releaseRecordFileLock)
+        {
+            _recordFile?.Lock.Dispose();
+        }
     }
 
     /// <summary>

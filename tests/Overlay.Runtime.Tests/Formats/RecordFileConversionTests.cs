@@ -89,6 +89,49 @@ public class RecordFileConversionTests
         Assert.Equal(File.ReadAllBytes(expected.Path), File.ReadAllBytes(temp.Path));
     }
 
+    /// <summary>
+    /// A writer that opens the record file after the conversion has copied it and before the
+    /// container takes its name: its appends would go to a file that is no longer at the path.
+    /// The conversion holds the writer lock through the rename, so the writer is refused and
+    /// the container holds every record there is.
+    /// </summary>
+    [Fact]
+    public void AWriterOpeningTheRecordFileJustBeforeAnInPlaceRenameIsRefused()
+    {
+        using TempPath temp = RecordFileViewTests.Made(5);
+        string full = Path.GetFullPath(temp.Path);
+        Exception? refused = null;
+        int hooked = 0;
+        MappedContainer.BeforeConversionRenameForTests = path =>
+        {
+            if (path != full)
+            {
+                return; // another test's conversion, running beside this one
+            }
+
+            hooked++;
+            refused = Record.Exception(() =>
+            {
+                using WritableFile writer = WritableFile.Open(full, Magic);
+                writer.Append().Id = 99;
+            });
+        };
+        try
+        {
+            Assert.Equal(5, MappedContainer.ConvertRecordFile(temp.Path, temp.Path, Magic));
+        }
+        finally
+        {
+            MappedContainer.BeforeConversionRenameForTests = null;
+        }
+
+        Assert.Equal(1, hooked);
+        Assert.IsType<IOException>(refused);
+        Assert.Contains("open for writing elsewhere", refused!.Message);
+        using MappedContainer container = MappedContainer.Open(temp.Path, Magic, MapAccess.Read);
+        Assert.Equal(5, container.Records<TestRecord.ReadOnlyView>("records").Count);
+    }
+
     [Fact]
     public void AnExistingTargetADamagedSourceAndABadTableSizeWriteNothing()
     {
