@@ -130,13 +130,20 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
     /// <summary>The slot holding the key, or -1. Ends at an empty slot or at the end of the table, whatever the file holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Probe(ulong hash, ReadOnlySpan<byte> key)
-    {
-        if (key.Length == sizeof(ulong))
-        {
-            return Probe8(hash, MemoryMarshal.Read<ulong>(key));
-        }
+    private long Probe(ulong hash, ReadOnlySpan<byte> key) =>
+        key.Length == sizeof(ulong)
+            ? Probe(hash, new EightBytes(MemoryMarshal.Read<ulong>(key)))
+            : Probe(hash, new AnyBytes(key));
 
+    /// <summary><see cref="Probe(ulong, ReadOnlySpan{byte})"/> for an 8-byte key given as its little-endian value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Probe8(ulong hash, ulong key) => Probe(hash, new EightBytes(key));
+
+    /// <summary>The probe itself, specialised by the JIT for each way of comparing a stored key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Probe<TKeyMatch>(ulong hash, TKeyMatch key)
+        where TKeyMatch : IKeyMatch, allows ref struct
+    {
         long limit = _slotCount;
         long stride = _stride;
         long i = (long)(hash & _mask);
@@ -146,7 +153,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             ulong stored = Unsafe.ReadUnaligned<ulong>(p);
             if (stored == hash)
             {
-                if (new ReadOnlySpan<byte>(p + sizeof(ulong), key.Length).SequenceEqual(key))
+                if (key.Matches(p + sizeof(ulong)))
                 {
                     return i;
                 }
@@ -165,36 +172,27 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         }
     }
 
-    /// <summary><see cref="Probe"/> for an 8-byte key given as its little-endian value.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Probe8(ulong hash, ulong key)
+    /// <summary>Compares the key a probe looks for with a slot's stored key.</summary>
+    private interface IKeyMatch
     {
-        long limit = _slotCount;
-        long stride = _stride;
-        long i = (long)(hash & _mask);
-        byte* p = _slots + (i * stride);
-        while (true)
-        {
-            ulong stored = Unsafe.ReadUnaligned<ulong>(p);
-            if (stored == hash)
-            {
-                if (Unsafe.ReadUnaligned<ulong>(p + sizeof(ulong)) == key)
-                {
-                    return i;
-                }
-            }
-            else if (stored == 0)
-            {
-                return -1;
-            }
+        /// <summary>Whether the stored key at <paramref name="stored"/> is this one.</summary>
+        bool Matches(byte* stored);
+    }
 
-            if (++i >= limit)
-            {
-                return -1;
-            }
+    /// <summary>An 8-byte key, compared as one number.</summary>
+    private readonly struct EightBytes(ulong key) : IKeyMatch
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Matches(byte* stored) => Unsafe.ReadUnaligned<ulong>(stored) == key;
+    }
 
-            p += stride;
-        }
+    /// <summary>A key of any size, compared byte for byte.</summary>
+    private readonly ref struct AnyBytes(ReadOnlySpan<byte> key) : IKeyMatch
+    {
+        private readonly ReadOnlySpan<byte> _key = key;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Matches(byte* stored) => new ReadOnlySpan<byte>(stored, _key.Length).SequenceEqual(_key);
     }
 
     /// <summary>The first empty slot at or after the home of <paramref name="hash"/>, or -1 if the run reaches the end of the table.</summary>
