@@ -186,7 +186,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// inlines a method with a try/finally, and drops the try where the layout's <c>Store</c> cannot
     /// throw (a generated one of fixed fields), and with it the bookkeeping of a failed store.
     /// Issue 8: out of line, the call and its frame, plus that bookkeeping done before every
-    /// store, cost about a tenth of an append's CPU time.
+    /// store, cost a seventh of an append's CPU time (14 %, docs/benchmarks/formats.md).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void StoreHeld<TRecord>(long offset, long index, in TRecord value)
@@ -206,8 +206,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             _storing = false;
 
             // Store validates before it writes, but if it throws, the slot it may have touched is
-            // no longer known zero: the next Reserve clears it. A finally, not a catch (a method
-            // with a catch is never inlined); where the try is dropped, so is this test.
+            // no longer known zero: the next Reserve clears it. A finally, not a catch (.NET 10
+            // inlines a try/finally, not a catch); where the try is dropped, so is this test.
             if (!stored)
             {
                 _zeroFrom = Math.Max(_zeroFrom, index + 1);
