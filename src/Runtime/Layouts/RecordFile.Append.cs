@@ -36,13 +36,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     {
         CheckRecordLayout<TRecord>();
         long offset = Reserve(1);
-
-        // Store validates before it writes, but if it throws, the slot it may have touched is no
-        // longer known zero: say so before storing (after a successful Store, Commit moves the
-        // count to this same index, so nothing changes). Not a try/catch: a method with one is
-        // never inlined, and this one is called once per record.
-        _zeroFrom = Math.Max(_zeroFrom, _count + 1);
-        StoreHeld(offset, value);
+        StoreHeld(offset, _count, value);
         Commit(_count + 1);
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
@@ -187,21 +181,37 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// (a hand-written <c>Store</c> is user code, and could append to this very file). A plain flag,
     /// not a pin: appends are single-threaded, and a pin costs two atomic operations a record.
     /// </summary>
-    /// <remarks>Out of line because of its try/finally, so that <see cref="Append{TRecord}(in TRecord)"/> still inlines.</remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void StoreHeld<TRecord>(long offset, in TRecord value)
+    /// <remarks>
+    /// Inlined into <see cref="Append{TRecord}(in TRecord)"/> and so into the caller's loop: .NET 10
+    /// inlines a method with a try/finally, and drops the try where the layout's <c>Store</c> cannot
+    /// throw (a generated one of fixed fields), and with it the bookkeeping of a failed store.
+    /// Issue 8: out of line, the call and its frame, plus that bookkeeping done before every
+    /// store, cost a seventh of an append's CPU time (14 %, docs/benchmarks/formats.md).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StoreHeld<TRecord>(long offset, long index, in TRecord value)
         where TRecord : struct, IMappedLayout<TRecord>
     {
         int size = RecordSize;
         ref byte slot = ref _map.OwnerRange(offset, size);
+        bool stored = false;
         _storing = true;
         try
         {
             TRecord.Store(MemoryMarshal.CreateSpan(ref slot, size), value);
+            stored = true;
         }
         finally
         {
             _storing = false;
+
+            // Store validates before it writes, but if it throws, the slot it may have touched is
+            // no longer known zero: the next Reserve clears it. A finally, not a catch (.NET 10
+            // inlines a try/finally, not a catch); where the try is dropped, so is this test.
+            if (!stored)
+            {
+                _zeroFrom = Math.Max(_zeroFrom, index + 1);
+            }
         }
     }
 

@@ -137,6 +137,42 @@ public class RecordFileTests
     }
 
     [Fact]
+    public void AppendOfAValueStoresTheCountInTheMapEveryTimeAcrossGrowths()
+    {
+        // Append(in T) inlines into the caller's loop (issue 8): the count a crash leaves is still
+        // stored after every record, and the growth boundaries still land each record in its slot.
+        using var temp = new TempPath();
+        using (WritableFile file = WritableFile.Create(temp.Path, Magic))
+        {
+            file.MinimumGrowthBytes = 4096;
+            long capacity = file.Capacity;
+            int growths = 0;
+            for (int i = 1; i <= 1000; i++)
+            {
+                TestRecord.View record = file.Append(new TestRecord { Id = i, Value = i * 0.5, Flags = i ^ 0x55, Tag = TagOf(i) });
+                Assert.Equal((ulong)i, file.Map.ReadAt<ulong>(RecordFileFormat.RecordCountOffset));
+                Assert.Equal(RecordsOffset + ((i - 1) * 32L), MappedView.OffsetOf(record));
+                if (file.Capacity != capacity)
+                {
+                    capacity = file.Capacity;
+                    growths++;
+                }
+            }
+
+            Assert.True(growths >= 3, $"{growths} growths");
+            for (int i = 1; i <= 1000; i++)
+            {
+                TestRecord.View record = file[i - 1];
+                Assert.Equal((i, i * 0.5, i ^ 0x55, TagOf(i)), (record.Id, record.Value, record.Flags, record.Tag));
+            }
+        }
+
+        using ReadOnlyFile reopened = ReadOnlyFile.Open(temp.Path, Magic, MapAccess.Read);
+        Assert.Equal(1000, reopened.Count);
+        Assert.Equal(1000, reopened[999].Id);
+    }
+
+    [Fact]
     public void GrowsAcrossSeveralChunksAndEarlierViewsKeepWorking()
     {
         using var temp = new TempPath();
