@@ -5,7 +5,9 @@
 #      (HashIndexBuilder: sorted by home, written in slot order with large writes and one fsync).
 #      OVERLAY_50M_INSERTS=1 adds the pre-sized inserts (MappedHashIndex.Create + GetOrAdd + Flush:
 #      about 9 minutes at 50M under load); OVERLAY_50M_RAW=1 the raw-pointer hash's durable build
-#      (inserts through the map + msync: over 20 minutes at 50M). Both are left out by default.
+#      (inserts through the map + msync: over 20 minutes at 50M); OVERLAY_50M_SECTION=1 the bulk
+#      builder's section form (MappedContainer.BuildHashIndex + Commit: about the file form's time).
+#      All three are left out by default.
 #   2. IndexScaleBenchmarks with OVERLAY_INDEX_SCALE_KEYS=1000000,50000000: the raw-pointer hash's
 #      hits (the baseline, its table written in slot order, not timed), Overlay's hash hits and
 #      misses, sorted point hits and 1,000-key scans, random keys, warm cache, at 1M and 50M in one run.
@@ -23,6 +25,9 @@ export OVERLAY_BENCH_TIMEOUT_MINUTES="${OVERLAY_BENCH_TIMEOUT_MINUTES:-60}"
 builds=('*IndexBuildBenchmarks.OverlayBulkDurableBuild')
 if [ "${OVERLAY_50M_INSERTS:-0}" = 1 ]; then
     builds+=('*IndexBuildBenchmarks.OverlayDurableBuild')
+fi
+if [ "${OVERLAY_50M_SECTION:-0}" = 1 ]; then
+    builds+=('*IndexBuildBenchmarks.OverlaySectionBulkDurableBuild')
 fi
 if [ "${OVERLAY_50M_RAW:-0}" = 1 ]; then
     builds+=('*IndexBuildBenchmarks.RawDurableBuild')

@@ -10,7 +10,8 @@ namespace Overlay.Indexes;
 /// Builds a <see cref="MappedHashIndex{TKey, TValue}"/> file in bulk from keys and values given in
 /// any order, more of them than fit in memory, writing the table front to back in one sequential
 /// pass of large writes instead of inserting key by key into a mapped table (docs/indexes.md,
-/// "Building in bulk").
+/// "Building in bulk"). <see cref="Formats.MappedContainer.BuildHashIndex{TKey, TValue}"/> writes
+/// the same table into a container section.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value layout's view type (either kind), or <see cref="NoValue"/>.</typeparam>
