@@ -13,8 +13,8 @@ namespace Overlay.Benchmarks;
 /// "on disk when it returns": the raw-pointer hash (<see cref="RawHash"/>, pre-sized, one
 /// <c>msync</c>), Overlay's hash index pre-sized (<c>InitialCapacity</c> = 1M, one <c>Flush</c>)
 /// and growing from 16 slots (each doubling a flush and a relayout through the rescue area), LMDB
-/// (one transaction, synced commit), Overlay's bulk builder (sorted by home, written in slot order)
-/// and SQLite (one transaction, the default rollback journal with
+/// (one transaction, synced commit), Overlay's bulk builder (sorted by home, written in slot order;
+/// into a file of its own, and into a container section) and SQLite (one transaction, the default rollback journal with
 /// synchronous FULL). One build per invocation, the files deleted between. Run with
 /// <c>--filter '*IndexBuildBenchmarks*'</c>; <c>OVERLAY_INDEX_BUILD_KEYS</c> changes the key count
 /// (<c>benchmarks/index-50m.sh</c> runs 50M, Overlay and raw only).
@@ -84,6 +84,27 @@ public class IndexBuildBenchmarks
     /// <summary>The same build in a section of a container (kind 4), durable at the container's <c>Commit</c>.</summary>
     [Benchmark]
     public long OverlaySectionDurableBuild() => BuildSection(Path.Combine(_directory, "section.ovc"), Keys);
+
+    /// <summary>
+    /// The bulk builder's section form (<see cref="MappedContainer.BuildHashIndex{TKey, TValue}"/>):
+    /// the entries given, the table written front to back into a new extent of a container (through
+    /// its file handle), durable at the container's <c>Commit</c>. Beside <see cref="OverlaySectionDurableBuild"/>
+    /// (the pre-sized section's inserts), the same keys and the same durable point.
+    /// </summary>
+    [Benchmark]
+    public long OverlaySectionBulkDurableBuild()
+    {
+        using MappedContainer container = MappedContainer.Create(Path.Combine(_directory, "section-bulk.ovc"), 0x4255_494C_44);
+        using var builder = new HashIndexBuilder<ulong, Value32.View>(runDirectory: _directory);
+        for (long i = 0; i < Keys; i++)
+        {
+            builder.Add(IndexBenchmarks.KeyOf(i), new Value32 { A = i });
+        }
+
+        using MappedHashIndex<ulong, Value32.View> index = container.BuildHashIndex("index", builder);
+        container.Commit();
+        return index.Capacity;
+    }
 
     /// <summary>Growing from 16 slots in a section: the first growth relocates (the section was committed empty), later ones grow in place.</summary>
     [Benchmark]

@@ -12,11 +12,13 @@ namespace Overlay.Benchmarks;
 /// and a sorted index built by <see cref="SortedIndexBuilder{TKey, TValue}"/> (ulong → 32 bytes),
 /// at each key count of <c>OVERLAY_INDEX_SCALE_KEYS</c> (comma-separated; default 1M;
 /// <c>benchmarks/index-50m.sh</c> runs 1M and 50M side by side): hash hits and misses, sorted point
-/// hits, and scans of 1,000 keys from random starts; random keys, 1,000 per invocation. Warm
-/// cache: after the builds, every page of both files is read once through the index's own map
-/// (an enumeration), so a lookup pays neither a disk read nor a first-touch fault. Each key
-/// count's files are built once per process and shared by the four benchmarks; they are deleted
-/// when the process exits.
+/// hits, and scans of 1,000 keys from random starts; random keys, 1,000 per invocation. Beside
+/// them the baseline, the raw-pointer hash (<see cref="RawHash"/>) at the same key count, built by
+/// <see cref="RawHash.BuildInSlotOrder"/> (cheaply, not synced: its build is not measured). Warm
+/// cache: after the builds, every page of the three files is read once through the map the
+/// lookups use, so a lookup pays neither a disk read nor a first-touch fault. Each key count's
+/// files are built once per process and shared by the five benchmarks; they are deleted when the
+/// process exits.
 /// </summary>
 public class IndexScaleBenchmarks
 {
@@ -48,10 +50,24 @@ public class IndexScaleBenchmarks
         _fixture = fixture;
         Tiering.Promote(() =>
         {
+            RawPointerHashHits();
             HashHits();
             HashMisses();
             SortedHits();
         });
+    }
+
+    [Benchmark(OperationsPerInvoke = Batch, Baseline = true)]
+    public long RawPointerHashHits()
+    {
+        long sum = 0;
+        RawHash raw = _fixture.Raw;
+        foreach (ulong key in _fixture.Hits.Next())
+        {
+            sum += raw.Get(key);
+        }
+
+        return sum;
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
@@ -120,7 +136,7 @@ public class IndexScaleBenchmarks
         return sum;
     }
 
-    /// <summary>One key count's two index files, open read-only, and its random keys.</summary>
+    /// <summary>One key count's two index files and raw table, open read-only, and its random keys.</summary>
     private sealed class Fixture : IDisposable
     {
         private readonly string _directory;
@@ -162,6 +178,9 @@ public class IndexScaleBenchmarks
             }
 
             Console.WriteLine($"// IndexScaleBenchmarks: {keys} keys, sorted index built in {clock.Elapsed.TotalSeconds:F1} s ({new FileInfo(sortedPath).Length} bytes)");
+            clock.Restart();
+            Raw = RawHash.BuildInSlotOrder(Path.Combine(_directory, "raw.bin"), keys);
+            Console.WriteLine($"// IndexScaleBenchmarks: {keys} keys, raw-pointer hash built in slot order in {clock.Elapsed.TotalSeconds:F1} s (not synced)");
             Hash = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(hashPath, MapAccess.Read);
             Sorted = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(sortedPath);
 
@@ -177,6 +196,18 @@ public class IndexScaleBenchmarks
                 sum += entry.Value.A;
             }
 
+            sum += Raw.Touch();
+
+            // The baseline answers what the index answers (the slot-order build is not Put's).
+            foreach (ulong key in Hits.Next())
+            {
+                if (Raw.Get(key) != Hash.GetValue(key).A)
+                {
+                    throw new InvalidOperationException($"The raw-pointer hash's value for key {key} is not the index's.");
+                }
+            }
+
+            Hits.Restart();
             Console.WriteLine($"// IndexScaleBenchmarks: {keys} keys, warmed (checksum {sum})");
         }
 
@@ -186,6 +217,8 @@ public class IndexScaleBenchmarks
 
         public LookupKeys RangeStarts { get; }
 
+        public RawHash Raw { get; }
+
         public MappedHashIndex<ulong, Value32.ReadOnlyView> Hash { get; }
 
         public MappedSortedIndex<ulong, Value32.ReadOnlyView> Sorted { get; }
@@ -194,6 +227,7 @@ public class IndexScaleBenchmarks
         {
             Hash.Dispose();
             Sorted.Dispose();
+            Raw.Dispose();
             Directory.Delete(_directory, recursive: true);
         }
     }

@@ -31,6 +31,36 @@ internal static class IndexProbes
         builder.Build(args[0]);
     }
 
+    /// <summary>
+    /// The section build that HashIndexSectionBuildKillTests kills: args are a committed container
+    /// (tag <see cref="SectionBuildTag"/>) and a run directory; 3M keys through a 1 MiB budget into
+    /// section "bulk", then a commit. "building" is printed before the build and "built" after it;
+    /// then the probe waits for a line on standard input (so that a kill after "built" always
+    /// lands before the commit), commits, and prints "committed".
+    /// </summary>
+    public static void HashIndexSectionBulkBuild(string[] args)
+    {
+        using var container = Overlay.Formats.MappedContainer.Open(args[0], SectionBuildTag);
+        using var builder = new HashIndexBuilder<ulong, ProbeValue>(memoryBudget: 1 << 20, runDirectory: args[1]);
+        for (ulong key = 1; key <= 3_000_000; key++)
+        {
+            builder.Add(key * 0x9E3779B97F4A7C15UL);
+        }
+
+        Console.WriteLine("building");
+        Console.Out.Flush();
+        container.BuildHashIndex("bulk", builder).Dispose();
+        Console.WriteLine("built");
+        Console.Out.Flush();
+        Console.In.ReadLine();
+        container.Commit();
+        Console.WriteLine("committed");
+        Console.Out.Flush();
+    }
+
+    /// <summary>The container tag of <see cref="HashIndexSectionBulkBuild"/>.</summary>
+    public const ulong SectionBuildTag = 0x4255_4C4B_5345_4354UL;
+
     /// <summary>Batch b adds keys [b·500, b·500 + 500) with value key·7, and adds 1 to keys 0 to 99 in place.</summary>
     public static void HashIndexBatch()
     {

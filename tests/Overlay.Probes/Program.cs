@@ -31,6 +31,7 @@ internal static class Program
         ["atomic-increment"] = AtomicProbes.Increment,
         ["touch-truncated-page"] = TruncationProbes.TouchTruncatedPage,
         ["hash-index-bulk-build"] = IndexProbes.HashIndexBulkBuild,
+        ["hash-index-section-bulk-build"] = IndexProbes.HashIndexSectionBulkBuild,
     };
 
     private static int Main(string[] args)

@@ -48,6 +48,135 @@ public sealed partial class MappedContainer
     }
 
     /// <summary>
+    /// Adds a hash index section (kind 4) built in bulk from everything <paramref name="builder"/> was
+    /// given, and opens it. The table is the one <see cref="HashIndexBuilder{TKey, TValue}.Build"/> writes
+    /// to a file of its own (the same capacity and slot placement, so the count and every lookup
+    /// agree with inserting the same keys into <see cref="AddHashIndex{TKey, TValue}(string, HashIndexOptions?, IndexKeyFormat{TKey}?)"/>
+    /// with the same options), written front to back into a new extent through the file handle,
+    /// with no page fault per page. The section joins the table only once its table is whole, and is
+    /// durable at the container's <see cref="Commit"/>: a crash before it leaves the container as it
+    /// was (the extent is free space the committed table does not name). It is then an ordinary hash
+    /// section: <see cref="HashIndex{TKey, TValue}"/> opens it, and it takes inserts and grows.
+    /// The builder is empty afterwards, unless it was refused before anything was written (a taken
+    /// name, bad options).
+    /// </summary>
+    /// <remarks>
+    /// The builder's spill file stays in its run directory; its partitions (past the memory budget)
+    /// go beside the container as <c>{container}.hash-build-*.part*.tmp</c>, deleted as they are
+    /// used; a crash may leave them for the caller to remove.
+    /// </remarks>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TValue">The value layout's <c>View</c>, or <see cref="NoValue"/> for a set.</typeparam>
+    /// <param name="name">1 to 32 UTF-8 bytes, no NUL; not used by another section.</param>
+    /// <param name="builder">The entries (its key format is the index's); of several with one key the last added is kept.</param>
+    /// <param name="options">Capacity, load factor, seed and tag, as for an insert-built section; null for the defaults. The capacity is planned for every entry added.</param>
+    /// <returns>The open index; dispose it (or the container) when done. One instance per section at a time.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    /// <exception cref="ArgumentException">The name is invalid or taken (the builder keeps its entries).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the builder keeps its entries).</exception>
+    /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
+    /// <exception cref="InvalidOperationException">The table is full, or the file must grow while memory exported from <see cref="Map"/> is in use.</exception>
+    /// <exception cref="IOException">The spill or a partition file cannot be written or read, the keys do not fit in a table, or the file cannot grow; the container is as it was.</exception>
+    /// <exception cref="ObjectDisposedException">The container or the builder is closed.</exception>
+    public MappedHashIndex<TKey, TValue> BuildHashIndex<TKey, TValue>(string name, HashIndexBuilder<TKey, TValue> builder, HashIndexOptions? options = null)
+        where TKey : struct
+        where TValue : struct, IMappedView<TValue>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        CheckNewEntry(name);
+        HashIndexHeader plan = builder.Plan(options);
+        SectionEntry entry = NewHashEntry(name, plan);
+        WriteHashSection(entry, builder, plan);
+
+        // A retry at twice the capacity may have moved the extent, leaving a free entry behind.
+        if (_entries.Count >= MaximumEntries)
+        {
+            DropOneFreeEntry();
+        }
+
+        _entries.Add(entry);
+        return OpenHash<TKey, TValue>(entry, builder.KeyFormat, plan.Tag);
+    }
+
+    /// <summary>
+    /// Replaces the hash index section called <paramref name="name"/> with one built in bulk from
+    /// <paramref name="builder"/>'s entries (and only them: add the old entries to the builder first
+    /// to keep them), crash-safely: the table is written into a new extent (as
+    /// <see cref="BuildHashIndex{TKey, TValue}"/>
+    /// writes it), which replaces the old one in the table only once it is whole; the old extent
+    /// becomes free space (reused by a later session, or dropped by <see cref="Compact"/>). Until
+    /// the next <see cref="Commit"/> a crash leaves the old index. The section's open index, if any,
+    /// is closed (its views, and any taken before, throw afterwards; its changes since the last
+    /// commit are dropped with it); the new one is returned.
+    /// </summary>
+    /// <typeparam name="TKey">The key type the index was made for.</typeparam>
+    /// <typeparam name="TValue">The value view type the index was made for.</typeparam>
+    /// <param name="name">The section's name.</param>
+    /// <param name="builder">The entries (its key format is the index's). It is empty afterwards.</param>
+    /// <param name="options">The new table's capacity, load factor, seed and tag; null for the defaults. The old index must carry the same tag.</param>
+    /// <returns>The new index, open.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="KeyNotFoundException">No section has this name.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (nothing changed; the builder keeps its entries).</exception>
+    /// <exception cref="InvalidDataException">The section is not a hash index of these types and tag, or it is damaged or needs recovery (nothing changed; the builder keeps its entries).</exception>
+    /// <exception cref="NotSupportedException">The container is read-only or sealed.</exception>
+    /// <exception cref="InvalidOperationException">The section's index is open with other types, or the file must grow while memory exported from <see cref="Map"/> is in use.</exception>
+    /// <exception cref="IOException">The spill or a partition file cannot be written or read, the keys do not fit in a table, or the file cannot grow; the old index is unchanged.</exception>
+    /// <exception cref="ObjectDisposedException">The container or the builder is closed.</exception>
+    public MappedHashIndex<TKey, TValue> ReplaceHashIndex<TKey, TValue>(string name, HashIndexBuilder<TKey, TValue> builder, HashIndexOptions? options = null)
+        where TKey : struct
+        where TValue : struct, IMappedView<TValue>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        SectionEntry old = GetEntry(name, SectionKind.Index);
+        ThrowIfNotWritable();
+        HashIndexHeader plan = builder.Plan(options);
+        MappedHashIndex<TKey, TValue>? existing = null;
+        if (_indexes is not null && _indexes.TryGetValue(old, out IHostedIndex? open))
+        {
+            existing = open as MappedHashIndex<TKey, TValue>
+                ?? throw new InvalidOperationException($"{_path}: the index in section '{name}' is open as {open.GetType().Name}; dispose it before replacing it with a MappedHashIndex<{typeof(TKey).Name}, {typeof(TValue).Name}>.");
+            if (old.Aux0 != (long)builder.KeyFormat.Fingerprint)
+            {
+                throw ContainerReader.Invalid(_path, $"section '{name}' stores keys of fingerprint 0x{old.Aux0:X16}, not the builder's 0x{builder.KeyFormat.Fingerprint:X16} ({builder.KeyFormat.Name})");
+            }
+
+            if (existing.Tag != plan.Tag)
+            {
+                throw ContainerReader.Invalid(_path, $"section '{name}' carries the tag 0x{existing.Tag:X16}, not 0x{plan.Tag:X16}");
+            }
+        }
+        else
+        {
+            // Every check an open makes (types, tag, header, state); nothing is kept open.
+            MappedHashIndex<TKey, TValue>.OpenInSection(this, old, builder.KeyFormat, plan.Tag, recover: false).Dispose();
+        }
+
+        SectionEntry fresh = NewHashEntry(name, plan);
+        WriteHashSection(fresh, builder, plan);
+        if (existing is not null)
+        {
+            // Closed without a flush: its changes since the commit would go to the extent dropped below.
+            _indexes!.Remove(old);
+            ((IHostedIndex)existing).Detach();
+        }
+
+        long oldOffset = old.Offset;
+        long oldCapacity = old.Capacity;
+        old.Stride = fresh.Stride;
+        old.Fingerprint = fresh.Fingerprint;
+        old.Aux0 = fresh.Aux0;
+        old.Aux1 = fresh.Aux1;
+        old.Offset = fresh.Offset;
+        old.Capacity = fresh.Capacity;
+        old.Length = fresh.Length;
+        old.Count = fresh.Count;
+        old.ZeroFrom = fresh.ZeroFrom;
+        ReleaseExtent(oldOffset, oldCapacity, $"section '{name}' of {_path} (before its replacement)");
+        return OpenHash<TKey, TValue>(old, builder.KeyFormat, plan.Tag);
+    }
+
+    /// <summary>
     /// Opens the hash index section called <paramref name="name"/>, checking its entry and its
     /// header against the types and against each other (<see cref="InvalidDataException"/> naming
     /// the difference). A read-only container gives a read-only index.
@@ -84,6 +213,93 @@ public sealed partial class MappedContainer
         MappedHashIndex<TKey, TValue> index = MappedHashIndex<TKey, TValue>.OpenInSection(this, entry, keyFormat, tag, recover);
         (_indexes ??= []).Add(entry, index);
         return index;
+    }
+
+    private static SectionEntry NewHashEntry(string name, in HashIndexHeader plan) =>
+        new()
+        {
+            Name = name,
+            Kind = SectionKind.Index,
+            Stride = plan.SlotStride,
+            Fingerprint = plan.ValueFingerprint,
+            Aux0 = (long)plan.KeyFingerprint,
+            Aux1 = SectionIndexKinds.Hash,
+        };
+
+    private MappedHashIndex<TKey, TValue> OpenHash<TKey, TValue>(SectionEntry entry, IndexKeyFormat<TKey> keyFormat, ulong tag)
+        where TKey : struct
+        where TValue : struct, IMappedView<TValue>
+    {
+        MappedHashIndex<TKey, TValue> index = MappedHashIndex<TKey, TValue>.OpenInSection(this, entry, keyFormat, tag, recover: false);
+        (_indexes ??= []).Add(entry, index);
+        return index;
+    }
+
+    /// <summary>
+    /// Has <paramref name="builder"/> write its table into a new extent for <paramref name="entry"/>
+    /// (not in the table); the entry's length and count are then the table's. On failure the
+    /// extent is freed and the builder is empty.
+    /// </summary>
+    private void WriteHashSection<TKey, TValue>(SectionEntry entry, HashIndexBuilder<TKey, TValue> builder, in HashIndexHeader plan)
+        where TKey : struct
+        where TValue : struct, IMappedView<TValue>
+    {
+        _map.ThrowIfFileTruncated($"Adding section '{entry.Name}'");
+        try
+        {
+            HashIndexHeader header = builder.BuildInto(new SectionTableSink(this, entry), plan, $"{_path}.hash-build-{Guid.NewGuid():N}");
+            entry.Length = HashIndexHeader.Size + (((long)header.Capacity + header.TailSlots) * header.SlotStride);
+            entry.Count = (long)header.Count;
+
+            // Every byte of the table was written; past it, an extent at the end of the file is still zeros.
+            entry.ZeroFrom = Math.Max(entry.ZeroFrom, entry.Length);
+        }
+        catch
+        {
+            ReleaseExtent(entry.Offset, entry.Capacity, $"a hash index section of {_path} whose build failed");
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A bulk-built table's extent: placed at the first attempt, grown (moved if it must) for a retry
+    /// at twice the capacity. Written through the file handle (<c>pwrite</c>): the builder writes
+    /// every byte of the table, header last, in large chunks, and storing them through the map would
+    /// take a page fault per page; the page cache is the map's, so the commit's flush makes them durable.
+    /// </summary>
+    private sealed class SectionTableSink(MappedContainer container, SectionEntry entry) : HashTableSink
+    {
+        public override void Reserve(long regionLength)
+        {
+            if (entry.Capacity == 0)
+            {
+                container.Place(entry, Math.Max(regionLength, ContainerFormat.MinimumGrowthBytes));
+            }
+            else
+            {
+                // Nothing written is kept: a move copies none of the first attempt's bytes.
+                entry.Length = 0;
+                container.EnsureCapacity(entry, regionLength);
+            }
+        }
+
+        public override void Write(ReadOnlySpan<byte> data, long offset)
+        {
+            if (offset < 0 || offset > entry.Capacity - data.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"{data.Length} bytes at {offset} pass the section's {entry.Capacity}-byte extent.");
+            }
+
+            MemoryMap map = container._map;
+            if (map.CanWriteThroughFile)
+            {
+                map.WriteThroughFile(entry.Offset + offset, data);
+            }
+            else
+            {
+                map.WriteAt(entry.Offset + offset, data);
+            }
+        }
     }
 
     internal bool IsClosed => _disposed;

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Numerics;
-using Microsoft.Win32.SafeHandles;
 using Overlay.Formats;
 using Overlay.Layouts;
 
@@ -11,7 +10,8 @@ namespace Overlay.Indexes;
 /// Builds a <see cref="MappedHashIndex{TKey, TValue}"/> file in bulk from keys and values given in
 /// any order, more of them than fit in memory, writing the table front to back in one sequential
 /// pass of large writes instead of inserting key by key into a mapped table (docs/indexes.md,
-/// "Building in bulk").
+/// "Building in bulk"). <see cref="Formats.MappedContainer.BuildHashIndex{TKey, TValue}"/> writes
+/// the same table into a container section.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value layout's view type (either kind), or <see cref="NoValue"/>.</typeparam>
@@ -170,9 +170,44 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(path);
+        HashIndexHeader plan = Plan(options);
+        string full = System.IO.Path.GetFullPath(path);
+        string building = DirectorySync.NameWhileCreating(full, "hash index");
+        try
+        {
+            HashIndexHeader written;
+            using (var file = new FileStream(building, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
+            {
+                written = WriteTable(new FileTableSink(file.SafeFileHandle), plan, building);
+                file.Flush(flushToDisk: true);
+            }
+
+            DirectorySync.LinkNew(building, full, "hash index");
+            DirectorySync.SyncDirectoryOf(full);
+            return (long)written.Count;
+        }
+        finally
+        {
+            File.Delete(building);
+            Reset();
+        }
+    }
+
+    /// <summary>The key format the builder stores keys in (the index's).</summary>
+    internal IndexKeyFormat<TKey> KeyFormat => _keys;
+
+    /// <summary>
+    /// The table a build of what was added would start with: the capacity planned for <see cref="Added"/>
+    /// entries (at least the options' initial capacity). Checks the options and changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
+    internal HashIndexHeader Plan(HashIndexOptions? options)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         options ??= new HashIndexOptions();
         MappedHashIndex<TKey, TValue>.PlanNew(options, _keys, out _);
-        HashIndexHeader plan = MappedHashIndex<TKey, TValue>.PlanNew(
+        return MappedHashIndex<TKey, TValue>.PlanNew(
             new HashIndexOptions
             {
                 InitialCapacity = Math.Max(options.InitialCapacity, _added),
@@ -183,24 +218,23 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
             },
             _keys,
             out _);
-        string full = System.IO.Path.GetFullPath(path);
-        string building = DirectorySync.NameWhileCreating(full, "hash index");
+    }
+
+    /// <summary>
+    /// Writes the table <paramref name="plan"/> starts (from <see cref="Plan"/>) into <paramref name="sink"/>,
+    /// as <see cref="Build"/> writes its file: the same placement, the header last. Partitions go
+    /// to <c>{partitionBase}.part{n}.tmp</c>. The builder is empty afterwards, whether or not it succeeded.
+    /// </summary>
+    /// <returns>The header written: the final capacity and the count.</returns>
+    internal HashIndexHeader BuildInto(HashTableSink sink, HashIndexHeader plan, string partitionBase)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            long count;
-            using (var file = new FileStream(building, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
-            {
-                count = WriteTable(file.SafeFileHandle, plan, building);
-                file.Flush(flushToDisk: true);
-            }
-
-            DirectorySync.LinkNew(building, full, "hash index");
-            DirectorySync.SyncDirectoryOf(full);
-            return count;
+            return WriteTable(sink, plan, partitionBase);
         }
         finally
         {
-            File.Delete(building);
             Reset();
         }
     }
@@ -255,18 +289,19 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         }
     }
 
-    /// <summary>Writes the slots and then the header into <paramref name="file"/>; returns the count.</summary>
-    private long WriteTable(SafeFileHandle file, HashIndexHeader plan, string building)
+    /// <summary>Writes the slots and then the header into <paramref name="sink"/>; returns the header.</summary>
+    private HashIndexHeader WriteTable(HashTableSink sink, HashIndexHeader plan, string partitionBase)
     {
         ulong preparedSeed = StableHash.PrepareSeed(plan.Seed);
         long capacity = (long)plan.Capacity;
         int tail = (int)plan.TailSlots;
         while (true)
         {
-            var writer = new SlotWriter(file, _stride, capacity + tail);
+            sink.Reserve(HashIndexHeader.Size + ((capacity + tail) * _stride));
+            var writer = new SlotWriter(sink, _stride, capacity + tail);
             long count = _spill is null
                 ? PlaceInMemory(writer, capacity, preparedSeed)
-                : PlaceSpilled(writer, capacity, preparedSeed, building);
+                : PlaceSpilled(writer, capacity, preparedSeed, partitionBase);
             if (count >= 0)
             {
                 writer.Finish();
@@ -274,8 +309,8 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
                     _keys, _keySize, _valueSize, _stride, tail, (int)plan.MaxLoadPercent, plan.Seed, plan.Tag, capacity, count, HashIndexHeader.Clean);
                 byte[] bytes = new byte[HashIndexHeader.Size];
                 header.Write(bytes);
-                RandomAccess.Write(file, bytes, 0);
-                return count;
+                sink.Write(bytes, 0);
+                return header;
             }
 
             // A run reached the end of the tail: an insert would grow the table there, so the build
@@ -300,7 +335,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         return sorter.Place(_buffer, records, _stride, _keySize, BitOperations.Log2((ulong)capacity), writer, 0);
     }
 
-    private long PlaceSpilled(SlotWriter writer, long capacity, ulong preparedSeed, string building)
+    private long PlaceSpilled(SlotWriter writer, long capacity, ulong preparedSeed, string partitionBase)
     {
         // Everything goes to the spill file first: the buffer then sorts the partitions, and a
         // second attempt (at twice the capacity) reads every entry from the file again.
@@ -324,7 +359,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         {
             for (int p = 0; p < partitions; p++)
             {
-                names[p] = $"{building}.part{p}.tmp";
+                names[p] = $"{partitionBase}.part{p}.tmp";
                 streams[p] = new FileStream(names[p], FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
             }
 
@@ -474,7 +509,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
     }
 
     /// <summary>Writes slots in increasing order, in large writes after the header; empty slots are zeros.</summary>
-    private sealed class SlotWriter(SafeFileHandle file, int stride, long slotCount)
+    private sealed class SlotWriter(HashTableSink sink, int stride, long slotCount)
     {
         private readonly byte[] _chunk = new byte[Math.Max(stride, WriteChunk / stride * stride)];
         private int _filled;
@@ -529,7 +564,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
 
         private void Write()
         {
-            RandomAccess.Write(file, _chunk.AsSpan(0, _filled), _position);
+            sink.Write(_chunk.AsSpan(0, _filled), _position);
             _position += _filled;
             _filled = 0;
         }

@@ -36,7 +36,7 @@ internal static class NotOnWindows
         ("Safety.MapFileLockTests", "AnotherProcessSeesTheLockOnTheDocumentedByte") => Python,
         ("Layouts.RecordFileLockTests", "AFailedOpenReleasesItsLock" or "AnotherProcessCannotTakeTheWriterLockWhileAWriterHoldsIt"
             or "AWriterInAnotherProcessMakesOpenForWritingRefuse" or "AReaderInAnotherProcessKeepsTheWritersSlack") => Python,
-        ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests" or "Durability.HashIndexKillTests" or "Durability.HashIndexSectionKillTests" or "Indexes.HashIndexBuilderKillTests"
+        ("Safety.CrashRegressionTests" or "Durability.KillTests" or "Schemas.UpgradeKillTests" or "Indexes.HashIndexTwoProcessTests" or "Durability.HashIndexKillTests" or "Durability.HashIndexSectionKillTests" or "Indexes.HashIndexBuilderKillTests" or "Indexes.HashIndexSectionBuildKillTests"
             or "Indexes.TypedIndexSampleTests" or "Samples.QuickStartSampleTests" or "Samples.LayoutsSampleTests" or "Durability.RecordLogSampleTests"
             or "Safety.AtomicTwoProcessTests", _) or ("Formats.CompactionTests", "ACompactionKilledAtAnyMomentLeavesTheOldFileOrTheNew")
             or ("Formats.ContainerBuilderChunkTests", "ABuilderKilledBeforeSealLeavesNothingAtThePathAndNoValidContainer")

@@ -28,14 +28,17 @@ public class HashIndexSectionTests(ITestOutputHelper output)
 
     private static Product MakeProduct(long i) => new() { Id = i, Price = i * 0.25, Stock = (int)(i % 100), Name = $"p{i}" };
 
+    /// <summary>Whether <see cref="WithIndex"/> builds the index in bulk (<see cref="MappedContainer.BuildHashIndex{TKey, TValue}"/>) rather than by inserts.</summary>
+    protected virtual bool BulkBuilt => false;
+
     /// <summary>A committed container: records "people" etc. (<see cref="ContainerFiles.Sample"/>) and an index "products" of <paramref name="count"/> keys.</summary>
-    private static TempPath WithIndex(int count, HashIndexOptions? options = null)
+    private TempPath WithIndex(int count, HashIndexOptions? options = null)
     {
         TempPath temp = Sample();
         using (MappedContainer container = MappedContainer.Open(temp.Path, Tag))
         {
-            using ProductIndex index = container.AddHashIndex<ulong, Product.View>(Name, options);
-            for (int i = 0; i < count; i++)
+            using ProductIndex index = BulkBuilt ? Built(container, count, options) : container.AddHashIndex<ulong, Product.View>(Name, options);
+            for (int i = 0; i < count && !BulkBuilt; i++)
             {
                 index.Set((ulong)i * 7, MakeProduct(i));
             }
@@ -46,6 +49,17 @@ public class HashIndexSectionTests(ITestOutputHelper output)
         }
 
         return temp;
+    }
+
+    private static ProductIndex Built(MappedContainer container, int count, HashIndexOptions? options)
+    {
+        using var builder = new HashIndexBuilder<ulong, Product.View>();
+        for (int i = 0; i < count; i++)
+        {
+            builder.Add((ulong)i * 7, MakeProduct(i));
+        }
+
+        return container.BuildHashIndex(Name, builder, options);
     }
 
     private static ulong FingerprintOf<TView>()
