@@ -190,7 +190,7 @@ public sealed partial class MappedContainer
         {
             // Nothing moves the map while the merge runs (it touches no other section), so the
             // extent's address holds; the stream writes every byte a reader checks (header,
-            // keys, values, summary, ranks), so an extent reused from the free list needs no clearing.
+            // keys, values, summary), so an extent reused from the free list needs no clearing.
             using var output = new UnmanagedMemoryStream(_map.OwnerPointer(entry.Offset, entry.Capacity), 0, entry.Capacity, FileAccess.ReadWrite);
             entry.Count = builder.BuildInto(output, existing, tag);
             entry.Length = output.Length;

@@ -23,9 +23,11 @@ namespace Overlay.Indexes;
 /// <para>
 /// Layout (docs/indexes.md): the sorted keys, densely (so a scan reads keys sequentially and a
 /// block of 16 eight-byte keys is two cache lines), then the values in the same order, then a
-/// summary: the first key of every block of 16, in Eytzinger (breadth-first) order, which a lookup
-/// descends branch-free and whose top levels stay in cache; then a search inside one block (a count
-/// of the smaller keys for integer keys, by halves for the others).
+/// summary: a static B+-tree whose nodes hold 16 keys and have 17 children, computed rather than
+/// stored, whose leaves are the key array's blocks of 16 (format version 2); a lookup counts the
+/// node's keys not greater than its key to pick the child, level by level, then counts the
+/// block's keys less than it. Files of version 1 (the blocks' first keys in Eytzinger order)
+/// are still read.
 /// </para>
 /// <para>
 /// Every offset and count in the header is checked against the file when it opens; the summary's
@@ -53,6 +55,12 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private readonly long _blockSize;
     private readonly long _blocks;
 
+    // Version 2 (the builder's): the summary is a static B+-tree (MappedSortedIndex.Tree.cs);
+    // version 1: the blocks' first keys in Eytzinger order (MappedSortedIndex.Eytzinger.cs).
+    private readonly bool _tree;
+    private readonly long[] _levels;
+    private readonly long _summaryBytes;
+
     // Where the index's region starts in the map (0 for a file of its own, the section's offset in
     // a container) and the header's offsets, which are relative to it.
     private readonly long _base;
@@ -61,6 +69,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private readonly long _summaryOffset;
     private readonly ulong _tag;
     private byte* _keyBase;
+    private byte* _valueBase;
     private byte* _summary;
     private bool _disposed;
 
@@ -74,7 +83,10 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         _valueSize = TValue.SizeInBytes;
         _count = (long)header.Count;
         _blockSize = header.BlockSize;
-        _blocks = (long)header.SummaryCount;
+        _blocks = (_count + _blockSize - 1) / _blockSize;
+        _tree = header.FormatVersion == SortedIndexHeader.Version;
+        _levels = _tree ? TreeLevels(_blocks) : [];
+        _summaryBytes = (long)header.SummaryCount * (_tree ? SortedIndexHeader.NodeKeys : 1) * _keySize;
         _base = regionBase;
         _keysOffset = (long)header.KeysOffset;
         _valuesOffset = (long)header.ValuesOffset;
@@ -176,13 +188,22 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// <param name="value">The view; <c>default</c> if absent.</param>
     /// <returns>True if the key is present.</returns>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <remarks>
+    /// For integer keys the whole lookup is small enough to inline into the caller's loop, which
+    /// lets the processor run several independent lookups' cache misses at once (issue 10); keys
+    /// that need a stack buffer (<see cref="Guid"/>, layouts) take a separate method, since a
+    /// method with <c>stackalloc</c> is never inlined.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(in TKey key, out TValue value)
     {
-        ThrowIfDisposed();
-        Span<byte> scratch = IndexKeyFormat<TKey>.IsPrimitive ? default : stackalloc byte[_keySize];
-        ReadOnlySpan<byte> bytes = KeyBytes(in key, scratch);
-        long at = LowerBound(bytes);
-        if (at < _count && IndexKeyFormat<TKey>.Compare(KeyAt(at), bytes) == 0)
+        if (!IsNumeric)
+        {
+            return TryGetValueBytes(in key, out value);
+        }
+
+        long at = FindNumeric(key, prefetchValue: true);
+        if (at >= 0)
         {
             value = ValueAt(at);
             return true;
@@ -196,7 +217,8 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// <param name="key">The key.</param>
     /// <returns>True if it is.</returns>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
-    public bool ContainsKey(in TKey key) => TryGetValue(in key, out _);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool ContainsKey(in TKey key) => IsNumeric ? FindNumeric(key, prefetchValue: false) >= 0 : TryGetValueBytes(in key, out _);
 
     /// <summary>The smallest key and its value.</summary>
     /// <returns>The entry.</returns>
@@ -285,117 +307,46 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// none): integer keys compared as numbers, the others as bytes.
     /// </summary>
     private long LowerBound(ReadOnlySpan<byte> key) =>
-        IndexKeyFormat<TKey>.IsPrimitive && typeof(TKey) != typeof(Guid)
-            ? LowerBoundNumeric(MemoryMarshal.Read<TKey>(key))
-            : LowerBoundBytes(key);
+        IsNumeric
+            ? (_tree ? TreeLowerBoundNumeric(MemoryMarshal.Read<TKey>(key), false) : EytzingerLowerBoundNumeric(MemoryMarshal.Read<TKey>(key)))
+            : (_tree ? TreeLowerBoundBytes(key) : EytzingerLowerBoundBytes(key));
 
     /// <summary>
-    /// <see cref="LowerBound"/> for integer keys: the same descent and the same answer, compared as
-    /// numbers loaded from the mapped bytes, with no branch that depends on a key (issue 10: the
-    /// span-and-comparer form mispredicted about half its steps, and a mispredict also throws away
-    /// the next lookup's loads that the processor had already started).
+    /// Integer keys, compared as numbers (the primitives but <see cref="Guid"/>); spelled out
+    /// rather than asked of <see cref="IndexKeyFormat{TKey}"/> so that the JIT folds it to a
+    /// constant inside an inlined <see cref="TryGetValue"/> (it did not inline the longer test).
     /// </summary>
-    /// <remarks>
-    /// Inside the block, the keys less than the key are counted (16, two cache lines for eight-byte
-    /// keys): the count is the position, since the block is sorted, and the compares are independent
-    /// of one another. Measured (1M `u64` keys, lookups of 100,000 to 1M distinct random keys, load
-    /// 10): 183 ns against 255-285 ns for the comparer form. Prefetching the node four levels down
-    /// (Khuong and Morin) measured no gain: the summary (1/16 of the keys) stays in the caches. On a
-    /// batch of 1,000 keys repeated, the comparer form is faster (28 against 88 ns): its branches
-    /// learn the batch, which real lookups never repeat (docs/benchmarks.md).
-    /// </remarks>
-    private long LowerBoundNumeric(TKey key)
+    private static bool IsNumeric
     {
-        byte* summary = _summary;
-        int size = _keySize;
-        long m = _blocks;
-        long k = 1;
-        while (k <= m)
-        {
-            k = (2 * k) + (NotGreater(Unsafe.ReadUnaligned<TKey>(summary + ((k - 1) * size)), key) ? 1 : 0);
-        }
-
-        k >>= BitOperations.TrailingZeroCount(~(ulong)k) + 1;
-        long firstGreater = k == 0 ? m : InOrderRank(k, m);
-        if (firstGreater == 0)
-        {
-            return 0;
-        }
-
-        long lo = (firstGreater - 1) * _blockSize;
-        long n = Math.Min(_count - lo, _blockSize);
-        byte* block = _keyBase + (lo * size);
-        long less = 0;
-        for (long i = 0; i < n; i++)
-        {
-            less += NotGreater(key, Unsafe.ReadUnaligned<TKey>(block + (i * size))) ? 0 : 1;
-        }
-
-        return lo + less;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsVectorKey || typeof(TKey) == typeof(char) || typeof(TKey) == typeof(Int128) || typeof(TKey) == typeof(UInt128);
     }
 
-    /// <summary>
-    /// <see cref="LowerBound"/> for keys compared as bytes (<see cref="Guid"/> and layouts): an
-    /// Eytzinger descent of the block summary for the last block whose first key is not greater,
-    /// then a binary search in that block.
-    /// </summary>
-    private long LowerBoundBytes(ReadOnlySpan<byte> key)
+    /// <summary>The position of integer key <paramref name="key"/>, or -1 if it is absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long FindNumeric(TKey key, bool prefetchValue)
     {
-        long m = _blocks;
-        long k = 1;
-        while (k <= m)
-        {
-            k = (2 * k) + (IndexKeyFormat<TKey>.Compare(SummaryAt(k - 1), key) <= 0 ? 1 : 0);
-        }
-
-        // k now holds, in its bits, the path; dropping the trailing right turns and one left turn
-        // gives the first summary entry greater than the key (0: none).
-        k >>= BitOperations.TrailingZeroCount(~(ulong)k) + 1;
-        long firstGreater = k == 0 ? m : InOrderRank(k, m);
-        if (firstGreater == 0)
-        {
-            return 0;
-        }
-
-        long lo = (firstGreater - 1) * _blockSize;
-        long hi = Math.Min(_count, lo + _blockSize);
-        while (lo < hi)
-        {
-            long mid = (lo + hi) >>> 1;
-            if (IndexKeyFormat<TKey>.Compare(KeyAt(mid), key) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
+        ThrowIfDisposed();
+        long at = _tree ? TreeLowerBoundNumeric(key, prefetchValue) : EytzingerLowerBoundNumeric(key);
+        return at < _count && EqualityComparer<TKey>.Default.Equals(Unsafe.ReadUnaligned<TKey>(_keyBase + (at * Unsafe.SizeOf<TKey>())), key) ? at : -1;
     }
 
-    /// <summary>
-    /// The position in key order (from 0) of node <paramref name="k"/> (from 1) of an Eytzinger tree
-    /// of <paramref name="m"/> nodes: the block number the file's rank array stores for it, computed
-    /// instead of read, which saves a lookup one dependent load in an array as large as the summary.
-    /// </summary>
-    /// <remarks>
-    /// In the perfect tree of the same height <c>h</c>, node <c>k</c> at depth <c>d</c> has in-order
-    /// position <c>p = (2(k − 2^d) + 1) · 2^(h − d)</c> (from 1), the leaves taking the odd ones. The
-    /// real tree lacks the last level's leaves from <c>m − (2^h − 1)</c> on, and <c>p / 2</c> leaves
-    /// come before position <c>p</c>, so <c>k</c>'s position is <c>p</c> minus the missing ones
-    /// among them. Checked against the builder's in-order walk for every node of every tree up to
-    /// 3,000 nodes (SortedIndexKeyTypeTests), and any k ≤ m gives a block number below m, whatever
-    /// the file holds.
-    /// </remarks>
-    internal static long InOrderRank(long k, long m)
+    /// <summary><see cref="TryGetValue"/> for keys compared as bytes, whose stored form needs a stack buffer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGetValueBytes(in TKey key, out TValue value)
     {
-        int h = 63 - BitOperations.LeadingZeroCount((ulong)m);
-        int d = 63 - BitOperations.LeadingZeroCount((ulong)k);
-        long p = ((2 * (k - (1L << d))) + 1) << (h - d);
-        long lastLevel = m - ((1L << h) - 1);
-        return p - Math.Max(0, (p >> 1) - lastLevel) - 1;
+        ThrowIfDisposed();
+        Span<byte> scratch = stackalloc byte[_keySize];
+        ReadOnlySpan<byte> bytes = KeyBytes(in key, scratch);
+        long at = LowerBound(bytes);
+        if (at < _count && IndexKeyFormat<TKey>.Compare(KeyAt(at), bytes) == 0)
+        {
+            value = ValueAt(at);
+            return true;
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>Whether <paramref name="a"/> ≤ <paramref name="b"/> for the integer key types, as one compare the JIT keeps free of branches (each type test is a constant for a value type).</summary>
@@ -463,7 +414,8 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         if (_count > 0)
         {
             _keyBase = _map.OwnerPointer(_base + _keysOffset, _count * _keySize);
-            _summary = _map.OwnerPointer(_base + _summaryOffset, _blocks * _keySize);
+            _valueBase = _valueSize > 0 ? _map.OwnerPointer(_base + _valuesOffset, _count * _valueSize) : null;
+            _summary = _summaryBytes > 0 ? _map.OwnerPointer(_base + _summaryOffset, _summaryBytes) : null;
         }
     }
 
@@ -471,6 +423,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     {
         _disposed = true;
         _keyBase = null;
+        _valueBase = null;
         _summary = null;
     }
 
@@ -489,21 +442,35 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
 
     internal static long Align8(long value) => (value + 7) & ~7L;
 
+    internal static long Align64(long value) => (value + 63) & ~63L;
+
     internal static uint KeyOrder => IndexKeyFormat<TKey>.IsPrimitive && typeof(TKey) != typeof(Guid) ? 1u : 2u;
 
-    /// <summary>Where each region of a file of <paramref name="count"/> keys lies, and its length; null when the numbers overflow.</summary>
-    internal static (long Keys, long Values, long Summary, long End)? Regions(long count, int keySize, int valueSize, long blockSize)
+    /// <summary>
+    /// Where each region of a file of <paramref name="count"/> keys lies, its length, and the
+    /// summary's count (version 1: blocks; version 2: tree nodes). Version 2 starts the values and
+    /// the tree on 64-byte boundaries, so that a node of eight-byte keys is two whole cache lines
+    /// and a block's values are whole lines. Null when the numbers overflow.
+    /// </summary>
+    internal static (long Keys, long Values, long Summary, long End, long SummaryCount)? Regions(long count, int keySize, int valueSize, long blockSize, uint version = SortedIndexHeader.Version)
     {
         try
         {
             checked
             {
                 long keys = SortedIndexHeader.Size;
-                long values = keys + Align8(count * keySize);
-                long summary = values + Align8(count * valueSize);
                 long blocks = (count + blockSize - 1) / blockSize;
-                long end = RanksOffset(summary, blocks, keySize) + (blocks * sizeof(ulong));
-                return (keys, values, summary, end);
+                if (version == SortedIndexHeader.Version1)
+                {
+                    long values1 = keys + Align8(count * keySize);
+                    long summary1 = values1 + Align8(count * valueSize);
+                    return (keys, values1, summary1, RanksOffset(summary1, blocks, keySize) + (blocks * sizeof(ulong)), blocks);
+                }
+
+                long values = Align64(keys + (count * keySize));
+                long summary = Align64(values + (count * valueSize));
+                long nodes = TreeNodes(blocks);
+                return (keys, values, summary, summary + (nodes * SortedIndexHeader.NodeKeys * keySize), nodes);
             }
         }
         catch (OverflowException)
@@ -519,9 +486,9 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             throw Invalid(path, keys, $"its magic number is 0x{found.Magic:X16}, expected 0x{SortedIndexHeader.ExpectedMagic:X16} (\"OVLSORT1\")");
         }
 
-        if (found.FormatVersion != SortedIndexHeader.Version || found.HeaderSize != SortedIndexHeader.Size)
+        if (found.FormatVersion is not (SortedIndexHeader.Version or SortedIndexHeader.Version1) || found.HeaderSize != SortedIndexHeader.Size)
         {
-            throw Invalid(path, keys, $"its format version is {found.FormatVersion} and header size {found.HeaderSize}, expected {SortedIndexHeader.Version} and {SortedIndexHeader.Size}");
+            throw Invalid(path, keys, $"its format version is {found.FormatVersion} and header size {found.HeaderSize}, expected {SortedIndexHeader.Version1} or {SortedIndexHeader.Version} and {SortedIndexHeader.Size}");
         }
 
         uint computed = SortedIndexHeader.ComputeChecksum(bytes);
@@ -550,14 +517,18 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             throw Invalid(path, keys, $"its block size is {found.BlockSize}, outside 1 to 4096");
         }
 
+        if (found.FormatVersion == SortedIndexHeader.Version && found.BlockSize != SortedIndexHeader.NodeKeys)
+        {
+            throw Invalid(path, keys, $"its block size is {found.BlockSize}, but a version {SortedIndexHeader.Version} summary tree needs {SortedIndexHeader.NodeKeys}");
+        }
+
         if (found.Count > (ulong)length)
         {
             throw Invalid(path, keys, $"it claims {found.Count} keys in {length} bytes");
         }
 
-        var regions = Regions((long)found.Count, keys.Size, TValue.SizeInBytes, found.BlockSize);
-        long blocks = ((long)found.Count + found.BlockSize - 1) / found.BlockSize;
-        if (regions is not { } r || found.SummaryCount != (ulong)blocks || found.KeysOffset != (ulong)r.Keys || found.ValuesOffset != (ulong)r.Values || found.SummaryOffset != (ulong)r.Summary)
+        var regions = Regions((long)found.Count, keys.Size, TValue.SizeInBytes, found.BlockSize, found.FormatVersion);
+        if (regions is not { } r || found.SummaryCount != (ulong)r.SummaryCount || found.KeysOffset != (ulong)r.Keys || found.ValuesOffset != (ulong)r.Values || found.SummaryOffset != (ulong)r.Summary)
         {
             throw Invalid(path, keys, $"its regions (keys at {found.KeysOffset}, values at {found.ValuesOffset}, summary of {found.SummaryCount} at {found.SummaryOffset}) are not where {found.Count} keys put them");
         }

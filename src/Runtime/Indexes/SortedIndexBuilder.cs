@@ -160,6 +160,9 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     /// <summary>The key format entries are stored with.</summary>
     internal IndexKeyFormat<TKey> KeyFormat => _keys;
 
+    /// <summary>The format version to write: 2, or 1 (the Eytzinger summary) for the tests that check version 1 files still open.</summary>
+    internal uint FormatVersion { get; set; } = SortedIndexHeader.Version;
+
     /// <summary>The most keys a build can write: every entry given, and <paramref name="existing"/>'s.</summary>
     internal long MaximumCount(MappedSortedIndex<TKey, TValue>? existing) => (existing?.Count ?? 0) + _added;
 
@@ -333,7 +336,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 }
             }
 
-            var regions = MappedSortedIndex<TKey, TValue>.Regions(count, _keySize, _valueSize, blockSize)
+            var regions = MappedSortedIndex<TKey, TValue>.Regions(count, _keySize, _valueSize, blockSize, FormatVersion)
                 ?? throw new IOException($"{count} entries do not fit in a file.");
             keys.SetLength(regions.Values);
             keys.Position = regions.Values;
@@ -341,12 +344,20 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
             values.CopyTo(keys);
             keys.SetLength(regions.Summary);
             keys.Position = regions.Summary;
-            WriteSummary(keys, summary, regions.Summary);
+            if (FormatVersion == SortedIndexHeader.Version1)
+            {
+                WriteSummary(keys, summary, regions.Summary);
+            }
+            else
+            {
+                WriteTree(keys, summary);
+            }
+
             keys.SetLength(regions.End);
             var header = new SortedIndexHeader(
-                SortedIndexHeader.ExpectedMagic, SortedIndexHeader.Version, SortedIndexHeader.Size, (uint)_keySize, (uint)_valueSize,
+                SortedIndexHeader.ExpectedMagic, FormatVersion, SortedIndexHeader.Size, (uint)_keySize, (uint)_valueSize,
                 _keys.Fingerprint, TValue.LayoutFingerprint, (ulong)count, (uint)blockSize, MappedSortedIndex<TKey, TValue>.KeyOrder,
-                (ulong)summary.Count, (ulong)regions.Keys, (ulong)regions.Values, (ulong)regions.Summary, tag, true, 0);
+                (ulong)regions.SummaryCount, (ulong)regions.Keys, (ulong)regions.Values, (ulong)regions.Summary, tag, true, 0);
             byte[] headerBytes = new byte[SortedIndexHeader.Size];
             header.Write(headerBytes);
             keys.Position = 0;
@@ -364,7 +375,47 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         }
     }
 
-    /// <summary>The block summary in Eytzinger order (node k's children are 2k and 2k + 1), then each node's block number.</summary>
+    /// <summary>
+    /// The version 2 summary: a static B+-tree over the blocks (MappedSortedIndex.Tree.cs), level
+    /// by level from the root. Key t of node i of a level is the first key under its child
+    /// 17i + t + 1; a node short of children (only a level's last) is padded with the level's
+    /// largest first key, which the search's clamp expects.
+    /// </summary>
+    private static void WriteTree(Stream stream, List<byte[]> blockFirstKeys)
+    {
+        // The first keys under each node, level by level from the bottom: the first key of a
+        // node is the first key of its child 0.
+        var below = new List<List<byte[]>> { blockFirstKeys };
+        while (below[^1].Count > 1)
+        {
+            List<byte[]> children = below[^1];
+            var firsts = new List<byte[]>((children.Count + SortedIndexHeader.Fanout - 1) / SortedIndexHeader.Fanout);
+            for (int i = 0; i < children.Count; i += SortedIndexHeader.Fanout)
+            {
+                firsts.Add(children[i]);
+            }
+
+            below.Add(firsts);
+        }
+
+        // Level L's nodes are over below[L - 1]'s entries; the root's level is the last list made.
+        for (int level = below.Count - 1; level >= 1; level--)
+        {
+            List<byte[]> children = below[level - 1];
+            int nodes = below[level].Count;
+            byte[] largest = children[^1];
+            for (long node = 0; node < nodes; node++)
+            {
+                for (int t = 0; t < SortedIndexHeader.NodeKeys; t++)
+                {
+                    long child = (node * SortedIndexHeader.Fanout) + t + 1;
+                    stream.Write(child < children.Count ? children[(int)child] : largest);
+                }
+            }
+        }
+    }
+
+    /// <summary>The version 1 block summary in Eytzinger order (node k's children are 2k and 2k + 1), then each node's block number.</summary>
     private void WriteSummary(Stream stream, List<byte[]> sorted, long summaryOffset)
     {
         int m = sorted.Count;

@@ -30,7 +30,11 @@ internal readonly record struct SortedIndexHeader(
     /// <summary>"OVLSORT1" read as a little-endian u64.</summary>
     public const ulong ExpectedMagic = 0x3154524F534C564F;
 
-    public const uint Version = 1;
+    /// <summary>The version the builder writes: the summary is a static B+-tree of 16-key nodes (docs/indexes.md).</summary>
+    public const uint Version = 2;
+
+    /// <summary>The first version, still read: the summary is the blocks' first keys in Eytzinger order, then their block numbers.</summary>
+    public const uint Version1 = 1;
 
     public const int Size = 128;
 
@@ -38,6 +42,12 @@ internal readonly record struct SortedIndexHeader(
 
     /// <summary>Keys in a block: the summary holds every block's first key.</summary>
     public const uint DefaultBlockSize = 16;
+
+    /// <summary>Keys in a node of a version 2 summary tree, which is also its block size: a node has one child more.</summary>
+    public const int NodeKeys = 16;
+
+    /// <summary>Children of a node of a version 2 summary tree.</summary>
+    public const int Fanout = NodeKeys + 1;
 
     public static SortedIndexHeader Read(ReadOnlySpan<byte> b) => new(
         U64(b, 0), U32(b, 8), U32(b, 12), U32(b, 16), U32(b, 20), U64(b, 24), U64(b, 32), U64(b, 40),

@@ -245,7 +245,8 @@ internal static class PlainFileReader
         Add(fields, "values offset", U64(h, 72));
         Add(fields, "summary offset", U64(h, 80));
         Add(fields, "tag", Hex(U64(h, 88)));
-        CheckCommon(h, problems);
+        uint version = U32(h, 8);
+        CheckCommon(h, problems, latestVersion: 2);
         if (order is not (1 or 2))
         {
             problems.Add($"key order {order} is neither 1 (numeric) nor 2 (bytes)");
@@ -257,14 +258,41 @@ internal static class PlainFileReader
             return 0;
         }
 
-        long n = (long)stored;
-        long values = HeaderSize + Align8(n * keySize);
-        long summary = values + Align8(n * valueSize);
-        long blocks = (n + blockSize - 1) / blockSize;
-        long end = summary + Align8(blocks * keySize) + (blocks * 8);
-        if (U64(h, 64) != HeaderSize || U64(h, 72) != (ulong)values || U64(h, 80) != (ulong)summary || U64(h, 56) != (ulong)blocks)
+        if (version == 2 && blockSize != 16)
         {
-            problems.Add($"its regions (keys at {U64(h, 64)}, values at {U64(h, 72)}, summary of {U64(h, 56)} at {U64(h, 80)}) are not where {n} keys put them ({HeaderSize}, {values}, {blocks} at {summary})");
+            problems.Add($"block size {blockSize}: a version 2 summary tree needs 16");
+            return 0;
+        }
+
+        // Version 1: the block summary in Eytzinger order, then block numbers. Version 2: values and
+        // the summary tree (16-key nodes, 17 children a node, over the blocks) on 64-byte boundaries.
+        long n = (long)stored;
+        long blocks = (n + blockSize - 1) / blockSize;
+        long values, summary, summaryCount, end;
+        if (version == 2)
+        {
+            values = Align64(HeaderSize + (n * keySize));
+            summary = Align64(values + (n * valueSize));
+            summaryCount = 0;
+            for (long level = blocks; level > 1;)
+            {
+                level = (level + 16) / 17;
+                summaryCount += level;
+            }
+
+            end = summary + (summaryCount * 16 * keySize);
+        }
+        else
+        {
+            values = HeaderSize + Align8(n * keySize);
+            summary = values + Align8(n * valueSize);
+            summaryCount = blocks;
+            end = summary + Align8(blocks * keySize) + (blocks * 8);
+        }
+
+        if (U64(h, 64) != HeaderSize || U64(h, 72) != (ulong)values || U64(h, 80) != (ulong)summary || U64(h, 56) != (ulong)summaryCount)
+        {
+            problems.Add($"its regions (keys at {U64(h, 64)}, values at {U64(h, 72)}, summary of {U64(h, 56)} at {U64(h, 80)}) are not where {n} keys put them ({HeaderSize}, {values}, {summaryCount} at {summary})");
             return 0;
         }
 
@@ -299,11 +327,12 @@ internal static class PlainFileReader
         return n;
     }
 
-    private static void CheckCommon(byte[] h, List<string> problems)
+    private static void CheckCommon(byte[] h, List<string> problems, uint latestVersion = 1)
     {
-        if (U32(h, 8) != 1 || U32(h, 12) != HeaderSize)
+        if (U32(h, 8) is 0 || U32(h, 8) > latestVersion || U32(h, 12) != HeaderSize)
         {
-            problems.Add($"format version {U32(h, 8)} and header size {U32(h, 12)}: expected 1 and {HeaderSize}");
+            string versions = latestVersion == 1 ? "1" : $"1 to {latestVersion}";
+            problems.Add($"format version {U32(h, 8)} and header size {U32(h, 12)}: expected {versions} and {HeaderSize}");
         }
 
         if (h.AsSpan(96, 28).ContainsAnyExcept((byte)0))
@@ -319,6 +348,8 @@ internal static class PlainFileReader
     }
 
     private static long Align8(long value) => (value + 7) & ~7L;
+
+    private static long Align64(long value) => (value + 63) & ~63L;
 
     private static void Add(List<KeyValuePair<string, object>> fields, string name, object value) => fields.Add(new(name, value));
 

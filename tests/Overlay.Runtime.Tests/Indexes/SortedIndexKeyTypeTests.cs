@@ -11,7 +11,9 @@ namespace Overlay.Tests.Indexes;
 /// <summary>
 /// Lookups of every integer key type in numeric order (signed keys below zero, the extremes), in
 /// blocks full and partial, against a sorted model: integer keys take the numeric search
-/// (<c>LowerBoundNumeric</c>), which must answer exactly as the byte-compare search did.
+/// (the summary tree's vector counts in version 2, the Eytzinger descent in version 1), which must
+/// answer exactly as the byte-compare search did. The sizes straddle a block (16 keys), a full
+/// tree node (17 blocks: 272 keys) and a full two-level tree (289 blocks: 4,624 keys).
 /// </summary>
 public class SortedIndexKeyTypeTests
 {
@@ -21,20 +23,40 @@ public class SortedIndexKeyTypeTests
     [InlineData(16)]
     [InlineData(17)]
     [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(272)]
+    [InlineData(273)]
     [InlineData(4097)]
+    [InlineData(4624)]
+    [InlineData(4625)]
     public void EveryIntegerKeyType(int count)
     {
-        Check<byte>(Math.Min(count, 200), count);
-        Check<sbyte>(Math.Min(count, 200), count);
-        Check<short>(count, count);
-        Check<ushort>(count, count);
-        Check<char>(count, count);
-        Check<int>(count, count);
-        Check<uint>(count, count);
-        Check<long>(count, count);
-        Check<ulong>(count, count);
-        Check<Int128>(count, count);
-        Check<UInt128>(count, count);
+        foreach (uint version in new[] { SortedIndexHeader.Version1, SortedIndexHeader.Version })
+        {
+            Check<byte>(Math.Min(count, 200), count, version);
+            Check<sbyte>(Math.Min(count, 200), count, version);
+            Check<short>(count, count, version);
+            Check<ushort>(count, count, version);
+            Check<char>(count, count, version);
+            Check<int>(count, count, version);
+            Check<uint>(count, count, version);
+            Check<long>(count, count, version);
+            Check<ulong>(count, count, version);
+            Check<Int128>(count, count, version);
+            Check<UInt128>(count, count, version);
+        }
+    }
+
+    [Fact]
+    public void WideIntegerKeysOverThreeLevels()
+    {
+        // 70,001 keys: 4,376 blocks under levels of 258, 16 and 1 nodes (the 16-bit types cannot hold as many).
+        Check<int>(70_001, 1, SortedIndexHeader.Version);
+        Check<uint>(70_001, 2, SortedIndexHeader.Version);
+        Check<long>(70_001, 3, SortedIndexHeader.Version);
+        Check<ulong>(70_001, 4, SortedIndexHeader.Version);
+        Check<UInt128>(70_001, 5, SortedIndexHeader.Version);
     }
 
     [Fact]
@@ -90,7 +112,7 @@ public class SortedIndexKeyTypeTests
         Assert.Throws<ObjectDisposedException>(() => index.Count);
     }
 
-    private static void Check<T>(int wanted, int seed)
+    private static void Check<T>(int wanted, int seed, uint version)
         where T : struct, IBinaryInteger<T>, IMinMaxValue<T>
     {
         var random = new Random(seed);
@@ -101,7 +123,7 @@ public class SortedIndexKeyTypeTests
         }
 
         using var temp = new TempPath();
-        using (var builder = new SortedIndexBuilder<T, NoValue>())
+        using (var builder = new SortedIndexBuilder<T, NoValue>() { FormatVersion = version })
         {
             foreach (T key in keys.Reverse())
             {
@@ -117,7 +139,7 @@ public class SortedIndexKeyTypeTests
         Assert.Equal(keys.Max, index.Last().Key);
         foreach (T key in keys)
         {
-            Assert.True(index.ContainsKey(key), $"{typeof(T).Name} key {key} (seed {seed})");
+            Assert.True(index.ContainsKey(key), $"{typeof(T).Name} key {key} (seed {seed}, version {version})");
         }
 
         // Probes between and around the keys: present exactly when the model has them, and a
@@ -125,7 +147,7 @@ public class SortedIndexKeyTypeTests
         for (int i = 0; i < 2000; i++)
         {
             T probe = i < 4 ? (i switch { 0 => T.MinValue, 1 => T.MaxValue, 2 => T.Zero, _ => T.One }) : RandomValue<T>(random);
-            Assert.True(keys.Contains(probe) == index.ContainsKey(probe), $"{typeof(T).Name} probe {probe} (seed {seed})");
+            Assert.True(keys.Contains(probe) == index.ContainsKey(probe), $"{typeof(T).Name} probe {probe} (seed {seed}, version {version})");
             T? expectedFirst = keys.GetViewBetween(probe, T.MaxValue).Cast<T?>().FirstOrDefault();
             T? first = null;
             foreach (KeyValuePair<T, NoValue> entry in index.Range(probe, T.MaxValue))
@@ -134,7 +156,7 @@ public class SortedIndexKeyTypeTests
                 break;
             }
 
-            Assert.True(Nullable.Equals(expectedFirst, first), $"{typeof(T).Name} range from {probe}: {first}, expected {expectedFirst} (seed {seed})");
+            Assert.True(Nullable.Equals(expectedFirst, first), $"{typeof(T).Name} range from {probe}: {first}, expected {expectedFirst} (seed {seed}, version {version})");
         }
     }
 

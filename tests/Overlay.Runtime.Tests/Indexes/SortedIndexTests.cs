@@ -212,7 +212,9 @@ public class SortedIndexTests
     [InlineData(40, 8, 1UL << 40, "keys in")]
     [InlineData(40, 8, 1000UL, "are not where")]
     [InlineData(48, 4, 0UL, "block size")]
-    [InlineData(56, 8, 1UL, "are not where")]
+    [InlineData(56, 8, 7UL, "are not where")] // 100 keys: 7 blocks (version 1's count), one tree node
+    [InlineData(8, 4, 3UL, "format version")]
+    [InlineData(48, 4, 8UL, "summary tree needs 16")]
     [InlineData(72, 8, 8UL, "are not where")]
     [InlineData(80, 8, 1UL << 62, "are not where")]
     public void HostileHeadersAreRefused(int offset, int size, ulong value, string expected)
