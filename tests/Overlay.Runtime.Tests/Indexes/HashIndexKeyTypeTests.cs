@@ -23,17 +23,7 @@ public class HashIndexKeyTypeTests
     [InlineData(5000)]
     public void EveryPrimitiveKeyType(int count)
     {
-        Check<byte>(Math.Min(count, 200), count);
-        Check<sbyte>(Math.Min(count, 200), count);
-        Check<short>(count, count);
-        Check<ushort>(count, count);
-        Check<char>(count, count);
-        Check<int>(count, count);
-        Check<uint>(count, count);
-        Check<long>(count, count);
-        Check<ulong>(count, count);
-        Check<Int128>(count, count);
-        Check<UInt128>(count, count);
+        IntegerKeys.ForEach(default(EveryType), count);
         CheckGuids(count);
     }
 
@@ -44,10 +34,10 @@ public class HashIndexKeyTypeTests
         var keys = new HashSet<T> { T.MinValue, T.MaxValue, T.Zero };
         while (keys.Count < Math.Max(wanted, 3))
         {
-            keys.Add(RandomValue<T>(random));
+            keys.Add(IntegerKeys.RandomValue<T>(random));
         }
 
-        CheckKeys(keys, () => RandomValue<T>(random), $"{typeof(T).Name} (seed {seed})");
+        CheckKeys(keys, () => IntegerKeys.RandomValue<T>(random), $"{typeof(T).Name} (seed {seed})");
     }
 
     private static void CheckGuids(int wanted)
@@ -116,14 +106,9 @@ public class HashIndexKeyTypeTests
         }
     }
 
-    private static T RandomValue<T>(Random random)
-        where T : struct, IBinaryInteger<T>
+    private readonly struct EveryType : IntegerKeys.ICheck
     {
-        Span<byte> bytes = stackalloc byte[16];
-        random.NextBytes(bytes);
-        return T.ReadLittleEndian(bytes[..System.Runtime.CompilerServices.Unsafe.SizeOf<T>()], isUnsigned: !IsSigned<T>());
+        public void Run<T>(int wanted, int seed)
+            where T : struct, IBinaryInteger<T>, IMinMaxValue<T> => Check<T>(wanted, seed);
     }
-
-    private static bool IsSigned<T>()
-        where T : struct, IBinaryInteger<T> => T.IsNegative(T.Zero - T.One);
 }

@@ -34,17 +34,7 @@ public class SortedIndexKeyTypeTests
     {
         foreach (uint version in new[] { SortedIndexHeader.Version1, SortedIndexHeader.Version })
         {
-            Check<byte>(Math.Min(count, 200), count, version);
-            Check<sbyte>(Math.Min(count, 200), count, version);
-            Check<short>(count, count, version);
-            Check<ushort>(count, count, version);
-            Check<char>(count, count, version);
-            Check<int>(count, count, version);
-            Check<uint>(count, count, version);
-            Check<long>(count, count, version);
-            Check<ulong>(count, count, version);
-            Check<Int128>(count, count, version);
-            Check<UInt128>(count, count, version);
+            IntegerKeys.ForEach(new EveryType(version), count);
         }
     }
 
@@ -119,7 +109,7 @@ public class SortedIndexKeyTypeTests
         var keys = new SortedSet<T> { T.MinValue, T.MaxValue, T.Zero };
         while (keys.Count < Math.Max(wanted, 3))
         {
-            keys.Add(RandomValue<T>(random));
+            keys.Add(IntegerKeys.RandomValue<T>(random));
         }
 
         using var temp = new TempPath();
@@ -146,7 +136,7 @@ public class SortedIndexKeyTypeTests
         // range from a probe starts at the model's first key not below it.
         for (int i = 0; i < 2000; i++)
         {
-            T probe = i < 4 ? (i switch { 0 => T.MinValue, 1 => T.MaxValue, 2 => T.Zero, _ => T.One }) : RandomValue<T>(random);
+            T probe = i < 4 ? (i switch { 0 => T.MinValue, 1 => T.MaxValue, 2 => T.Zero, _ => T.One }) : IntegerKeys.RandomValue<T>(random);
             Assert.True(keys.Contains(probe) == index.ContainsKey(probe), $"{typeof(T).Name} probe {probe} (seed {seed}, version {version})");
             T? expectedFirst = keys.GetViewBetween(probe, T.MaxValue).Cast<T?>().FirstOrDefault();
             T? first = null;
@@ -160,14 +150,9 @@ public class SortedIndexKeyTypeTests
         }
     }
 
-    private static T RandomValue<T>(Random random)
-        where T : struct, IBinaryInteger<T>
+    private readonly struct EveryType(uint version) : IntegerKeys.ICheck
     {
-        Span<byte> bytes = stackalloc byte[16];
-        random.NextBytes(bytes);
-        return T.ReadLittleEndian(bytes[..System.Runtime.CompilerServices.Unsafe.SizeOf<T>()], isUnsigned: !IsSigned<T>());
+        public void Run<T>(int wanted, int seed)
+            where T : struct, IBinaryInteger<T>, IMinMaxValue<T> => Check<T>(wanted, seed, version);
     }
-
-    private static bool IsSigned<T>()
-        where T : struct, IBinaryInteger<T> => T.IsNegative(T.Zero - T.One);
 }
