@@ -239,43 +239,15 @@ public sealed class HashIndexBuilderTests : IDisposable
             others.Select(o => Path.Combine(_directory, o)).Append(path).Order(),
             Directory.GetFileSystemEntries(_directory).Order());
 
-    private void Run(int seed)
-    {
-        try
-        {
-            RunCore(seed);
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"key set with seed {seed} failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-        }
-        finally
-        {
-            foreach (string file in Directory.GetFileSystemEntries(_directory))
-            {
-                File.Delete(file);
-            }
-        }
-    }
+    private void Run(int seed) => BulkBuildCase.Run(seed, _directory, RunCore);
 
     private void RunCore(int seed)
     {
         var random = new Random(seed);
-
-        // Small key spaces (repeats), keys spaced by powers of two (crowded homes), tiny tails
-        // (runs past the end), and tiny budgets (the spill path and many partitions).
-        int count = random.Next(4) == 0 ? random.Next(0, 20) : random.Next(0, 3000);
-        ulong keySpace = random.Next(3) == 0 ? (ulong)random.Next(1, 200) : ulong.MaxValue >> 2;
-        ulong spacing = random.Next(4) == 0 ? 1UL << random.Next(1, 20) : 1;
-        var options = new HashIndexOptions
-        {
-            InitialCapacity = random.Next(4) == 0 ? random.Next(0, 5000) : 0,
-            MaxLoadPercent = random.Next(HashIndexOptions.MinimumLoadPercent, HashIndexOptions.MaximumLoadPercent + 1),
-            Seed = (ulong)random.NextInt64(),
-            TailSlots = random.Next(3) == 0 ? random.Next(1, 4) : random.Next(1, 300),
-            Tag = (ulong)seed,
-        };
-        long budget = random.Next(2) == 0 ? random.Next(24, 2000) : CounterBuilder.DefaultMemoryBudget;
+        var drawn = BulkBuildCase.Draw(random, seed);
+        int count = drawn.Count;
+        HashIndexOptions options = drawn.Options;
+        long budget = drawn.Budget;
 
         var model = new Dictionary<ulong, long>();
         var order = new List<ulong>();
@@ -286,7 +258,7 @@ public sealed class HashIndexBuilderTests : IDisposable
         {
             for (int i = 0; i < count; i++)
             {
-                ulong key = (ulong)random.NextInt64((long)Math.Min(keySpace, long.MaxValue)) * spacing;
+                ulong key = drawn.NextKey(random);
                 long value = random.NextInt64();
                 builder.Add(key, new Counter { Value = value });
                 index.Set(key, new Counter { Value = value });

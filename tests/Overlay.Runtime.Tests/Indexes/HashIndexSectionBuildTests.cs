@@ -410,43 +410,15 @@ public sealed class HashIndexSectionBuildTests : IDisposable
         return entries;
     }
 
-    private void Run(int seed)
-    {
-        try
-        {
-            RunCore(seed);
-        }
-        catch (Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"key set with seed {seed} failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-        }
-        finally
-        {
-            foreach (string file in Directory.GetFileSystemEntries(_directory))
-            {
-                File.Delete(file);
-            }
-        }
-    }
+    private void Run(int seed) => BulkBuildCase.Run(seed, _directory, RunCore);
 
     private void RunCore(int seed)
     {
         var random = new Random(seed);
-
-        // As the file form's tests: repeats, crowded homes, tiny tails, tiny budgets (the spill and
-        // partitions beside the container).
-        int count = random.Next(4) == 0 ? random.Next(0, 20) : random.Next(0, 3000);
-        ulong keySpace = random.Next(3) == 0 ? (ulong)random.Next(1, 200) : ulong.MaxValue >> 2;
-        ulong spacing = random.Next(4) == 0 ? 1UL << random.Next(1, 20) : 1;
-        var options = new HashIndexOptions
-        {
-            InitialCapacity = random.Next(4) == 0 ? random.Next(0, 5000) : 0,
-            MaxLoadPercent = random.Next(HashIndexOptions.MinimumLoadPercent, HashIndexOptions.MaximumLoadPercent + 1),
-            Seed = (ulong)random.NextInt64(),
-            TailSlots = random.Next(3) == 0 ? random.Next(1, 4) : random.Next(1, 300),
-            Tag = (ulong)seed,
-        };
-        long budget = random.Next(2) == 0 ? random.Next(24, 2000) : CounterBuilder.DefaultMemoryBudget;
+        var drawn = BulkBuildCase.Draw(random, seed);
+        int count = drawn.Count;
+        HashIndexOptions options = drawn.Options;
+        long budget = drawn.Budget;
 
         var model = new Dictionary<ulong, long>();
         using (MappedContainer container = MappedContainer.Create(ContainerPath, Tag))
@@ -458,7 +430,7 @@ public sealed class HashIndexSectionBuildTests : IDisposable
             {
                 for (int i = 0; i < count; i++)
                 {
-                    ulong key = (ulong)random.NextInt64((long)Math.Min(keySpace, long.MaxValue)) * spacing;
+                    ulong key = drawn.NextKey(random);
                     long value = random.NextInt64();
                     builder.Add(key, new Counter { Value = value });
                     inserted.Set(key, new Counter { Value = value });
