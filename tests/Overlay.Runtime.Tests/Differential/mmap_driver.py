@@ -125,17 +125,24 @@ class Ctx:
     def remap_afresh(self, length):
         """What Overlay's resize does where mremap cannot move the mapping: a new mapping of the new
         length (of the file, already extended by CPython; or of zeros with the old bytes copied in),
-        the cursor kept."""
+        the cursor kept, even past the new end (a shrink leaves it there; seek refuses to put it
+        there, so the new map is made long enough to hold it, then resized down, which keeps it)."""
         old, pos = self.m, self.m.tell()
+        span = max(length, pos)
+        offset = self.seq.get("offset", 0)
+        if not self.anonymous and span > length:
+            os.ftruncate(self.file.fileno(), offset + span)  # mmap refuses a length past the file
         if self.anonymous:
-            new = mmap.mmap(-1, length, flags=mmap.MAP_PRIVATE)
+            new = mmap.mmap(-1, span, flags=mmap.MAP_PRIVATE)
             new[:len(old)] = old[:]
         elif self.private:
-            new = mmap.mmap(self.file.fileno(), length, flags=mmap.MAP_PRIVATE, offset=self.seq.get("offset", 0))
+            new = mmap.mmap(self.file.fileno(), span, flags=mmap.MAP_PRIVATE, offset=offset)
             new[:len(old)] = old[:]
         else:
-            new = mmap.mmap(self.file.fileno(), length, access=self.access, offset=self.seq.get("offset", 0))
+            new = mmap.mmap(self.file.fileno(), span, access=self.access, offset=offset)
         new.seek(pos)
+        if span > length:
+            new.resize(length)  # also truncates the file back to offset + length
         old.close()
         self.m = new
         return None
