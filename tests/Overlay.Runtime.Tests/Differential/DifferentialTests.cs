@@ -57,6 +57,15 @@ public sealed class DifferentialTests : IDisposable
     [Fact]
     public void Seed482137685_Sequence1071_AShrinkInsideAPageThenAGrowReadsZeros() => RunSeed(482137685, "regression", only: 1071);
 
+    /// <summary>
+    /// A seed that failed once (2026-12-05): its sequence 28 (an anonymous private map split by
+    /// <c>madvise</c>, shrunk below the cursor, then grown) takes D17, where Overlay maps afresh and
+    /// keeps the cursor past the new end, as CPython's own resize does; the driver's emulation of
+    /// that resize used <c>seek</c>, which refuses such a cursor, and reported a divergence.
+    /// </summary>
+    [Fact]
+    public void Seed235774475_Sequence28_AResizeThatMapsAfreshKeepsACursorPastTheEnd() => RunSeed(235774475, "regression", only: 28);
+
     public void Dispose()
     {
         if (Environment.GetEnvironmentVariable("OVERLAY_DIFF_KEEP") == "1")
