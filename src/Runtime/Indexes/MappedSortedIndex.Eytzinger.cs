@@ -81,20 +81,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue>
 
         long lo = (firstGreater - 1) * _blockSize;
         long hi = Math.Min(_count, lo + _blockSize);
-        while (lo < hi)
-        {
-            long mid = (lo + hi) >>> 1;
-            if (IndexKeyFormat<TKey>.Compare(KeyAt(mid), key) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
+        return LowerBoundInBlock(lo, hi, key);
     }
 
     /// <summary>

@@ -172,20 +172,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue>
 
         long lo = node * NodeKeys;
         long hi = Math.Min(_count, lo + NodeKeys);
-        while (lo < hi)
-        {
-            long mid = (lo + hi) >>> 1;
-            if (IndexKeyFormat<TKey>.Compare(KeyAt(mid), key) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
+        return LowerBoundInBlock(lo, hi, key);
     }
 
     /// <summary>

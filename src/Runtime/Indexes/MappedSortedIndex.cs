@@ -606,4 +606,23 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             }
         }
     }
+
+    /// <summary>The first position in [<paramref name="lo"/>, <paramref name="hi"/>) whose key is not less than <paramref name="key"/>, by halves (byte-ordered keys; both versions' block search).</summary>
+    private long LowerBoundInBlock(long lo, long hi, ReadOnlySpan<byte> key)
+    {
+        while (lo < hi)
+        {
+            long mid = (lo + hi) >>> 1;
+            if (IndexKeyFormat<TKey>.Compare(KeyAt(mid), key) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }
