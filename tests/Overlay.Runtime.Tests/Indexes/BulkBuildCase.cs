@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Overlay.Indexes;
+using Xunit;
 
 namespace Overlay.Tests.Indexes;
 
@@ -46,5 +49,54 @@ internal sealed record BulkBuildCase(int Count, ulong KeySpace, ulong Spacing, H
                 File.Delete(file);
             }
         }
+    }
+
+    /// <summary>
+    /// The index built from the case answers as the model and as the index the same keys were
+    /// inserted into with the same options: count, seed, load, capacity (equal when no key
+    /// repeats: the plan counts every Add), every value, 200 misses, and its entries.
+    /// </summary>
+    public void AssertBuiltLikeInserted(MappedHashIndex<ulong, Counter.ReadOnlyView> built, MappedHashIndex<ulong, Counter.ReadOnlyView> inserted, Dictionary<ulong, long> model, Random random)
+    {
+        Assert.Equal(model.Count, built.Count);
+        Assert.Equal(Options.Seed, built.Seed);
+        Assert.Equal(Options.MaxLoadPercent, built.MaxLoadPercent);
+        if (model.Count == Count)
+        {
+            Assert.Equal(inserted.Capacity, built.Capacity);
+        }
+        else
+        {
+            Assert.True(built.Capacity >= inserted.Capacity, $"built capacity {built.Capacity} < inserted {inserted.Capacity}");
+        }
+
+        foreach ((ulong key, long value) in model)
+        {
+            Assert.True(built.TryGetValue(key, out Counter.ReadOnlyView view), $"key {key} missing");
+            Assert.Equal(value, view.Value);
+            Assert.Equal(inserted.GetValue(key).Value, view.Value);
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            ulong miss = (ulong)random.NextInt64() | (1UL << 62);
+            Assert.Equal(model.ContainsKey(miss), built.ContainsKey(miss));
+            Assert.Equal(inserted.ContainsKey(miss), built.ContainsKey(miss));
+        }
+
+        Assert.Equal(model.OrderBy(e => e.Key), Entries(built).OrderBy(e => e.Key));
+        Assert.Equal(Entries(inserted).OrderBy(e => e.Key), Entries(built).OrderBy(e => e.Key));
+    }
+
+    /// <summary>The index's entries as (key, value) pairs, in its order.</summary>
+    public static List<KeyValuePair<ulong, long>> Entries(MappedHashIndex<ulong, Counter.ReadOnlyView> index)
+    {
+        var entries = new List<KeyValuePair<ulong, long>>();
+        foreach (KeyValuePair<ulong, Counter.ReadOnlyView> entry in index)
+        {
+            entries.Add(new KeyValuePair<ulong, long>(entry.Key, entry.Value.Value));
+        }
+
+        return entries;
     }
 }
