@@ -161,18 +161,11 @@ public sealed partial class MappedContainer
             ((IHostedIndex)existing).Detach();
         }
 
-        long oldOffset = old.Offset;
-        long oldCapacity = old.Capacity;
         old.Stride = fresh.Stride;
         old.Fingerprint = fresh.Fingerprint;
         old.Aux0 = fresh.Aux0;
         old.Aux1 = fresh.Aux1;
-        old.Offset = fresh.Offset;
-        old.Capacity = fresh.Capacity;
-        old.Length = fresh.Length;
-        old.Count = fresh.Count;
-        old.ZeroFrom = fresh.ZeroFrom;
-        ReleaseExtent(oldOffset, oldCapacity, $"section '{name}' of {_path} (before its replacement)");
+        MoveToExtentOf(old, fresh, $"section '{name}' of {_path} (before its replacement)");
         return OpenHash<TKey, TValue>(old, builder.KeyFormat, plan.Tag);
     }
 

@@ -136,14 +136,7 @@ public sealed partial class MappedContainer
         }
 
         existing.Dispose();
-        long oldOffset = old.Offset;
-        long oldCapacity = old.Capacity;
-        old.Offset = fresh.Offset;
-        old.Capacity = fresh.Capacity;
-        old.Length = fresh.Length;
-        old.Count = fresh.Count;
-        old.ZeroFrom = fresh.ZeroFrom;
-        ReleaseExtent(oldOffset, oldCapacity, $"section '{name}' of {_path} (before its rebuild)");
+        MoveToExtentOf(old, fresh, $"section '{name}' of {_path} (before its rebuild)");
         return OpenSorted<TKey, TValue>(old, builder.KeyFormat, tag);
     }
 
@@ -215,5 +208,22 @@ public sealed partial class MappedContainer
         {
             _entries.Add(new SectionEntry { Kind = SectionKind.Free, Stride = 1, Offset = offset, Length = 0, Capacity = capacity, Reusable = false });
         }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="entry"/> the extent <paramref name="built"/> was written into (offset,
+    /// capacity, length, count, zero mark) and frees its old one: how a rebuilt or replaced index
+    /// section takes its new bytes while keeping its name and place in the table.
+    /// </summary>
+    private void MoveToExtentOf(SectionEntry entry, SectionEntry built, string what)
+    {
+        long oldOffset = entry.Offset;
+        long oldCapacity = entry.Capacity;
+        entry.Offset = built.Offset;
+        entry.Capacity = built.Capacity;
+        entry.Length = built.Length;
+        entry.Count = built.Count;
+        entry.ZeroFrom = built.ZeroFrom;
+        ReleaseExtent(oldOffset, oldCapacity, what);
     }
 }
