@@ -70,6 +70,10 @@ public sealed unsafe partial class MemoryMap : IDisposable
     // or Protect runs (and for ever after Close): changed only atomically, see MemoryMap.Exports.cs.
     private int _exports;
     private const int Maintenance = int.MinValue;
+
+    // How often a whole-file map measures the file again when the map is refused (TryMeasureAgain):
+    // each retry needs the size to have changed once more, so a few cover any writer's growth.
+    private const int WholeFileMapAttempts = 4;
     private MapProtection _protection;
     private bool _closed;
 
@@ -444,6 +448,7 @@ public sealed unsafe partial class MemoryMap : IDisposable
             }
 
             FileStatus status = _platform.GetStatus(fd);
+            bool wholeFile = length == 0 && status.IsRegularFile;
             length = MapOptions.ResolveFileLength(status, length, _offset);
 
             nint mapFd = fd;
@@ -455,7 +460,18 @@ public sealed unsafe partial class MemoryMap : IDisposable
 
             try
             {
-                _data = _platform.Map(length, _protection, _flags, mapFd, _offset);
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        _data = _platform.Map(length, _protection, _flags, mapFd, _offset);
+                        break;
+                    }
+                    catch (MapIOException) when (wholeFile && attempt < WholeFileMapAttempts && TryMeasureAgain(mapFd, ref length))
+                    {
+                        // The file changed size between the measure and the map: map it as it is now.
+                    }
+                }
             }
             catch
             {
@@ -486,6 +502,26 @@ public sealed unsafe partial class MemoryMap : IDisposable
             GC.SuppressFinalize(this);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether the file's size is no longer the <paramref name="length"/> a whole-file map measured,
+    /// and if so the new length. A writer beside the map can change the size between the measure and
+    /// the map, and Windows refuses a read-only section longer than the file: under Wine a file that
+    /// grows is briefly one byte longer than asked (Wine writes a byte past the new end, then cuts
+    /// the file back), so a reader that measured in that moment would be refused.
+    /// </summary>
+    private bool TryMeasureAgain(nint fd, ref long length)
+    {
+        FileStatus now = _platform.GetStatus(fd);
+        long remeasured = now.Size - _offset;
+        if (remeasured <= 0 || remeasured == length)
+        {
+            return false;
+        }
+
+        length = remeasured;
+        return true;
     }
 
     /// <summary>Sets the length and the limits the fast paths compare against.</summary>

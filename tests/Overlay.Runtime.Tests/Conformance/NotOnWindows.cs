@@ -58,6 +58,10 @@ internal static class NotOnWindows
             "records the large-folio advice growth and Flush give through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no MADV_HUGEPAGE and advises nothing, which the record file tests cover",
         ("Schemas.UpgradeWritebackTests", _) =>
             "records the write-back an upgrade starts through FaultyPlatform, which wraps the Linux platform object (libc calls), and calls Linux's sync_file_range; Windows starts no write-back (its final flush writes everything), which UpgradeBatchTests covers",
+        ("Safety.WholeFileMapRaceTests", "WholeFileReadOnlyMapsBesideAFileGrowingStepByStepAreNeverRefused") =>
+            null,
+        ("Safety.WholeFileMapRaceTests", _) =>
+            "inject a refused map through FaultyPlatform, which wraps the Linux platform object (libc calls); the race they stand for is run for real by WholeFileReadOnlyMapsBesideAFileGrowingStepByStepAreNeverRefused",
         ("Safety.ProtectFailureTests" or "Safety.ResizeFallbackTests", _) =>
             "inject failures into the Linux platform object (libc calls); Windows always resizes by mapping afresh, which the other resize tests cover",
         ("Features.KernelProtectionTests" or "Features.ProtectTests", _) =>

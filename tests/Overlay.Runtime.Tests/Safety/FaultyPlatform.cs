@@ -28,6 +28,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     /// <summary>When set, answers <see cref="TryStartWriteback"/> instead of the kernel (false: the platform refuses), given the handle, offset and length.</summary>
     public Func<nint, long, long, bool>? OnStartWriteback { get; set; }
 
+    /// <summary>When set, called with the length before <see cref="Map"/> maps a file; it may change the file or throw.</summary>
+    public Action<long>? OnMapFile { get; set; }
+
     /// <summary>When set, called with the directory before <see cref="SyncDirectory"/> syncs it.</summary>
     public Action<string>? OnSyncDirectory { get; set; }
 
@@ -49,7 +52,15 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
 
     public void Truncate(nint file, long size) => _inner.Truncate(file, size);
 
-    public byte* Map(long length, MapProtection protection, MapFlags flags, nint file, long offset) => _inner.Map(length, protection, flags, file, offset);
+    public byte* Map(long length, MapProtection protection, MapFlags flags, nint file, long offset)
+    {
+        if (file != PlatformFile.None)
+        {
+            OnMapFile?.Invoke(length);
+        }
+
+        return _inner.Map(length, protection, flags, file, offset);
+    }
 
     public NamedMapping CreateNamed(string name, long length, MapProtection protection) => _inner.CreateNamed(name, length, protection);
 
