@@ -74,6 +74,10 @@ public class WineConformanceTests(ITestOutputHelper output)
         output.WriteLine($"publish {publish.Elapsed.TotalSeconds:F0} s, differential reference {record.Elapsed.TotalSeconds:F0} s, Wine run {run.Elapsed.TotalSeconds:F0} s");
         output.WriteLine(text);
 
+        // The runner's whole report (what ran, what was left out and why, the platform line), kept
+        // where a reader of a CI run can count from it: `dotnet test` shows only the pass.
+        File.WriteAllText(Path.Combine(work, "last-run.txt"), text);
+
         string? summary = text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(" failed", StringComparison.Ordinal));
         Assert.True(exit == 0 && summary is not null && summary.EndsWith(" 0 failed", StringComparison.Ordinal), $"the runtime tests under Wine exited {exit}:\n{text}");
     }
