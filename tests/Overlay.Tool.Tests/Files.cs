@@ -115,12 +115,35 @@ internal static class Files
         return path;
     }
 
-    public static string SortedIndex(string path, int entries)
+    /// <summary>
+    /// Keys 0, 3, 6, ... with their Price; <paramref name="version"/> 1 writes the Eytzinger summary the
+    /// runtime still reads (its builder's internal switch, which the runtime's own tests use too).
+    /// </summary>
+    public static string SortedIndex(string path, int entries, uint version = SortedIndexHeader.Version)
     {
-        using var builder = new SortedIndexBuilder<ulong, Price.View>();
+        using var builder = new SortedIndexBuilder<ulong, Price.View>() { FormatVersion = version };
         for (ulong i = 0; i < (ulong)entries; i++)
         {
             builder.Add(i * 3, new Price { Amount = i, Stock = (int)i });
+        }
+
+        builder.Build(path);
+        return path;
+    }
+
+    /// <summary>
+    /// <paramref name="entries"/> Guid keys (compared as bytes, so the tool checks their order) from a
+    /// seeded generator, no values; the same entries for every <paramref name="version"/>.
+    /// </summary>
+    public static string SortedGuidIndex(string path, int entries, uint version = SortedIndexHeader.Version)
+    {
+        var random = new Random(entries);
+        using var builder = new SortedIndexBuilder<Guid, NoValue>() { FormatVersion = version };
+        Span<byte> bytes = stackalloc byte[16];
+        for (int i = 0; i < entries; i++)
+        {
+            random.NextBytes(bytes);
+            builder.Add(new Guid(bytes));
         }
 
         builder.Build(path);

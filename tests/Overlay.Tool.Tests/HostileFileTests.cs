@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using Overlay.Formats;
+using Overlay.Indexes;
 using Xunit;
 
 namespace Overlay.Tool.Tests;
@@ -61,6 +62,7 @@ public sealed class HostileFileTests : IDisposable
             Files.RecordFile(_temp.File("r.rec"), 5),
             Files.HashIndex(_temp.File("h.idx"), 5),
             Files.SortedIndex(_temp.File("s.idx"), 5),
+            Files.SortedIndex(_temp.File("s1.idx"), 5, SortedIndexHeader.Version1),
         ];
         string cut = _temp.File("cut");
         foreach (string file in files)
@@ -90,6 +92,7 @@ public sealed class HostileFileTests : IDisposable
             Files.RecordFile(_temp.File("r.rec"), 5),
             Files.HashIndex(_temp.File("h.idx"), 5),
             Files.SortedIndex(_temp.File("s.idx"), 20),
+            Files.SortedIndex(_temp.File("s1.idx"), 20, SortedIndexHeader.Version1),
         ];
         string damaged = _temp.File("damaged");
         foreach (string file in files)

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Overlay.Tool.Tests;
 
-/// <summary><c>inspect</c> and <c>verify</c> of a container holding hash and sorted index sections (kind 4, issue 10): listed with their kind, not refused.</summary>
+/// <summary><c>inspect</c> and <c>verify</c> of a container holding hash and sorted index sections (kind 4, issue 10; sorted of format version 1 or 2): listed with their kind, not refused.</summary>
 public sealed class IndexSectionToolTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -35,13 +35,15 @@ public sealed class IndexSectionToolTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
-    [Fact]
-    public void ASortedIndexSectionIsListedAndVerifiesBeforeAndAfterCompaction()
+    [Theory]
+    [InlineData(1u)] // the Eytzinger summary, still read
+    [InlineData(2u)]
+    public void ASortedIndexSectionIsListedAndVerifiesBeforeAndAfterCompaction(uint version)
     {
         string file = _temp.File("sorted.ovl");
         using (MappedContainer container = MappedContainer.Create(file, 0x5844_4E49))
         {
-            using var builder = new SortedIndexBuilder<ulong, NoValue>();
+            using var builder = new SortedIndexBuilder<ulong, NoValue>() { FormatVersion = version };
             for (ulong key = 0; key < 700; key++)
             {
                 builder.Add(key * 5);
@@ -65,5 +67,6 @@ public sealed class IndexSectionToolTests : IDisposable
         using MappedSortedIndex<ulong, NoValue> index = reopened.SortedIndex<ulong, NoValue>("ordered");
         Assert.Equal(700, index.Count);
         Assert.Equal(699UL * 5, index.Last().Key);
+        Assert.True(index.ContainsKey(350UL * 5));
     }
 }
