@@ -19,7 +19,7 @@ namespace Overlay.Wine.Tests;
 [Collection(WineEnvironment.Builds)]
 public class WineConformanceTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(15);
 
     [Fact]
     public void RuntimeTestsPassOnTheWindowsBackEndUnderWine()
