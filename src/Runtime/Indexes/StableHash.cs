@@ -16,8 +16,9 @@ namespace Overlay.Indexes;
 /// <remarks>
 /// Why this function: a file's seed is chosen at random when it is created, so a key set built to
 /// collide under one file's seed does not collide under another's (the multiply-folds make the
-/// output depend on the seed in every bit); and an 8-byte key costs two 128-bit multiplies,
-/// which keeps the hash a small part of a lookup. Keys of up to 16 bytes are read as wyhash reads
+/// output depend on the seed in every bit); and an 8-byte key costs two 128-bit multiplies under
+/// function 1, one under function 2, which keeps the hash a small part of a lookup (function 2
+/// trades function 1's final avalanche for that multiply: docs/indexes.md, "What function 2 gives up"). Keys of up to 16 bytes are read as wyhash reads
 /// them (overlapping 4-byte words); longer keys in 16-byte steps, one lane (wyhash uses three
 /// lanes past 48 bytes; keys that long are rare here, and the output is defined by this code).
 /// </remarks>
