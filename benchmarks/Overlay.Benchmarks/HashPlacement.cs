@@ -40,10 +40,10 @@ internal static class HashPlacement
         [
             ("function 1", StableHash.Hash8),
             ("function 2", StableHash.Hash8Fold),
-            ("candidate", (key, seed) =>
+            ("function 2 without its last shift (as first drafted)", (key, seed) =>
             {
-                ulong h = StableHash.Hash8Fold(key, seed);
-                return h ^ (h >> 32);
+                ulong high = Math.BigMul(((key << 32) | (key >> 32)) ^ 0xe7037ed1a0b428dbUL, key ^ seed, out ulong low);
+                return high ^ low;
             }),
         ];
 
