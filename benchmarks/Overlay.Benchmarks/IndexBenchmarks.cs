@@ -35,6 +35,11 @@ public unsafe class IndexBenchmarks
     private LookupKeys _hits = null!;
     private LookupKeys _misses = null!;
     private MappedHashIndex<ulong, Value32.ReadOnlyView> _hash = null!;
+
+    // The same keys in a file recording hash function 1 (as files made before function 2 do):
+    // the two functions side by side in one run (docs/indexes.md, "Why function 2").
+    private MappedHashIndex<ulong, Value32.ReadOnlyView> _hashFunction1 = null!;
+    private HandProbe _handProbeFunction1 = null!;
     private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sorted = null!;
     private RawHash _raw = null!;
     private HandProbe _handProbe = null!;
@@ -71,6 +76,9 @@ public unsafe class IndexBenchmarks
         BuildHash(Path.Combine(_directory, "hash.idx"));
         _hash = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "hash.idx"), MapAccess.Read);
         _handProbe = new HandProbe(Path.Combine(_directory, "hash.idx"));
+        BuildHash(Path.Combine(_directory, "hash1.idx"), hashFunction: 1);
+        _hashFunction1 = MappedHashIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "hash1.idx"), MapAccess.Read);
+        _handProbeFunction1 = new HandProbe(Path.Combine(_directory, "hash1.idx"));
         using (var builder = new SortedIndexBuilder<ulong, Value32.ReadOnlyView>(runDirectory: _directory))
         {
             for (long i = 0; i < Keys; i++)
@@ -109,6 +117,8 @@ public unsafe class IndexBenchmarks
         _sorted.Dispose();
         _raw.Dispose();
         _handProbe.Dispose();
+        _hashFunction1.Dispose();
+        _handProbeFunction1.Dispose();
         _lmdbRead.Dispose();
         _lmdbDatabase.Dispose();
         _lmdb.Dispose();
@@ -166,6 +176,48 @@ public unsafe class IndexBenchmarks
         foreach (ulong key in _misses.Next())
         {
             found += _hash.ContainsKey(key) ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    /// <summary><see cref="HandProbeOverOverlayFileHits"/> over the file recording hash function 1.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long HandProbeOverFunction1FileHits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits.Next())
+        {
+            sum += _handProbeFunction1.Get(key);
+        }
+
+        return sum;
+    }
+
+    /// <summary><see cref="OverlayHashHits"/> over the file recording hash function 1.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlayHashFunction1Hits()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits.Next())
+        {
+            if (_hashFunction1.TryGetValue(key, out Value32.ReadOnlyView value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary><see cref="OverlayHashMisses"/> over the file recording hash function 1.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int OverlayHashFunction1Misses()
+    {
+        int found = 0;
+        foreach (ulong key in _misses.Next())
+        {
+            found += _hashFunction1.ContainsKey(key) ? 1 : 0;
         }
 
         return found;
@@ -301,10 +353,10 @@ public unsafe class IndexBenchmarks
     }
 
     /// <summary>Builds the Overlay hash index of 1M keys, durably (one Flush at the end).</summary>
-    public static void BuildHash(string path)
+    public static void BuildHash(string path, uint hashFunction = 2)
     {
         File.Delete(path);
-        using var index = MappedHashIndex<ulong, Value32.View>.Create(path, new HashIndexOptions { InitialCapacity = Keys });
+        using var index = MappedHashIndex<ulong, Value32.View>.Create(path, new HashIndexOptions { InitialCapacity = Keys, HashFunction = hashFunction });
         for (long i = 0; i < Keys; i++)
         {
             index.GetOrAdd(KeyOf(i)).A = i;

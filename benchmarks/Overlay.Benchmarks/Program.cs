@@ -28,6 +28,18 @@ public static class Program
                 return WineSideBySide.Run(args);
             }
 
+            if (args is ["--hash-side-by-side", ..])
+            {
+                // Not BenchmarkDotNet: hash functions 1 and 2 of the hash index, interleaved (HashSideBySide).
+                return HashSideBySide.Run(args);
+            }
+
+            if (args is ["--hash-placement", ..])
+            {
+                // Not a timing: how evenly hash functions 1 and 2 place structured key sets (HashPlacement).
+                return HashPlacement.Run(args);
+            }
+
             // In-process: no generated project to build per run (the machine has 2 shared cores).
             // 3 warm-up and 5 measured iterations of about 250 ms each keep the whole suite short.
             // OVERLAY_BENCH_TIMEOUT_MINUTES lifts the in-process toolchain's 5-minute limit per

@@ -90,6 +90,37 @@ public sealed class VerifyTests : IDisposable
         Assert.Contains("is not an Overlay file", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1u, null)]
+    [InlineData(2u, null)]
+    [InlineData(0u, "hash function 0: only 1 (StableHash) and 2 (StableHash, 8-byte keys folded once) exist")]
+    [InlineData(3u, "hash function 3: only 1 (StableHash) and 2 (StableHash, 8-byte keys folded once) exist")]
+    public void TheHashFunctionIsShownAndChecked(uint function, string? problem)
+    {
+        // New files record function 2; files of older code record 1. Both are sound; others are not.
+        string hash = Files.HashIndex(_temp.File("p.idx"), 20);
+        byte[] bytes = File.ReadAllBytes(hash);
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(40)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), function);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Overlay.Tool.Files.Crc32C.Compute(bytes.AsSpan(0, 124)));
+        File.WriteAllBytes(hash, bytes);
+
+        ToolRun run = ToolRun.Of("inspect", hash, "--json", "--count", "0");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(function, JsonDocument.Parse(run.Output).RootElement.GetProperty("header").GetProperty("hash function").GetUInt32());
+
+        run = ToolRun.Of("verify", hash);
+        if (problem is null)
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+        else
+        {
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains(problem, run.Output, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void IndexAndRecordFileDamageIsListed()
     {

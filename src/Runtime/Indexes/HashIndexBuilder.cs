@@ -215,6 +215,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
                 Seed = options.Seed,
                 Tag = options.Tag,
                 TailSlots = options.TailSlots,
+                HashFunction = options.HashFunction,
             },
             _keys,
             out _);
@@ -300,13 +301,13 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
             sink.Reserve(HashIndexHeader.Size + ((capacity + tail) * _stride));
             var writer = new SlotWriter(sink, _stride, capacity + tail);
             long count = _spill is null
-                ? PlaceInMemory(writer, capacity, preparedSeed)
-                : PlaceSpilled(writer, capacity, preparedSeed, partitionBase);
+                ? PlaceInMemory(writer, capacity, preparedSeed, plan.HashFunction)
+                : PlaceSpilled(writer, capacity, preparedSeed, plan.HashFunction, partitionBase);
             if (count >= 0)
             {
                 writer.Finish();
                 HashIndexHeader header = MappedHashIndex<TKey, TValue>.MakeHeader(
-                    _keys, _keySize, _valueSize, _stride, tail, (int)plan.MaxLoadPercent, plan.Seed, plan.Tag, capacity, count, HashIndexHeader.Clean);
+                    _keys, _keySize, _valueSize, _stride, tail, (int)plan.MaxLoadPercent, plan.HashFunction, plan.Seed, plan.Tag, capacity, count, HashIndexHeader.Clean);
                 byte[] bytes = new byte[HashIndexHeader.Size];
                 header.Write(bytes);
                 sink.Write(bytes, 0);
@@ -323,19 +324,19 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         }
     }
 
-    private long PlaceInMemory(SlotWriter writer, long capacity, ulong preparedSeed)
+    private long PlaceInMemory(SlotWriter writer, long capacity, ulong preparedSeed, uint function)
     {
         int records = _buffered / _stride;
         for (int i = 0; i < records; i++)
         {
-            FillHash(_buffer.AsSpan(i * _stride, _stride), preparedSeed);
+            FillHash(_buffer.AsSpan(i * _stride, _stride), preparedSeed, function);
         }
 
         var sorter = new Sorter(records);
         return sorter.Place(_buffer, records, _stride, _keySize, BitOperations.Log2((ulong)capacity), writer, 0);
     }
 
-    private long PlaceSpilled(SlotWriter writer, long capacity, ulong preparedSeed, string partitionBase)
+    private long PlaceSpilled(SlotWriter writer, long capacity, ulong preparedSeed, uint function, string partitionBase)
     {
         // Everything goes to the spill file first: the buffer then sorts the partitions, and a
         // second attempt (at twice the capacity) reads every entry from the file again.
@@ -369,7 +370,7 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
                 for (int offset = 0; offset < records.Length; offset += _stride)
                 {
                     Span<byte> record = records.Slice(offset, _stride);
-                    ulong hash = FillHash(record, preparedSeed);
+                    ulong hash = FillHash(record, preparedSeed, function);
 
                     // The partition is the home's top bits: partitions hold consecutive home ranges.
                     int p = (int)((hash & mask) >> (bits - partitionBits));
@@ -436,9 +437,9 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         }
     }
 
-    private ulong FillHash(Span<byte> record, ulong preparedSeed)
+    private ulong FillHash(Span<byte> record, ulong preparedSeed, uint function)
     {
-        ulong hash = MappedHashIndex<TKey, TValue>.HashOf(record.Slice(sizeof(ulong), _keySize), preparedSeed);
+        ulong hash = MappedHashIndex<TKey, TValue>.HashOf(record.Slice(sizeof(ulong), _keySize), preparedSeed, function);
         BitConverter.TryWriteBytes(record, hash);
         return hash;
     }

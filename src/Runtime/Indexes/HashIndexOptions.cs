@@ -27,7 +27,9 @@ public sealed class HashIndexOptions
     /// <summary>The default of <see cref="TailSlots"/>.</summary>
     internal const int DefaultTailSlots = 256;
 
+    /// <summary>The hash function recorded in the file: function 2, as every new file; the tests make function-1 files (as older code wrote them) with it.</summary>
+    internal uint HashFunction { get; init; } = StableHash.NewFileFunction;
+
     /// <summary>The application's tag, recorded in the file and checked by <c>Open</c> (as a record file's magic number). 0 by default.</summary>
     public ulong Tag { get; init; }
-
 }

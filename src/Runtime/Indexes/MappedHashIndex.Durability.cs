@@ -171,7 +171,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
     private void WriteHeader(uint state, long rescueOffset = 0, long rescueCount = 0)
     {
-        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _seed, _tag, _capacity, _count, state) with
+        HashIndexHeader header = MakeHeader(_keys, _keySize, _valueSize, _stride, _tail, _maxLoadPercent, _hashFunction, _seed, _tag, _capacity, _count, state) with
         {
             RescueOffset = (ulong)rescueOffset,
             RescueCount = (ulong)rescueCount,
@@ -184,7 +184,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         bytes.CopyTo(new Span<byte>(_map.OwnerPointer(_base, HashIndexHeader.Size), HashIndexHeader.Size));
     }
 
-    internal static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, ulong seed, ulong tag, long capacity, long count, uint state) => new(
+    internal static HashIndexHeader MakeHeader(IndexKeyFormat<TKey> keys, int keySize, int valueSize, int stride, int tail, int load, uint hashFunction, ulong seed, ulong tag, long capacity, long count, uint state) => new(
         HashIndexHeader.ExpectedMagic,
         HashIndexHeader.Version,
         HashIndexHeader.Size,
@@ -192,7 +192,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         (uint)valueSize,
         keys.Fingerprint,
         TValue.LayoutFingerprint,
-        StableHash.FunctionId,
+        hashFunction,
         (uint)load,
         seed,
         (uint)stride,

@@ -73,7 +73,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         {
             // The key as a value, hashed and compared in registers rather than through a span over it.
             ulong k = Unsafe.BitCast<TKey, ulong>(key);
-            return Probe8(HashOf8(k, _preparedSeed), k);
+            return Probe8(HashOf8(k), k);
         }
 
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<TKey>(in key));
@@ -103,28 +103,29 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         return scratch;
     }
 
-    /// <summary>The key's hash, never 0 (an empty slot) or 1 (<see cref="Removed"/>): those two become 2 and 3.</summary>
+    /// <summary>The key's hash under the file's function, never 0 (an empty slot) or 1 (<see cref="Removed"/>): those two become 2 and 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong HashOf(ReadOnlySpan<byte> key) => HashOf(key, _preparedSeed);
+    private ulong HashOf(ReadOnlySpan<byte> key) =>
+        key.Length == sizeof(ulong) ? HashOf8(MemoryMarshal.Read<ulong>(key)) : HashOf(key, _preparedSeed, _hashFunction);
 
-    /// <summary>The stored hash of <paramref name="key"/> under a prepared seed (the bulk builder places keys by it too).</summary>
+    /// <summary><see cref="HashOf(ReadOnlySpan{byte})"/> of an 8-byte key given as its little-endian value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong HashOf(ReadOnlySpan<byte> key, ulong preparedSeed)
+    private ulong HashOf8(ulong key)
     {
-        if (key.Length == sizeof(ulong))
-        {
-            return HashOf8(MemoryMarshal.Read<ulong>(key), preparedSeed);
-        }
-
-        ulong hash = StableHash.Hash(key, preparedSeed);
+        ulong hash = _foldEightByteKeys ? StableHash.Hash8Fold(key, _preparedSeed) : StableHash.Hash8(key, _preparedSeed);
         return hash > Removed ? hash : hash + 2;
     }
 
-    /// <summary><see cref="HashOf(ReadOnlySpan{byte}, ulong)"/> of an 8-byte key given as its little-endian value.</summary>
+    /// <summary>
+    /// The stored hash of <paramref name="key"/> under a prepared seed and hash function (the bulk
+    /// builder places keys by it too), never 0 or 1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong HashOf8(ulong key, ulong preparedSeed)
+    internal static ulong HashOf(ReadOnlySpan<byte> key, ulong preparedSeed, uint function)
     {
-        ulong hash = StableHash.Hash8(key, preparedSeed);
+        ulong hash = key.Length != sizeof(ulong) ? StableHash.Hash(key, preparedSeed)
+            : function == StableHash.Function2 ? StableHash.Hash8Fold(MemoryMarshal.Read<ulong>(key), preparedSeed)
+            : StableHash.Hash8(MemoryMarshal.Read<ulong>(key), preparedSeed);
         return hash > Removed ? hash : hash + 2;
     }
 

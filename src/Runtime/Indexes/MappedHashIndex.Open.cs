@@ -165,8 +165,14 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
         int stride = SlotStride(keyFormat);
         long capacity = Math.Max(MinimumCapacity, (long)BitOperations.RoundUpToPowerOf2((ulong)((initial * 100 + load - 1) / load)));
         length = HashIndexHeader.Size + ((capacity + tail) * stride);
+        uint function = options.HashFunction;
+        if (!StableHash.IsKnown(function))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), function, $"HashFunction must be {StableHash.Function1} or {StableHash.Function2}.");
+        }
+
         ulong seed = options.Seed ?? RandomSeed();
-        return MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
+        return MakeHeader(keyFormat, keyFormat.Size, TValue.SizeInBytes, stride, tail, load, function, seed, options.Tag, capacity, 0, HashIndexHeader.Clean);
     }
 
     private const int MaximumTailSlots = 65536;
@@ -234,9 +240,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
                 : "its reserved header bytes (96 to 123) are not zero");
         }
 
-        if (found.HashFunction != StableHash.FunctionId)
+        if (!StableHash.IsKnown(found.HashFunction))
         {
-            throw Invalid(path, keys, $"its hash function is {found.HashFunction}, expected {StableHash.FunctionId}");
+            throw Invalid(path, keys, $"its hash function is {found.HashFunction}, expected {StableHash.Function1} or {StableHash.Function2} (the functions this version knows)");
         }
 
         if (found.KeySize != keys.Size || found.KeyFingerprint != keys.Fingerprint)

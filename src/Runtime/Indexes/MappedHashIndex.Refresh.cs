@@ -54,9 +54,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             }
 
             long count = Validate(header, map.Length, _path, _keys, _stride, _tag, recover: false);
-            if (header.Seed != _seed || header.TailSlots != (uint)_tail || header.MaxLoadPercent != (uint)_maxLoadPercent)
+            if (header.Seed != _seed || header.TailSlots != (uint)_tail || header.MaxLoadPercent != (uint)_maxLoadPercent || header.HashFunction != _hashFunction)
             {
-                throw Invalid(_path, _keys, $"its seed, tail or load factor (0x{header.Seed:X16}, {header.TailSlots}, {header.MaxLoadPercent}%) differ from those it was opened with (0x{_seed:X16}, {_tail}, {_maxLoadPercent}%): it was replaced by another index");
+                throw Invalid(_path, _keys, $"its seed, tail, load factor or hash function (0x{header.Seed:X16}, {header.TailSlots}, {header.MaxLoadPercent}%, {header.HashFunction}) differ from those it was opened with (0x{_seed:X16}, {_tail}, {_maxLoadPercent}%, {_hashFunction}): it was replaced by another index");
             }
 
             if (header.State != HashIndexHeader.Clean && !RecordFileLock.IsWriterPresent(file))

@@ -102,6 +102,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     private readonly ulong _preparedSeed;
     private readonly ulong _tag;
 
+    // The file's hash function (StableHash.Function1 or Function2); for 8-byte keys they differ,
+    // and the lookup reads this flag once: a branch that always goes the same way for a file.
+    private readonly uint _hashFunction;
+    private readonly bool _foldEightByteKeys;
+
     // The slots' address, valid while the owner's hold keeps the pages in place: re-read after
     // every resize, null after Dispose.
     private byte* _slots;
@@ -157,6 +162,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
         _seed = header.Seed;
         _preparedSeed = StableHash.PrepareSeed(header.Seed);
         _tag = header.Tag;
+        _hashFunction = header.HashFunction;
+        _foldEightByteKeys = header.HashFunction == StableHash.Function2;
         _count = count;
     }
 

@@ -151,9 +151,9 @@ internal static class PlainFileReader
         Add(fields, "state", state == 0 ? "clean" : state == 1 ? "dirty" : state.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add(fields, "tag", Hex(U64(h, 88)));
         CheckCommon(h, problems);
-        if (U32(h, 40) != 1)
+        if (U32(h, 40) is not (1 or 2))
         {
-            problems.Add($"hash function {U32(h, 40)}: only 1 (StableHash) exists");
+            problems.Add($"hash function {U32(h, 40)}: only 1 (StableHash) and 2 (StableHash, 8-byte keys folded once) exist");
         }
 
         if (U32(h, 44) is < 25 or > 90)

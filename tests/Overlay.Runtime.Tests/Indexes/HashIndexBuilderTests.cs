@@ -96,7 +96,7 @@ public sealed class HashIndexBuilderTests : IDisposable
         var keys = new List<ulong>();
         for (ulong k = 1; keys.Count < 12; k++)
         {
-            if ((CounterIndex.HashOf(BitConverter.GetBytes(k), prepared) & 15) == 15)
+            if ((CounterIndex.HashOf(BitConverter.GetBytes(k), prepared, StableHash.NewFileFunction) & 15) == 15)
             {
                 keys.Add(k);
             }

@@ -214,7 +214,7 @@ public sealed class HashIndexSectionBuildTests : IDisposable
         var crowded = new List<ulong>();
         for (ulong k = 1_000_000; crowded.Count < 3; k++)
         {
-            if ((CounterIndex.HashOf(BitConverter.GetBytes(k), prepared) & (ulong)(capacity - 1)) == (ulong)(capacity - 1))
+            if ((CounterIndex.HashOf(BitConverter.GetBytes(k), prepared, StableHash.NewFileFunction) & (ulong)(capacity - 1)) == (ulong)(capacity - 1))
             {
                 crowded.Add(k);
             }
