@@ -157,7 +157,8 @@ internal static class StaticsEmitter
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Copies <paramref name=\"value\"/> into the map at <paramref name=\"offset\"/>, its variable-length fields into");
             w.WriteLine("/// <paramref name=\"heap\"/> (freeing the values they replace). The value and the old references are");
-            w.WriteLine("/// checked first: a value that cannot be stored, or a record whose references are bad, writes nothing.");
+            w.WriteLine("/// checked and the new values allocated first: a value that cannot be stored, a record whose references");
+            w.WriteLine("/// are bad, or a heap that cannot grow writes nothing.");
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"map\">The map.</param>");
             w.WriteLine("/// <param name=\"offset\">Where the record starts.</param>");
@@ -172,11 +173,24 @@ internal static class StaticsEmitter
             w.CloseBlock();
             w.WriteLine();
             w.WriteLine($"{Self(layout, "Validate")}(in value);");
-            foreach (FieldSpec field in layout.Fields.Where(f => f.IsVariable))
+
+            // Every variable-length value is encoded (what only its encoding refuses: a list too long
+            // for the heap) and allocated before anything is written; ReplaceAll frees what it
+            // allocated if the heap cannot take them all, so a refused value writes nothing.
+            FieldSpec[] variable = layout.Fields.Where(f => f.IsVariable).ToArray();
+            w.WriteLine("global::Overlay.Layouts.Support.HeapFieldAccess.ReplaceAll(");
+            w.Indent();
+            w.WriteLine("map,");
+            w.WriteLine("heap,");
+            w.WriteLine($"stackalloc long[] {{ {string.Join(", ", variable.Select(f => $"offset + {Int(f.Offset)}"))} }},");
+            w.OpenBlock("new byte[][]");
+            foreach (FieldSpec field in variable)
             {
-                w.WriteLine($"global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + {Int(field.Offset)}, heap);");
+                w.WriteLine($"{Encoded(layout, field)},");
             }
 
+            w.CloseBlock(");");
+            w.Unindent();
             w.WriteLine("var view = new View(map, offset);");
             WriteCopyIn(w, layout, "view", (at, _) => $"map, offset + {at}");
             w.CloseBlock();
@@ -302,7 +316,7 @@ internal static class StaticsEmitter
                 case FieldKind.VarString:
                 case FieldKind.VarBytes:
                 case FieldKind.VarList:
-                    w.WriteLine($"{to}.Write(heap, {source});");
+                    // Into a container's heap: written before, all at once (HeapFieldAccess.ReplaceAll).
                     break;
                 case FieldKind.LayoutArray:
                     w.OpenBlock($"for (int i = 0; i < {Int(field.Length)}; i++)");
@@ -314,6 +328,19 @@ internal static class StaticsEmitter
                     break;
             }
         }
+    }
+
+    // The bytes a variable-length field's value is stored as in a heap; throws what the value's encoding refuses.
+    private static string Encoded(LayoutSpec layout, FieldSpec field)
+    {
+        string source = $"value.{field.Identifier}";
+        return field.Kind switch
+        {
+            FieldKind.VarString => $"global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString({source}, \"{field.Name}\")",
+            FieldKind.VarList when field.IsLayoutList => $"global::Overlay.Layouts.HeapLayoutListField<{field.TypeName}, {field.TypeName}.View>.Encode({source}, \"{layout.DisplayName}.{field.Name}\")",
+            FieldKind.VarList => $"global::Overlay.Layouts.HeapListField<{field.TypeName}>.Encode({source}, {Bool(field.IsBigEndian)}, \"{layout.DisplayName}.{field.Name}\")",
+            _ => $"{source} ?? global::System.Array.Empty<byte>()", // null stores as empty, as for the other kinds
+        };
     }
 
     // Where a nested record starts: "8" for a field, "8 + i * 12" for element i of an array.

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Overlay.Formats;
@@ -21,6 +22,7 @@ internal sealed class BuilderSection
     private byte[] _chunk;
     private int _used;
     private long _written;
+    private long _reached;
 
     public BuilderSection(ContainerBuilder owner, SectionEntry entry)
     {
@@ -56,6 +58,13 @@ internal sealed class BuilderSection
     /// <summary>The bytes of the section that are in the output file at <see cref="Origin"/> (for an in-place section, all it wrote).</summary>
     public long InOutput => !InPlace ? 0 : Reserved == 0 ? _written : Math.Min(_written, Reserved);
 
+    /// <summary>
+    /// How far into the output file at <see cref="Origin"/> the section's writes ever reached: past
+    /// <see cref="InOutput"/> only after a <see cref="Rewind"/> over bytes already written out, whose
+    /// stale bytes <see cref="ContainerBuilder.Seal"/> must then clear where no section covers them.
+    /// </summary>
+    public long Reached => _reached;
+
     /// <summary>The bytes not yet written out.</summary>
     public ReadOnlySpan<byte> Pending => _chunk.AsSpan(0, _used);
 
@@ -83,6 +92,36 @@ internal sealed class BuilderSection
 
     /// <summary>Zeroes a claim that was filled but not committed (its <c>Store</c> threw), so later claims start zeroed.</summary>
     public void Abandon(int length) => _chunk.AsSpan(_used, length).Clear();
+
+    /// <summary>Where the section ends and what it counts now: what <see cref="Rewind"/> returns to.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every RecordsWriter.Append(value, heap): two reads, no call
+    public Marker Mark() => new(Entry.Length, Entry.Count);
+
+    /// <summary>
+    /// Takes the section back to <paramref name="mark"/>, dropping every byte appended since (a record
+    /// whose store failed after its heap fields were appended: docs/formats.md §1.4). Bytes still in
+    /// the chunk are zeroed, as <see cref="Spill"/> leaves it; bytes already written out stay where
+    /// they went, and the next ones are written over them, because every write goes to
+    /// <see cref="Origin"/> + <see cref="Written"/>.
+    /// </summary>
+    public void Rewind(Marker mark)
+    {
+        long keep = mark.Length - _written;
+        if (keep >= 0)
+        {
+            _chunk.AsSpan((int)keep, _used - (int)keep).Clear();
+            _used = (int)keep;
+        }
+        else
+        {
+            _chunk.AsSpan(0, _used).Clear();
+            _used = 0;
+            _written = mark.Length;
+        }
+
+        Entry.Length = mark.Length;
+        Entry.Count = mark.Count;
+    }
 
     public long Append(ReadOnlySpan<byte> bytes)
     {
@@ -146,6 +185,13 @@ internal sealed class BuilderSection
             InPlace = Owner.IsOutput(Handle);
         }
 
+        if (InPlace)
+        {
+            // Counted before the write: one that fails part-way may have left bytes there too.
+            long end = _written + _used;
+            _reached = Math.Max(_reached, Reserved == 0 ? end : Math.Min(end, Reserved));
+        }
+
         ReadOnlySpan<byte> pending = _chunk.AsSpan(0, _used);
         if (Reserved > 0 && _written + _used > Reserved)
         {
@@ -172,6 +218,11 @@ internal sealed class BuilderSection
         _chunk.AsSpan(0, _used).Clear();
         _used = 0;
     }
+
+    /// <summary>A section's length and count at one moment (<see cref="Mark"/>).</summary>
+    /// <param name="Length">The section's bytes.</param>
+    /// <param name="Count">Its records or blocks.</param>
+    public readonly record struct Marker(long Length, long Count);
 
     /// <summary>Frees the chunk once the section is in the sealed file.</summary>
     public void Release() => _chunk = Array.Empty<byte>();

@@ -206,13 +206,15 @@ public sealed class ContainerBuilder : IDisposable
             long position = 2L * _slotSize;
             long end = position;
             long stale = position;
+            bool rewound = false;
             var origins = new long[resident.Count];
             for (int i = 0; i < resident.Count; i++)
             {
                 BuilderSection section = resident[i];
                 section.Spill();
                 origins[i] = section.Origin;
-                stale = Math.Max(stale, section.Origin + section.InOutput);
+                stale = Math.Max(stale, section.Origin + Math.Max(section.InOutput, section.Reached));
+                rewound |= section.Reached > section.InOutput;
                 position = Place(section, i == 0 ? position : ContainerFormat.AlignUp(position, ContainerFormat.ExtentAlignment), ref end);
             }
 
@@ -243,7 +245,10 @@ public sealed class ContainerBuilder : IDisposable
                 position = Place(section, offset, ref end);
             }
 
-            if (moved)
+            // A record refused after its heap bytes were written out (BuilderSection.Rewind) left
+            // them past its section's new end: where no section and no truncation covers them, in the
+            // gaps between sections, they are zeroed as after a move.
+            if (moved || rewound)
             {
                 ZeroGaps(Math.Min(stale, end), copy);
             }
@@ -430,7 +435,7 @@ public sealed class ContainerBuilder : IDisposable
         }
     }
 
-    // After a move, the bytes between sections (page alignment, the 8 bytes of an empty section)
+    // After a move or a rewind, the bytes between sections (page alignment, the 8 bytes of an empty section)
     // below the old end of what was written may be stale: they are zeroed, as in a file where nothing moved.
     private void ZeroGaps(long below, byte[] buffer)
     {

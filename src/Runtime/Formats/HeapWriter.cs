@@ -16,6 +16,12 @@ public sealed class HeapWriter
 
     internal bool BelongsTo(ContainerBuilder builder) => ReferenceEquals(_section.Owner, builder);
 
+    /// <summary>The heap's end and count now, for <see cref="Rewind"/>.</summary>
+    internal BuilderSection.Marker Mark() => _section.Mark();
+
+    /// <summary>Drops every block appended since <paramref name="mark"/> (a record that failed after appending its first fields).</summary>
+    internal void Rewind(BuilderSection.Marker mark) => _section.Rewind(mark);
+
     /// <summary>The blobs appended so far.</summary>
     public long Count => _section.Entry.Count;
 
@@ -47,11 +53,22 @@ public sealed class HeapWriter
         }
         else
         {
+            // Appended in parts, each of which may write a chunk out: one that fails (a full disk)
+            // takes the heap back to before the block rather than leave part of one.
             Span<byte> header = stackalloc byte[ContainerFormat.HeapBlockHeaderSize];
             WriteHeader(header, (uint)total);
-            _section.Append(header);
-            _section.Append(blob);
-            _section.AppendZeros((int)(payload - blob.Length));
+            BuilderSection.Marker mark = _section.Mark();
+            try
+            {
+                _section.Append(header);
+                _section.Append(blob);
+                _section.AppendZeros((int)(payload - blob.Length));
+            }
+            catch
+            {
+                _section.Rewind(mark);
+                throw;
+            }
         }
 
         _section.Entry.Count++;

@@ -57,13 +57,16 @@ public sealed class RecordsWriter<TRecord>
     /// Appends a copy of <paramref name="value"/>, its variable-length fields (<c>[VarString]</c>,
     /// <c>[VarBytes]</c>, <c>[VarList]</c>) appended to <paramref name="heap"/> first and the record
     /// holding their references: records and their heap are written in one pass. Reopened, the
-    /// records' views read them with that heap (<c>view.Load(container.Heap(name))</c>).
+    /// records' views read them with that heap (<c>view.Load(container.Heap(name))</c>). A value
+    /// refused after some of its fields were appended (a list too long for a heap value) takes the
+    /// heap back to where it was: its <see cref="HeapWriter.Count"/>, its length and the place of the
+    /// next block are as before, and the sealed file holds no trace of the refused bytes.
     /// </summary>
     /// <param name="value">The record.</param>
     /// <param name="heap">A heap of the same builder.</param>
     /// <returns>The record's index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
-    /// <exception cref="ArgumentException">A field cannot be stored, or the heap belongs to another builder; nothing is appended.</exception>
+    /// <exception cref="ArgumentException">A field cannot be stored, or the heap belongs to another builder; nothing is appended, to the records or to the heap.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Append(in TRecord value, HeapWriter heap)
@@ -75,11 +78,25 @@ public sealed class RecordsWriter<TRecord>
             throw new ArgumentException("The heap belongs to another builder: the references would name bytes of another file.", nameof(heap));
         }
 
+        // Store appends the fields to the heap one by one and a later one may still be refused:
+        // the mark (two reads) lets the failure take back what the earlier ones appended.
+        BuilderSection.Marker heapMark = heap.Mark();
         if (_stride > BuilderSection.ChunkSize)
         {
-            byte[] buffer = new byte[_stride];
-            TRecord.Store(buffer, value, heap);
-            _section.Append(buffer);
+            BuilderSection.Marker mark = _section.Mark();
+            try
+            {
+                byte[] buffer = new byte[_stride];
+                TRecord.Store(buffer, value, heap);
+                _section.Append(buffer);
+            }
+            catch
+            {
+                _section.Rewind(mark);
+                heap.Rewind(heapMark);
+                throw;
+            }
+
             return _section.Entry.Count++;
         }
 
@@ -93,6 +110,7 @@ public sealed class RecordsWriter<TRecord>
         catch
         {
             _section.Abandon(_stride);
+            heap.Rewind(heapMark);
             throw;
         }
 

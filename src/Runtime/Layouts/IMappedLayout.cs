@@ -53,7 +53,9 @@ public interface IMappedLayout<TSelf>
     /// <paramref name="destination"/>, appending its variable-length fields to <paramref name="heap"/>
     /// and storing their references (a <see cref="Overlay.Formats.ContainerBuilder"/>'s one-pass
     /// write). A layout without such fields stores as <see cref="Store(System.Span{byte}, in TSelf)"/>
-    /// does and appends nothing. The value is checked first: one that cannot be stored appends nothing.
+    /// does and appends nothing. The value is checked first where it can be; what only the storing
+    /// finds (a list too long for a heap value) throws after the fields before it were appended, and
+    /// <c>RecordsWriter.Append(value, heap)</c> then takes the heap back to where it was.
     /// </summary>
     /// <param name="destination">At least <see cref="SizeInBytes"/> bytes.</param>
     /// <param name="value">The record.</param>

@@ -84,7 +84,8 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
     /// <summary>
     /// Copies <paramref name="value"/> into the map at <paramref name="offset"/>, its variable-length fields into
     /// <paramref name="heap"/> (freeing the values they replace). The value and the old references are
-    /// checked first: a value that cannot be stored, or a record whose references are bad, writes nothing.
+    /// checked and the new values allocated first: a value that cannot be stored, a record whose references
+    /// are bad, or a heap that cannot grow writes nothing.
     /// </summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>
@@ -101,12 +102,17 @@ partial struct Message : global::Overlay.Layouts.IMappedLayout<global::Game.Mess
         }
 
         global::Game.Message.Validate(in value);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 4, heap);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 16, heap);
+        global::Overlay.Layouts.Support.HeapFieldAccess.ReplaceAll(
+            map,
+            heap,
+            stackalloc long[] { offset + 4, offset + 16 },
+            new byte[][]
+            {
+                global::Overlay.Layouts.Support.HeapFieldAccess.EncodeString(value.Text, "Text"),
+                value.Payload ?? global::System.Array.Empty<byte>(),
+            });
         var view = new View(map, offset);
         view.Id = value.Id;
-        view.Text.Write(heap, value.Text);
-        view.Payload.Write(heap, value.Payload);
     }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>

@@ -98,7 +98,8 @@ partial struct Save : global::Overlay.Layouts.IMappedLayout<global::Game.Save>
     /// <summary>
     /// Copies <paramref name="value"/> into the map at <paramref name="offset"/>, its variable-length fields into
     /// <paramref name="heap"/> (freeing the values they replace). The value and the old references are
-    /// checked first: a value that cannot be stored, or a record whose references are bad, writes nothing.
+    /// checked and the new values allocated first: a value that cannot be stored, a record whose references
+    /// are bad, or a heap that cannot grow writes nothing.
     /// </summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>
@@ -115,16 +116,19 @@ partial struct Save : global::Overlay.Layouts.IMappedLayout<global::Game.Save>
         }
 
         global::Game.Save.Validate(in value);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 4, heap);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 16, heap);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 28, heap);
-        global::Overlay.Layouts.Support.HeapFieldAccess.CheckReplaceable(map, offset + 40, heap);
+        global::Overlay.Layouts.Support.HeapFieldAccess.ReplaceAll(
+            map,
+            heap,
+            stackalloc long[] { offset + 4, offset + 16, offset + 28, offset + 40 },
+            new byte[][]
+            {
+                global::Overlay.Layouts.HeapListField<int>.Encode(value.Scores, false, "Game.Save.Scores"),
+                global::Overlay.Layouts.HeapListField<ushort>.Encode(value.Ports, true, "Game.Save.Ports"),
+                global::Overlay.Layouts.HeapListField<global::Game.Mood>.Encode(value.Moods, false, "Game.Save.Moods"),
+                global::Overlay.Layouts.HeapLayoutListField<global::Game.Quest, global::Game.Quest.View>.Encode(value.Quests, "Game.Save.Quests"),
+            });
         var view = new View(map, offset);
         view.Id = value.Id;
-        view.Scores.Write(heap, value.Scores);
-        view.Ports.Write(heap, value.Ports);
-        view.Moods.Write(heap, value.Moods);
-        view.Quests.Write(heap, value.Quests);
     }
 
     /// <summary>A record in a map: reads and writes go straight to the mapped bytes.</summary>

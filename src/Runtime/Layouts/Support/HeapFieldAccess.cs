@@ -114,6 +114,82 @@ public static class HeapFieldAccess
     }
 
     /// <summary>
+    /// Replaces the values of a record's variable-length fields as one step (a layout's <c>Store</c>
+    /// into a container): the old references are checked first (each freeable, no two naming one
+    /// block), then every new value is allocated before any reference is written, so that one the
+    /// heap cannot take (it cannot grow) frees those allocated before it and leaves the record, the
+    /// heap's count and its values as they were; then the references are written and the old values freed.
+    /// </summary>
+    /// <param name="map">The map holding the record.</param>
+    /// <param name="heap">The heap.</param>
+    /// <param name="offsets">Where each field's reference is.</param>
+    /// <param name="values">Each field's new bytes, in the order of <paramref name="offsets"/>.</param>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    /// <exception cref="System.IO.InvalidDataException">An old reference is outside the heap, names no allocated block, or names the block of another field: nothing is written.</exception>
+    /// <exception cref="NotSupportedException">The map or the container is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The heap must grow while memory of the map is exported or pinned: nothing is written.</exception>
+    public static void ReplaceAll(MemoryMap map, HeapSection heap, ReadOnlySpan<long> offsets, ReadOnlySpan<byte[]> values)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(heap);
+        if (offsets.Length != values.Length)
+        {
+            throw new ArgumentException($"{offsets.Length} fields and {values.Length} values.", nameof(values));
+        }
+
+        if (!map.CanWrite)
+        {
+            throw new NotSupportedException("The map is read-only.");
+        }
+
+        int count = offsets.Length;
+        Span<HeapRef> old = count <= 16 ? stackalloc HeapRef[count] : new HeapRef[count];
+        for (int i = 0; i < count; i++)
+        {
+            old[i] = ReadReference(map, offsets[i]);
+            heap.EnsureFreeable(old[i]);
+            for (int j = 0; j < i; j++)
+            {
+                // Freeing one block for two fields would fail on the second, after the first was replaced.
+                if (!old[i].IsNull && old[j].Offset == old[i].Offset)
+                {
+                    throw heap.Invalid(old[i], "another field of the record names the same block");
+                }
+            }
+        }
+
+        Span<HeapRef> created = count <= 16 ? stackalloc HeapRef[count] : new HeapRef[count];
+        int made = 0;
+        try
+        {
+            for (; made < count; made++)
+            {
+                created[made] = heap.Allocate(values[made]);
+            }
+        }
+        catch
+        {
+            // Freed now, reusable after the next commit: free space the format documents (§1.3) and compaction reclaims.
+            for (int i = 0; i < made; i++)
+            {
+                heap.Free(created[i]);
+            }
+
+            throw;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            WriteReference(map, offsets[i], created[i]);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            heap.Free(old[i]);
+        }
+    }
+
+    /// <summary>
     /// Replaces the value: allocates and fills the new one, stores its reference, then frees the old
     /// one. The old reference is checked first (<see cref="HeapSection.Free"/> would refuse it after
     /// the new one was written, leaving a record that no longer names what it did and a leaked block).
