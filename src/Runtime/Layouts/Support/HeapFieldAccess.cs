@@ -38,20 +38,6 @@ public static class HeapFieldAccess
         map.WriteAt(offset, bytes);
     }
 
-    /// <summary>
-    /// Throws <see cref="System.IO.InvalidDataException"/> when the reference at <paramref name="offset"/>
-    /// could not be freed (outside the heap, or naming no allocated block): a record's <c>Store</c>
-    /// checks every old reference before it writes anything.
-    /// </summary>
-    /// <param name="map">The map holding the reference.</param>
-    /// <param name="offset">Where the reference is.</param>
-    /// <param name="heap">The heap.</param>
-    public static void CheckReplaceable(MemoryMap map, long offset, HeapSection heap)
-    {
-        ArgumentNullException.ThrowIfNull(heap);
-        heap.EnsureFreeable(ReadReference(map, offset));
-    }
-
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="value"/> has no UTF-8 form (a lone surrogate).</summary>
     /// <param name="value">The string; null stores as empty.</param>
     /// <param name="fieldName">The field, for the message.</param>
