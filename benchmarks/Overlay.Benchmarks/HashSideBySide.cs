@@ -47,6 +47,7 @@ internal static class HashSideBySide
             // Each way's loop is written out, so that the lookup inlines into it as in IndexBenchmarks
             // (behind a delegate call per key, lookups overlap their cache misses less).
             LookupKeys rawKeys = Hits(), f2Keys = Hits(), f1Keys = Hits(), f2Misses = Misses(), f1Misses = Misses(), hand2Keys = Hits(44), hand1Keys = Hits(44);
+            LookupKeys pinnedKeys = Hits(45), pinnedMisses = Misses();
             (string Name, Func<long> Run, bool Hits)[] ways =
             [
                 ("raw-pointer hash, hits", () =>
@@ -105,6 +106,29 @@ internal static class HashSideBySide
 
                     return found;
                 }, false),
+                ("Overlay PinReadOnly, function 2, hits", () => f2.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(pinnedKeys, static (pin, keys) =>
+                {
+                    long sum = 0;
+                    foreach (ulong key in keys.Next())
+                    {
+                        if (pin.TryGetValue(key, out Value32.ReadOnlyRef value))
+                        {
+                            sum += value.A;
+                        }
+                    }
+
+                    return sum;
+                }), true),
+                ("Overlay PinReadOnly, function 2, misses", () => f2.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(pinnedMisses, static (pin, keys) =>
+                {
+                    long found = 0;
+                    foreach (ulong key in keys.Next())
+                    {
+                        found += pin.ContainsKey(key) ? 1 : 0;
+                    }
+
+                    return found;
+                }), false),
                 ("HandProbe, function 2 file, hits", () =>
                 {
                     long sum = 0;

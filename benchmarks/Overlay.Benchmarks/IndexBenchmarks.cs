@@ -169,6 +169,35 @@ public unsafe class IndexBenchmarks
         return sum;
     }
 
+    /// <summary><see cref="OverlayHashHits"/> inside <c>PinReadOnly</c>: the checks made once per batch of 1,000, values as <c>ReadOnlyRef</c>s.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlayHashPinnedHits() => _hash.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(_hits, static (pin, hits) =>
+    {
+        long sum = 0;
+        foreach (ulong key in hits.Next())
+        {
+            if (pin.TryGetValue(key, out Value32.ReadOnlyRef value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    });
+
+    /// <summary><see cref="OverlayHashMisses"/> inside <c>PinReadOnly</c>.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int OverlayHashPinnedMisses() => _hash.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, int>(_misses, static (pin, misses) =>
+    {
+        int found = 0;
+        foreach (ulong key in misses.Next())
+        {
+            found += pin.ContainsKey(key) ? 1 : 0;
+        }
+
+        return found;
+    });
+
     [Benchmark(OperationsPerInvoke = Batch)]
     public int OverlayHashMisses()
     {

@@ -74,10 +74,15 @@ public sealed class IndexKeyFormat<TKey>
     public ulong Fingerprint { get; }
 
     /// <summary>True when the key is a primitive stored as its own little-endian bytes (folded by the JIT for each key type).</summary>
-    internal static bool IsPrimitive =>
-        typeof(TKey) == typeof(ulong) || typeof(TKey) == typeof(long) || typeof(TKey) == typeof(uint) || typeof(TKey) == typeof(int)
-        || typeof(TKey) == typeof(ushort) || typeof(TKey) == typeof(short) || typeof(TKey) == typeof(byte) || typeof(TKey) == typeof(sbyte)
-        || typeof(TKey) == typeof(char) || typeof(TKey) == typeof(Int128) || typeof(TKey) == typeof(UInt128) || typeof(TKey) == typeof(Guid);
+    /// <remarks>Always inlined: its IL is long for the inliner's budget, which in optimised code short of tier 1 (OSR) left a call per lookup.</remarks>
+    internal static bool IsPrimitive
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get =>
+            typeof(TKey) == typeof(ulong) || typeof(TKey) == typeof(long) || typeof(TKey) == typeof(uint) || typeof(TKey) == typeof(int)
+            || typeof(TKey) == typeof(ushort) || typeof(TKey) == typeof(short) || typeof(TKey) == typeof(byte) || typeof(TKey) == typeof(sbyte)
+            || typeof(TKey) == typeof(char) || typeof(TKey) == typeof(Int128) || typeof(TKey) == typeof(UInt128) || typeof(TKey) == typeof(Guid);
+    }
 
     private static string PrimitiveName =>
         typeof(TKey) == typeof(ulong) ? "u64" : typeof(TKey) == typeof(long) ? "i64" : typeof(TKey) == typeof(uint) ? "u32"

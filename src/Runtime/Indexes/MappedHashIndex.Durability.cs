@@ -17,10 +17,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <summary>
     /// Writes the changed slots to the file and waits for the disk, then the header (count,
     /// capacity, state clean, checksum), and waits again: after it returns, a crash or power loss
-    /// keeps exactly this state. Does nothing for a read-only index, or when nothing changed since
-    /// the last flush.
+    /// keeps exactly this state. Does nothing for a read-only index. With no entry added, removed
+    /// or moved since the last flush, only the slots are synced: values written in place through
+    /// views or a pin tell the index nothing.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>) and has removals to compact, which would move entries under the pin's lookups; nothing was written.</exception>
     /// <exception cref="MapIOException">The OS reported a failure to write.</exception>
     /// <exception cref="FileTruncatedException">Another process truncated the file under the map; nothing was written.</exception>
     /// <remarks>
@@ -48,15 +50,26 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     private void FlushIndex()
     {
         ThrowIfDisposed();
-        if (!_writable || !_dirty)
+        if (!_writable)
         {
             return;
         }
 
         _map.ThrowIfFileTruncated("Flush");
+        if (!_dirty)
+        {
+            // Nothing was added, removed or moved since the last flush, so the header stands; but
+            // values may have been written in place, through views or a pin, which tell the index
+            // nothing: their pages are the slots', and a flush promises them on the disk. (The
+            // region from its start, as below: a flush's offset must be a whole page.)
+            _map.Flush(_base, RegionLength);
+            return;
+        }
 
         if (_removed.Count > 0)
         {
+            // Compaction moves entries, under a pin's lookups: refused before anything is written.
+            ThrowIfPinned();
             Compact();
         }
 
@@ -72,7 +85,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// Flushes a writer (<see cref="Flush"/>), unmaps the file and releases its lock. A second call
     /// does nothing. Views taken from the index throw <see cref="ObjectDisposedException"/> afterwards.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use; the index stays open.</exception>
+    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use, or the index is pinned (<see cref="Pin{TRef, TState, TResult}"/>); the index stays open.</exception>
     /// <exception cref="MapIOException">The flush failed; the index stays open, so the caller may retry.</exception>
     /// <exception cref="FileTruncatedException">Another process truncated the file under the map: nothing is flushed (the header stays dirty), and the index is closed, its lock released, since a retry cannot succeed.</exception>
     /// <remarks>
@@ -88,6 +101,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             return;
         }
 
+        // As a map refuses to close while pinned: the pin's callback still reads the slots.
+        ThrowIfPinned();
         if (_host is not null)
         {
             try

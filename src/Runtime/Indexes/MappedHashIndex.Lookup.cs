@@ -106,95 +106,25 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <summary>The key's hash under the file's function, never 0 (an empty slot) or 1 (<see cref="Removed"/>): those two become 2 and 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong HashOf(ReadOnlySpan<byte> key) =>
-        key.Length == sizeof(ulong) ? HashOf8(MemoryMarshal.Read<ulong>(key)) : HashOf(key, _preparedSeed, _hashFunction);
+        key.Length == sizeof(ulong) ? HashOf8(MemoryMarshal.Read<ulong>(key)) : HashProbe.HashOf(key, _preparedSeed, _hashFunction);
 
     /// <summary><see cref="HashOf(ReadOnlySpan{byte})"/> of an 8-byte key given as its little-endian value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong HashOf8(ulong key)
-    {
-        ulong hash = _foldEightByteKeys ? StableHash.Hash8Fold(key, _preparedSeed) : StableHash.Hash8(key, _preparedSeed);
-        return hash > Removed ? hash : hash + 2;
-    }
+    private ulong HashOf8(ulong key) => HashProbe.HashOf8(key, _preparedSeed, _foldEightByteKeys);
 
     /// <summary>
     /// The stored hash of <paramref name="key"/> under a prepared seed and hash function (the bulk
     /// builder places keys by it too), never 0 or 1.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong HashOf(ReadOnlySpan<byte> key, ulong preparedSeed, uint function)
-    {
-        ulong hash = key.Length != sizeof(ulong) ? StableHash.Hash(key, preparedSeed)
-            : function == StableHash.Function2 ? StableHash.Hash8Fold(MemoryMarshal.Read<ulong>(key), preparedSeed)
-            : StableHash.Hash8(MemoryMarshal.Read<ulong>(key), preparedSeed);
-        return hash > Removed ? hash : hash + 2;
-    }
+    internal static ulong HashOf(ReadOnlySpan<byte> key, ulong preparedSeed, uint function) => HashProbe.HashOf(key, preparedSeed, function);
 
     /// <summary>The slot holding the key, or -1. Ends at an empty slot or at the end of the table, whatever the file holds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Probe(ulong hash, ReadOnlySpan<byte> key) =>
-        key.Length == sizeof(ulong)
-            ? Probe(hash, new EightBytes(MemoryMarshal.Read<ulong>(key)))
-            : Probe(hash, new AnyBytes(key));
+    private long Probe(ulong hash, ReadOnlySpan<byte> key) => HashProbe.Find(_slots, _mask, _slotCount, _stride, hash, key);
 
     /// <summary><see cref="Probe(ulong, ReadOnlySpan{byte})"/> for an 8-byte key given as its little-endian value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Probe8(ulong hash, ulong key) => Probe(hash, new EightBytes(key));
-
-    /// <summary>The probe itself, specialised by the JIT for each way of comparing a stored key.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long Probe<TKeyMatch>(ulong hash, TKeyMatch key)
-        where TKeyMatch : IKeyMatch, allows ref struct
-    {
-        long limit = _slotCount;
-        long stride = _stride;
-        long i = (long)(hash & _mask);
-        byte* p = _slots + (i * stride);
-        while (true)
-        {
-            ulong stored = Unsafe.ReadUnaligned<ulong>(p);
-            if (stored == hash)
-            {
-                if (key.Matches(p + sizeof(ulong)))
-                {
-                    return i;
-                }
-            }
-            else if (stored == 0)
-            {
-                return -1;
-            }
-
-            if (++i >= limit)
-            {
-                return -1;
-            }
-
-            p += stride;
-        }
-    }
-
-    /// <summary>Compares the key a probe looks for with a slot's stored key.</summary>
-    private interface IKeyMatch
-    {
-        /// <summary>Whether the stored key at <paramref name="stored"/> is this one.</summary>
-        bool Matches(byte* stored);
-    }
-
-    /// <summary>An 8-byte key, compared as one number.</summary>
-    private readonly struct EightBytes(ulong key) : IKeyMatch
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Matches(byte* stored) => Unsafe.ReadUnaligned<ulong>(stored) == key;
-    }
-
-    /// <summary>A key of any size, compared byte for byte.</summary>
-    private readonly ref struct AnyBytes(ReadOnlySpan<byte> key) : IKeyMatch
-    {
-        private readonly ReadOnlySpan<byte> _key = key;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Matches(byte* stored) => new ReadOnlySpan<byte>(stored, _key.Length).SequenceEqual(_key);
-    }
+    private long Probe8(ulong hash, ulong key) => HashProbe.Find(_slots, _mask, _slotCount, _stride, hash, new HashProbe.EightBytes(key));
 
     /// <summary>The first empty slot at or after the home of <paramref name="hash"/>, or -1 if the run reaches the end of the table.</summary>
     private long FindEmpty(ulong hash)

@@ -18,6 +18,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="added">True if the key was added.</param>
     /// <returns>A view of the value's slot, valid until the next insertion of a new key, removal or clear.</returns>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="ArgumentException">A layout key cannot be stored in its format.</exception>
     /// <exception cref="System.IO.IOException">The table must grow and the file cannot (the disk is full, or 2^40 slots are reached).</exception>
@@ -33,6 +34,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="key">The key.</param>
     /// <returns>A writable view of the value.</returns>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="ArgumentException">A layout key cannot be stored in its format.</exception>
     /// <exception cref="System.IO.IOException">The table must grow and the file cannot.</exception>
@@ -42,6 +44,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="key">The key.</param>
     /// <returns>True if the key was added, false if it was present (and is left as it was).</returns>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="ArgumentException">A layout key cannot be stored in its format.</exception>
     /// <exception cref="System.IO.IOException">The table must grow and the file cannot.</exception>
@@ -62,6 +65,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <returns>True if the key was added, false if its value was replaced.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="TLayout"/> is not the layout of <typeparamref name="TValue"/>, or the value or a layout key cannot be stored.</exception>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="System.IO.IOException">The table must grow and the file cannot.</exception>
     public bool Set<TLayout>(in TKey key, in TLayout value)
@@ -97,6 +101,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// <param name="key">The key.</param>
     /// <returns>True if the key was present.</returns>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     /// <exception cref="ArgumentException">A layout key cannot be stored in its format.</exception>
     public bool Remove(in TKey key)
@@ -127,6 +132,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
 
     /// <summary>Removes every entry; the capacity (and the file's length) stays.</summary>
     /// <exception cref="NotSupportedException">The index is read-only.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="Pin{TRef, TState, TResult}"/>, <see cref="PinReadOnly{TRef, TState, TResult}"/>): nothing changed.</exception>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
     public void Clear()
     {

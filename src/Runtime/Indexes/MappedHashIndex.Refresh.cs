@@ -25,10 +25,12 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
     /// the growth's flush; refresh again later.
     /// </remarks>
     /// <exception cref="ObjectDisposedException">The index is closed.</exception>
+    /// <exception cref="InvalidOperationException">The index is pinned (<see cref="PinReadOnly{TRef, TState, TResult}"/>).</exception>
     /// <exception cref="InvalidDataException">The file no longer holds a valid index of these types (as <c>Open</c> says), was replaced by another index, shrank, or was left dirty by a writer that crashed.</exception>
     public bool Refresh()
     {
         ThrowIfDisposed();
+        ThrowIfPinned();
         if (_writable || _lock is null)
         {
             // A section of a container: readers reopen the container after its commits.

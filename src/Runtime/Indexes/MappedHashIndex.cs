@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Overlay.Layouts;
 using Overlay.Layouts.Support;
 
@@ -72,7 +73,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     internal const long MaximumCapacity = 1L << 40;
 
     /// <summary>The stored hash of a removed entry's slot until a flush compacts it (0 is an empty slot; no key hashes to either).</summary>
-    internal const ulong Removed = 1;
+    internal const ulong Removed = HashProbe.Removed;
 
     private readonly IndexKeyFormat<TKey> _keys;
     private MemoryMap _map;
@@ -242,7 +243,9 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
 
     private void ThrowIfNotWritable()
     {
-        if (_disposed || !_writable)
+        // One compare more than the read-only check for the pins: their count is 0 but while a
+        // pin's callback runs, and no change may touch the table under its lookups.
+        if (_disposed || !_writable || Volatile.Read(ref _pins) != 0)
         {
             ThrowNotWritable();
         }
@@ -252,6 +255,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
     private void ThrowNotWritable()
     {
         ThrowIfDisposed();
+        if (_writable)
+        {
+            ThrowPinned();
+        }
+
         throw new NotSupportedException($"{_path} was opened read-only: open it with MapAccess.Write to change it.");
     }
 }

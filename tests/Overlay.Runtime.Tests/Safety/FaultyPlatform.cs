@@ -31,6 +31,9 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     /// <summary>When set, called with the length before <see cref="Map"/> maps a file; it may change the file or throw.</summary>
     public Action<long>? OnMapFile { get; set; }
 
+    /// <summary>When set, called with the length and the wait flag before <see cref="Sync"/> syncs a range of a map.</summary>
+    public Action<long, bool>? OnSync { get; set; }
+
     /// <summary>When set, called with the directory before <see cref="SyncDirectory"/> syncs it.</summary>
     public Action<string>? OnSyncDirectory { get; set; }
 
@@ -76,7 +79,11 @@ internal sealed unsafe class FaultyPlatform : IMapPlatform
     public byte* ResizeAnonymous(byte* address, long oldLength, long newLength, MapProtection protection, MapFlags flags) =>
         _inner.ResizeAnonymous(address, oldLength, newLength, protection, flags);
 
-    public void Sync(byte* address, long length, nint file, bool wait) => _inner.Sync(address, length, file, wait);
+    public void Sync(byte* address, long length, nint file, bool wait)
+    {
+        OnSync?.Invoke(length, wait);
+        _inner.Sync(address, length, file, wait);
+    }
 
     public void SyncDirectory(string directory)
     {
