@@ -14,10 +14,10 @@ using Verify = Overlay.Analyzers.Tests.AnalyzerVerifier<Overlay.Analyzers.Pinnin
 namespace Overlay.Analyzers.Tests;
 
 /// <summary>
-/// OVL005 (Pin/PinReadOnly with a Ref of another layout than the array's views) and OVL006 (Pin on
-/// an array of read-only views). The layouts are written by hand as the generator would write them
-/// (tests/Overlay.Generators.Tests/Snapshots): the constants on the layout struct, the views and Refs
-/// nested in it. Game.Record and Game.Vec3 (TestLayouts.cs) are views written by hand, without constants.
+/// OVL005 (Pin/PinReadOnly with a Ref of another layout than the array's views, or than a hash
+/// index's values) and OVL006 (Pin on an array, or an index, of read-only views). The layouts are
+/// written by hand as the generator would write them (tests/Overlay.Generators.Tests/Snapshots):
+/// the constants on the layout struct, the views and Refs nested in it. Game.Record and Game.Vec3 (TestLayouts.cs) are views written by hand, without constants.
 /// </summary>
 public class PinTests
 {
@@ -186,12 +186,15 @@ public class PinTests
     private static string Calls(string body) => $$"""
         using System;
         using Overlay;
+        using Overlay.Indexes;
         using Overlay.Layouts;
         using Pinned;
 
         class C
         {
             void M(
+                MappedHashIndex<ulong, A.View> idx,
+                MappedHashIndex<ulong, A.ReadOnlyView> idxRo,
                 MappedArray<A.View> a,
                 MappedArray<A.ReadOnlyView> ro,
                 MappedArray<A.View>? maybe,
@@ -310,6 +313,42 @@ public class PinTests
             .WithMessage("'Pinned.SameSize.ReadOnlyRef' is a Ref of layout 'Pinned.SameSize' but the array's views are of layout 'Pinned.A' (fingerprint 0x3333333333333333, 16 bytes against 0x1111111111111111, 16 bytes): 'PinReadOnly' throws ArgumentException at run time"),
         Verify.Diagnostic("OVL006").WithLocation(2)
             .WithMessage("'Pin' hands out writable Refs but the array's views are read-only ('Pinned.A.ReadOnlyView'): it throws NotSupportedException at run time; use PinReadOnly"));
+
+    [Theory]
+    // A hash index's pins, checked against its values' layout: each overload, TRef given.
+    [InlineData("""int r = idx.Pin<{|OVL005:B.Ref|}, int>(static p => 0);""")]
+    [InlineData("""int r = idx.Pin<{|OVL005:B.Ref|}, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = idx.PinReadOnly<{|OVL005:B.ReadOnlyRef|}, int>(static p => 0);""")]
+    [InlineData("""int r = idx.PinReadOnly<{|OVL005:SameSize.ReadOnlyRef|}, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = idxRo.PinReadOnly<{|OVL005:Longer.ReadOnlyRef|}, int>(static p => 0);""")]
+    // TRef inferred from the lambda's parameter type; a method group.
+    [InlineData("""int r = idx.{|OVL005:PinReadOnly|}((ReadOnlyPinnedHashIndex<ulong, B.ReadOnlyRef> p) => 0);""")]
+    [InlineData("""Func<Func<PinnedHashIndex<ulong, B.Ref>, int>, int> f = idx.Pin<{|OVL005:B.Ref|}, int>;""")]
+    // Pin on an index of read-only views, alone and with a Ref of another layout.
+    [InlineData("""int r = idxRo.{|OVL006:Pin|}<A.Ref, int>(static p => 0);""")]
+    [InlineData("""int r = idxRo.{|OVL006:Pin|}<A.Ref, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = idxRo.{|OVL006:Pin|}<{|OVL005:B.Ref|}, int>(static p => 0);""")]
+    public Task HashIndexPinsAreReported(string body) => VerifyAsync(body);
+
+    [Theory]
+    [InlineData("""int r = idx.Pin<A.Ref, int>(static p => 0);""")]
+    [InlineData("""int r = idx.PinReadOnly<A.ReadOnlyRef, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = idx.PinReadOnly<Twin.ReadOnlyRef, int>(static p => 0);""")]
+    [InlineData("""int r = idxRo.PinReadOnly<A.ReadOnlyRef, int>(static p => 0);""")]
+    [InlineData("""int r = idx.PinReadOnly<LooseRef, int>(static p => 0);""")]
+    [InlineData("""long n = idx.Count; bool found = idx.TryGetValue(1, out A.View v);""")]
+    public Task HashIndexPinsOfTheValuesLayoutAreNotReported(string body) => VerifyAsync(body);
+
+    [Fact]
+    public Task HashIndexMessagesSpeakOfTheIndexValues() => VerifyAsync(
+        """
+        int r = idx.PinReadOnly<{|#0:B.ReadOnlyRef|}, int>(static p => 0);
+        int s = idxRo.{|#1:Pin|}<A.Ref, int>(static p => 0);
+        """,
+        Verify.Diagnostic("OVL005").WithLocation(0)
+            .WithMessage("'Pinned.B.ReadOnlyRef' is a Ref of layout 'Pinned.B' but the index's values are of layout 'Pinned.A' (fingerprint 0x2222222222222222, 24 bytes against 0x1111111111111111, 16 bytes): 'PinReadOnly' throws ArgumentException at run time"),
+        Verify.Diagnostic("OVL006").WithLocation(1)
+            .WithMessage("'Pin' hands out writable Refs but the index's values are read-only ('Pinned.A.ReadOnlyView'): it throws NotSupportedException at run time; use PinReadOnly"));
 
     [Fact]
     public void DescriptorsAreErrorsOfTheUsageCategoryWithHelpPages()

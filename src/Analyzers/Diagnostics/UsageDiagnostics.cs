@@ -66,21 +66,21 @@ internal static class UsageDiagnostics
     public static readonly DiagnosticDescriptor PinRefOfAnotherLayout = new(
         PinRefOfAnotherLayoutId,
         title: "Pin with a Ref of another layout than the array's views",
-        messageFormat: "'{0}' is a Ref of layout '{1}' but the array's views are of layout '{2}' (fingerprint 0x{3}, {4} bytes against 0x{5}, {6} bytes): '{7}' throws ArgumentException at run time",
+        messageFormat: "'{0}' is a Ref of layout '{1}' but the {8} are of layout '{2}' (fingerprint 0x{3}, {4} bytes against 0x{5}, {6} bytes): '{7}' throws ArgumentException at run time",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views.",
+        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout, and MappedHashIndex<TKey, TValue>'s only one of TValue's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views or the index's values.",
         helpLinkUri: HelpLink(PinRefOfAnotherLayoutId));
 
     public static readonly DiagnosticDescriptor PinOnReadOnlyViews = new(
         PinOnReadOnlyViewsId,
         title: "Pin on an array of read-only views",
-        messageFormat: "'Pin' hands out writable Refs but the array's views are read-only ('{0}'): it throws NotSupportedException at run time; use PinReadOnly",
+        messageFormat: "'Pin' hands out writable Refs but the {1} are read-only ('{0}'): it throws NotSupportedException at run time; use PinReadOnly",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "An array of ReadOnlyView can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array of the layout's View (from a writable map).",
+        description: "An array of ReadOnlyView, or a hash index whose values are ReadOnlyViews, can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array (or index) of the layout's View (from a writable map).",
         helpLinkUri: HelpLink(PinOnReadOnlyViewsId));
 
     private static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor rule) => new(

@@ -19,6 +19,7 @@ internal sealed class OverlayTypes
         MappedView = runtime.GetTypeByMetadataName("Overlay.Layouts.IMappedView`1");
         MappedArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedArray`1");
         MappedValueArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedValueArray`1");
+        MappedHashIndex = runtime.GetTypeByMetadataName("Overlay.Indexes.MappedHashIndex`2");
         _implementsView = type => type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, MappedView));
     }
 
@@ -29,6 +30,9 @@ internal sealed class OverlayTypes
     public INamedTypeSymbol? MappedArray { get; }
 
     public INamedTypeSymbol? MappedValueArray { get; }
+
+    /// <summary><c>MappedHashIndex&lt;TKey, TValue&gt;</c>, whose pins the pin rules check as an array's (null in a runtime without indexes).</summary>
+    public INamedTypeSymbol? MappedHashIndex { get; }
 
     /// <summary>The types, or null when the compilation does not reference Overlay (then the rules do nothing).</summary>
     public static OverlayTypes? Create(Compilation compilation)

@@ -15,6 +15,8 @@ namespace Overlay.Analyzers.Pinning;
 /// OVL005 (<c>MappedArray&lt;TView&gt;.Pin</c>/<c>PinReadOnly</c> with a Ref of another layout than
 /// the array's views) and OVL006 (<c>Pin</c> on an array of read-only views): the checks
 /// <c>MappedArray.CheckPin</c> makes at run time, made at each call whose types say the answer.
+/// <c>MappedHashIndex&lt;TKey, TValue&gt;.Pin</c>/<c>PinReadOnly</c> make the same two checks
+/// against the index's values, and are checked the same way.
 /// </summary>
 /// <remarks>
 /// A layout is known by the constants the generator puts on the layout struct, which holds the
@@ -46,7 +48,7 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var checker = new PinChecker(mappedArray, mappedView);
+            var checker = new PinChecker(mappedArray, types.MappedHashIndex, mappedView);
             start.RegisterOperationAction(
                 operation =>
                 {
@@ -70,24 +72,45 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
     private sealed class PinChecker
     {
         private readonly INamedTypeSymbol _mappedArray;
+        private readonly INamedTypeSymbol? _mappedHashIndex;
         private readonly INamedTypeSymbol _mappedView;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _readOnlyViews = new(SymbolEqualityComparer.Default);
 
-        public PinChecker(INamedTypeSymbol mappedArray, INamedTypeSymbol mappedView)
+        public PinChecker(INamedTypeSymbol mappedArray, INamedTypeSymbol? mappedHashIndex, INamedTypeSymbol mappedView)
         {
             _mappedArray = mappedArray;
+            _mappedHashIndex = mappedHashIndex;
             _mappedView = mappedView;
         }
 
         public void Check(IMethodSymbol method, SyntaxNode syntax, OperationAnalysisContext context)
         {
-            // Cheap first: nothing but MappedArray<TView>'s two pins is looked at further.
-            INamedTypeSymbol array = method.ContainingType;
-            if (!SymbolEqualityComparer.Default.Equals(array?.OriginalDefinition, _mappedArray)
-                || method.Name is not (PinName or PinReadOnlyName)
-                || method.TypeArguments.Length == 0
-                || array!.TypeArguments.Length != 1
-                || array.TypeArguments[0] is not INamedTypeSymbol view)
+            // Cheap first: nothing but the two pins of MappedArray<TView> and MappedHashIndex<TKey,
+            // TValue> is looked at further. What is pinned: the array's views, the index's values.
+            if (method.Name is not (PinName or PinReadOnlyName) || method.TypeArguments.Length == 0)
+            {
+                return;
+            }
+
+            INamedTypeSymbol? owner = method.ContainingType;
+            INamedTypeSymbol? view;
+            string pinned;
+            if (SymbolEqualityComparer.Default.Equals(owner?.OriginalDefinition, _mappedArray) && owner!.TypeArguments.Length == 1)
+            {
+                view = owner.TypeArguments[0] as INamedTypeSymbol;
+                pinned = "array's views";
+            }
+            else if (_mappedHashIndex is not null && SymbolEqualityComparer.Default.Equals(owner?.OriginalDefinition, _mappedHashIndex) && owner!.TypeArguments.Length == 2)
+            {
+                view = owner.TypeArguments[1] as INamedTypeSymbol;
+                pinned = "index's values";
+            }
+            else
+            {
+                return;
+            }
+
+            if (view is null)
             {
                 return;
             }
@@ -112,14 +135,15 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
                     refLayout.Size.ToString(CultureInfo.InvariantCulture),
                     viewLayout.Fingerprint.ToString("X16", CultureInfo.InvariantCulture),
                     viewLayout.Size.ToString(CultureInfo.InvariantCulture),
-                    method.Name));
+                    method.Name,
+                    pinned));
             }
 
             if (method.Name == PinName && _readOnlyViews.GetOrAdd(view, v => IsReadOnlyView(v, context.CancellationToken)))
             {
                 // On the name alone: 'Pin' is what to change.
                 Location location = name is not null ? name.Identifier.GetLocation() : syntax.GetLocation();
-                context.ReportDiagnostic(Diagnostic.Create(UsageDiagnostics.PinOnReadOnlyViews, location, view.ToDisplayString()));
+                context.ReportDiagnostic(Diagnostic.Create(UsageDiagnostics.PinOnReadOnlyViews, location, view.ToDisplayString(), pinned));
             }
         }
 

@@ -18,6 +18,8 @@ public class TypedIndexSampleTests
             Assert.True(exitCode == 0, log.ToString());
             Assert.Contains("checked 20,000 products in both, 0 wrong", log.ToString());
             Assert.Contains("sorted index: built 20,000 products", log.ToString());
+            Assert.Contains("hash index: the same lookups, pinned (sum of prices", log.ToString());
+            Assert.Contains(", the same)", log.ToString());
             Assert.Contains("the container's records through its index, 20,000 checked, 0 wrong", log.ToString());
             Assert.Contains("sorted index scanned, 20,000 of 20,000 rows in SKU order", log.ToString());
         }
