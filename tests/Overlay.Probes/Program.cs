@@ -27,6 +27,7 @@ internal static class Program
         ["compact-slowly"] = FormatProbes.CompactSlowly,
         ["convert-slowly"] = RecordFileProbes.ConvertSlowly,
         ["build-unsealed"] = FormatProbes.BuildUnsealed,
+        ["build-past-file-size-limit"] = BuilderLimitWorkload.Run,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
         ["atomic-increment"] = AtomicProbes.Increment,
         ["touch-truncated-page"] = TruncationProbes.TouchTruncatedPage,

@@ -198,14 +198,14 @@ internal sealed class BuilderSection
             // More than the hint: what fits stays in the reservation, the rest goes to a temporary
             // file that Seal copies in after it (docs/formats.md §1.4).
             int fits = (int)Math.Max(0, Reserved - _written);
-            RandomAccess.Write(Handle, pending[..fits], Origin + _written);
+            BuilderWrites.Write(Handle, pending[..fits], Origin + _written);
             Owner.Wrote(fits);
             Overflow ??= Owner.PlaceSpill(this).Handle;
-            RandomAccess.Write(Overflow, pending[fits..], _written + fits - Reserved);
+            BuilderWrites.Write(Overflow, pending[fits..], _written + fits - Reserved);
         }
         else
         {
-            RandomAccess.Write(Handle, pending, Origin + _written);
+            BuilderWrites.Write(Handle, pending, Origin + _written);
             if (InPlace)
             {
                 Owner.Wrote(pending.Length);

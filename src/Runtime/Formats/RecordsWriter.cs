@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Overlay.Layouts;
 
 namespace Overlay.Formats;
@@ -67,6 +68,7 @@ public sealed class RecordsWriter<TRecord>
     /// <returns>The record's index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
     /// <exception cref="ArgumentException">A field cannot be stored, or the heap belongs to another builder; nothing is appended, to the records or to the heap.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the records or of the heap out failed (a full disk, a file-size limit); nothing is appended, to the records or to the heap, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Append(in TRecord value, HeapWriter heap)
