@@ -123,6 +123,7 @@ internal sealed class BuilderSection
         Entry.Count = mark.Count;
     }
 
+    /// <summary>Appends <paramref name="bytes"/> whole, or nothing when a chunk write fails.</summary>
     public long Append(ReadOnlySpan<byte> bytes)
     {
         Owner.ThrowIfSealed();
@@ -132,19 +133,30 @@ internal sealed class BuilderSection
             throw new IOException($"Section '{Entry.Name}' would be larger than a file can be.");
         }
 
-        while (!bytes.IsEmpty)
+        Marker mark = Mark();
+        try
         {
-            int room = _chunk.Length - _used;
-            if (room == 0)
+            while (!bytes.IsEmpty)
             {
-                MakeRoom(Math.Min(bytes.Length, ChunkSize));
-                room = _chunk.Length - _used;
-            }
+                int room = _chunk.Length - _used;
+                if (room == 0)
+                {
+                    MakeRoom(Math.Min(bytes.Length, ChunkSize));
+                    room = _chunk.Length - _used;
+                }
 
-            int take = Math.Min(room, bytes.Length);
-            bytes[..take].CopyTo(_chunk.AsSpan(_used));
-            Commit(take);
-            bytes = bytes[take..];
+                int take = Math.Min(room, bytes.Length);
+                bytes[..take].CopyTo(_chunk.AsSpan(_used));
+                Commit(take);
+                bytes = bytes[take..];
+            }
+        }
+        catch
+        {
+            // A chunk write that failed (a full disk) comes after the parts before it were kept:
+            // they are taken back, so the caller's bytes are appended whole or not at all.
+            Rewind(mark);
+            throw;
         }
 
         return at;

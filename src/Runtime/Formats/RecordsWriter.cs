@@ -25,6 +25,7 @@ public sealed class RecordsWriter<TRecord>
     /// <param name="value">The record.</param>
     /// <returns>Its index.</returns>
     /// <exception cref="ArgumentException">The layout's <c>Store</c> refused the value.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the records out failed (a full disk, a file-size limit); nothing is appended, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Append(in TRecord value)
@@ -85,7 +86,8 @@ public sealed class RecordsWriter<TRecord>
         BuilderSection.Marker heapMark = heap.Mark();
         if (_stride > BuilderSection.ChunkSize)
         {
-            BuilderSection.Marker mark = _section.Mark();
+            // The record goes in parts, each of which may write a chunk out; a failed one takes the
+            // parts before it back itself (BuilderSection.Append), and the heap goes back here.
             try
             {
                 byte[] buffer = new byte[_stride];
@@ -94,7 +96,6 @@ public sealed class RecordsWriter<TRecord>
             }
             catch
             {
-                _section.Rewind(mark);
                 heap.Rewind(heapMark);
                 throw;
             }

@@ -29,8 +29,12 @@ public class ContainerBuilderFileSizeLimitTests
     [InlineData(LimitCase.String, true)]
     [InlineData(LimitCase.Parcel, false)] // the record's Name is in the heap's chunk when its Note fails
     [InlineData(LimitCase.Parcel, true)]
+    [InlineData(LimitCase.Slab, false)] // a record over a chunk appended without a heap: two chunks of it go before the failure
+    [InlineData(LimitCase.Slab, true)]
     [InlineData(LimitCase.SlabWithHeap, false)]
     [InlineData(LimitCase.SlabWithHeap, true)]
+    [InlineData(LimitCase.Raw, false)]
+    [InlineData(LimitCase.Raw, true)]
     public void AnAppendRefusedByTheFileSizeLimitLeavesNothingAndTheBuilderSealsTheRest(LimitCase limitCase, bool spilled)
     {
         using var temp = new TempPath();
