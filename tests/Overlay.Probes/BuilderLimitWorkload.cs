@@ -112,6 +112,26 @@ public static class BuilderLimitWorkload
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sealed {length}"));
     }
 
+    /// <summary>
+    /// <c>seal-past-file-size-limit PATH TAG-HEX</c>: a build of about 3 MiB (a heap streaming into
+    /// the new file, a raw section spilled to a temporary one) sealed under the 2.5 MiB limit, then,
+    /// the limit lifted, an append and a second seal; prints how each ended.
+    /// </summary>
+    public static void RunSeal(string[] args)
+    {
+        FileSizeLimit.RequireSignalIgnored();
+        using ContainerBuilder builder = ContainerBuilder.Create(args[0], ulong.Parse(args[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        HeapWriter heap = builder.AddHeap("heap");
+        RawWriter raw = builder.AddRaw("raw");
+        heap.Append(Pattern(3 << 19, 1));
+        raw.Append(Pattern(3 << 19, 2));
+        FileSizeLimit.Set(Limit);
+        Report("seal", () => builder.Seal());
+        FileSizeLimit.Lift();
+        Report("append", () => heap.AppendString("after"));
+        Report("reseal", () => builder.Seal());
+    }
+
     /// <summary>Bytes that differ from the marker everywhere.</summary>
     public static byte[] Pattern(int length, int seed)
     {
@@ -122,6 +142,19 @@ public static class BuilderLimitWorkload
         }
 
         return bytes;
+    }
+
+    private static void Report<T>(string what, Func<T> action)
+    {
+        try
+        {
+            action();
+            Console.WriteLine($"{what} accepted");
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"{what} refused {e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")}");
+        }
     }
 
     private static void AppendLarge(LimitCase limitCase, HeapWriter heap, RecordsWriter<LimitParcel> parcels, RecordsWriter<LimitSlab> slabs, RecordsWriter<LimitHeapSlab> heapSlabs, RawWriter raw, int length, int seed)

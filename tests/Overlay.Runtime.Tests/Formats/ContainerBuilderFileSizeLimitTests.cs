@@ -71,6 +71,26 @@ public class ContainerBuilderFileSizeLimitTests
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".build-*"));
     }
 
+    [Fact]
+    public void ASealRefusedByTheFileSizeLimitLeavesTheOldFileAndNoTemporaryOneAndTheBuilderRefusesMore()
+    {
+        using var temp = new TempPath();
+        byte[] old = "the file Seal would have replaced"u8.ToArray();
+        File.WriteAllBytes(temp.Path, old);
+        (int exitCode, string output, string error) = ProbeRunner.RunIgnoringFileSizeSignal(
+            "seal-past-file-size-limit", temp.Path, Tag.ToString("X", CultureInfo.InvariantCulture));
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == 0 && lines.LastOrDefault() == "ok", $"the probe exited {exitCode} (153 is SIGXFSZ: the signal was not ignored)\nstdout:\n{output}\nstderr:\n{error}");
+
+        // Seal's documented failure; then the builder is spent, and says so, also once the disk has room again.
+        Assert.StartsWith("refused System.IO.IOException: ", Value(lines, "seal"), StringComparison.Ordinal);
+        Assert.Equal("refused System.InvalidOperationException: The builder is sealed: nothing more can be added.", Value(lines, "append"));
+        Assert.Equal("refused System.InvalidOperationException: The builder is sealed: nothing more can be added.", Value(lines, "reseal"));
+
+        Assert.Equal(old, File.ReadAllBytes(temp.Path));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".build-*"));
+    }
+
     private static string Value(string[] lines, string key) =>
         Assert.Single(lines, l => l.StartsWith(key + " ", StringComparison.Ordinal))[(key.Length + 1)..];
 }
