@@ -27,6 +27,8 @@ internal static class Program
         ["compact-slowly"] = FormatProbes.CompactSlowly,
         ["convert-slowly"] = RecordFileProbes.ConvertSlowly,
         ["build-unsealed"] = FormatProbes.BuildUnsealed,
+        ["build-past-file-size-limit"] = BuilderLimitWorkload.Run,
+        ["seal-past-file-size-limit"] = BuilderLimitWorkload.RunSeal,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
         ["atomic-increment"] = AtomicProbes.Increment,
         ["touch-truncated-page"] = TruncationProbes.TouchTruncatedPage,

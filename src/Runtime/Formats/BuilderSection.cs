@@ -123,6 +123,7 @@ internal sealed class BuilderSection
         Entry.Count = mark.Count;
     }
 
+    /// <summary>Appends <paramref name="bytes"/> whole, or nothing when a chunk write fails.</summary>
     public long Append(ReadOnlySpan<byte> bytes)
     {
         Owner.ThrowIfSealed();
@@ -132,19 +133,30 @@ internal sealed class BuilderSection
             throw new IOException($"Section '{Entry.Name}' would be larger than a file can be.");
         }
 
-        while (!bytes.IsEmpty)
+        Marker mark = Mark();
+        try
         {
-            int room = _chunk.Length - _used;
-            if (room == 0)
+            while (!bytes.IsEmpty)
             {
-                MakeRoom(Math.Min(bytes.Length, ChunkSize));
-                room = _chunk.Length - _used;
-            }
+                int room = _chunk.Length - _used;
+                if (room == 0)
+                {
+                    MakeRoom(Math.Min(bytes.Length, ChunkSize));
+                    room = _chunk.Length - _used;
+                }
 
-            int take = Math.Min(room, bytes.Length);
-            bytes[..take].CopyTo(_chunk.AsSpan(_used));
-            Commit(take);
-            bytes = bytes[take..];
+                int take = Math.Min(room, bytes.Length);
+                bytes[..take].CopyTo(_chunk.AsSpan(_used));
+                Commit(take);
+                bytes = bytes[take..];
+            }
+        }
+        catch
+        {
+            // A chunk write that failed (a full disk) comes after the parts before it were kept:
+            // they are taken back, so the caller's bytes are appended whole or not at all.
+            Rewind(mark);
+            throw;
         }
 
         return at;
@@ -198,14 +210,14 @@ internal sealed class BuilderSection
             // More than the hint: what fits stays in the reservation, the rest goes to a temporary
             // file that Seal copies in after it (docs/formats.md §1.4).
             int fits = (int)Math.Max(0, Reserved - _written);
-            RandomAccess.Write(Handle, pending[..fits], Origin + _written);
+            BuilderWrites.Write(Handle, pending[..fits], Origin + _written);
             Owner.Wrote(fits);
             Overflow ??= Owner.PlaceSpill(this).Handle;
-            RandomAccess.Write(Overflow, pending[fits..], _written + fits - Reserved);
+            BuilderWrites.Write(Overflow, pending[fits..], _written + fits - Reserved);
         }
         else
         {
-            RandomAccess.Write(Handle, pending, Origin + _written);
+            BuilderWrites.Write(Handle, pending, Origin + _written);
             if (InPlace)
             {
                 Owner.Wrote(pending.Length);

@@ -241,7 +241,7 @@ public sealed class ContainerBuilder : IDisposable
                     CopySpill(section, section.Handle, section.Written, offset, copy);
                 }
 
-                RandomAccess.Write(_output, section.Pending, offset + section.Written);
+                BuilderWrites.Write(_output, section.Pending, offset + section.Written);
                 position = Place(section, offset, ref end);
             }
 
@@ -263,9 +263,9 @@ public sealed class ContainerBuilder : IDisposable
             // A background flush that failed fails the seal: its error may not be reported again
             // by the flush below (Linux reports a writeback error to one fsync only).
             _flush?.GetAwaiter().GetResult();
+            BuilderWrites.SetLength(_output, end);
             using (var stream = new FileStream(_output, FileAccess.ReadWrite, bufferSize: 0))
             {
-                stream.SetLength(end);
                 MappedContainer.WriteSlots(stream, _tag, ContainerFormat.SealedFlag, _slotSize, new List<SectionEntry>(entries));
                 stream.Flush(flushToDisk: true);
             }
@@ -430,7 +430,7 @@ public sealed class ContainerBuilder : IDisposable
             int take = (int)Math.Min(buffer.Length, length - done);
             long at = to < from ? done : length - done - take;
             ReadExactly(_output, buffer.AsSpan(0, take), from + at);
-            RandomAccess.Write(_output, buffer.AsSpan(0, take), to + at);
+            BuilderWrites.Write(_output, buffer.AsSpan(0, take), to + at);
             done += take;
         }
     }
@@ -453,7 +453,7 @@ public sealed class ContainerBuilder : IDisposable
             for (long at = position; at < Math.Min(start, below);)
             {
                 int take = (int)Math.Min(buffer.Length, Math.Min(start, below) - at);
-                RandomAccess.Write(_output, buffer.AsSpan(0, take), at);
+                BuilderWrites.Write(_output, buffer.AsSpan(0, take), at);
                 at += take;
             }
 
@@ -471,7 +471,7 @@ public sealed class ContainerBuilder : IDisposable
                 throw new IOException($"The temporary file of section '{section.Entry.Name}' ended at {at} of {length} bytes.");
             }
 
-            RandomAccess.Write(_output, buffer.AsSpan(0, read), offset + at);
+            BuilderWrites.Write(_output, buffer.AsSpan(0, read), offset + at);
             at += read;
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Buffers;
+using System.IO;
 using System.Text;
 using System.Text.Unicode;
 
@@ -29,6 +30,7 @@ public sealed class HeapWriter
     /// <param name="blob">The bytes; empty gives the null reference and writes nothing.</param>
     /// <returns>The reference to store in a record.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The blob is longer than <see cref="int.MaxValue"/> - 16 bytes.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the section out failed (a full disk, a file-size limit); nothing of the value is appended, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public HeapRef Append(ReadOnlySpan<byte> blob)
@@ -80,6 +82,7 @@ public sealed class HeapWriter
     /// <returns>The reference to store in a record.</returns>
     /// <exception cref="ArgumentException">The string holds a lone surrogate, which has no UTF-8 form; nothing is appended.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Its UTF-8 form is longer than <see cref="int.MaxValue"/> - 16 bytes.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the section out failed (a full disk, a file-size limit); nothing of the value is appended, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public HeapRef AppendString(string? value) =>

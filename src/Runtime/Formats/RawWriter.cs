@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace Overlay.Formats;
 
@@ -12,10 +13,11 @@ public sealed class RawWriter
     /// <summary>The bytes appended so far.</summary>
     public long Length => _section.Entry.Length;
 
-    /// <summary>Appends <paramref name="bytes"/>.</summary>
+    /// <summary>Appends <paramref name="bytes"/>, whole or not at all.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>Where in the section they start.</returns>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the section out failed (a full disk, a file-size limit); nothing is appended (<see cref="Length"/> is as before), and the builder takes further bytes.</exception>
     public long Append(ReadOnlySpan<byte> bytes) => _section.Append(bytes);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using Overlay.Layouts;
 
 namespace Overlay.Formats;
@@ -24,6 +25,7 @@ public sealed class RecordsWriter<TRecord>
     /// <param name="value">The record.</param>
     /// <returns>Its index.</returns>
     /// <exception cref="ArgumentException">The layout's <c>Store</c> refused the value.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the records out failed (a full disk, a file-size limit); nothing is appended, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Append(in TRecord value)
@@ -67,6 +69,7 @@ public sealed class RecordsWriter<TRecord>
     /// <returns>The record's index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="heap"/> is null.</exception>
     /// <exception cref="ArgumentException">A field cannot be stored, or the heap belongs to another builder; nothing is appended, to the records or to the heap.</exception>
+    /// <exception cref="IOException">Writing a full chunk of the records or of the heap out failed (a full disk, a file-size limit); nothing is appended, to the records or to the heap, and the builder takes further values.</exception>
     /// <exception cref="InvalidOperationException">The builder is sealed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
     public long Append(in TRecord value, HeapWriter heap)
@@ -83,7 +86,8 @@ public sealed class RecordsWriter<TRecord>
         BuilderSection.Marker heapMark = heap.Mark();
         if (_stride > BuilderSection.ChunkSize)
         {
-            BuilderSection.Marker mark = _section.Mark();
+            // The record goes in parts, each of which may write a chunk out; a failed one takes the
+            // parts before it back itself (BuilderSection.Append), and the heap goes back here.
             try
             {
                 byte[] buffer = new byte[_stride];
@@ -92,7 +96,6 @@ public sealed class RecordsWriter<TRecord>
             }
             catch
             {
-                _section.Rewind(mark);
                 heap.Rewind(heapMark);
                 throw;
             }

@@ -145,9 +145,18 @@ internal static class InspectContainer
 
         public long Offset { get; private set; }
 
+        /// <summary>An index section's header (which index, its format version, a hash index's function); null for other kinds.</summary>
+        public IndexSectionHeader? IndexHeader { get; private set; }
+
         public static SectionView Read(MappedContainer container, SectionInfo info, InspectOptions options)
         {
             var view = new SectionView(info) { Offset = options.Offset };
+            if (info.Kind == SectionKind.Index)
+            {
+                view.IndexHeader = IndexSectionHeader.Read(container, info);
+                return view;
+            }
+
             if (info.Kind != SectionKind.Records)
             {
                 return view;
@@ -199,6 +208,13 @@ internal static class InspectContainer
 
         public void WriteText(ToolConsole io)
         {
+            if (IndexHeader is not null)
+            {
+                io.Ansi.WriteLine();
+                io.Ansi.WriteLine($"section '{Info.Name}': {IndexHeader}");
+                return;
+            }
+
             if (Info.Kind != SectionKind.Records)
             {
                 return;
@@ -256,6 +272,20 @@ internal static class InspectContainer
             if (Layout is not null)
             {
                 json.WriteString("layout", Layout.Name);
+            }
+
+            if (IndexHeader is not null)
+            {
+                // As an index file's inspect writes its header: the same field names, numbers as numbers.
+                json.WriteString("index", IndexHeader.Kind);
+                json.WriteStartObject("header");
+                foreach (KeyValuePair<string, object> field in IndexHeader.Fields)
+                {
+                    json.WritePropertyName(field.Key);
+                    ValueText.WriteJson(json, field.Value is uint u ? (long)u : field.Value);
+                }
+
+                json.WriteEndObject();
             }
 
             if (Records is not null || RawRecords is not null)

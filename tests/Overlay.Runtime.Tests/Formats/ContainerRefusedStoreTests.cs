@@ -24,10 +24,7 @@ public class ContainerRefusedStoreTests
     {
         using var temp = new TempPath();
         using MappedContainer container = MappedContainer.Create(temp.Path, Tag);
-        RecordSection<Parcel.View> parcels = container.AddRecords<Parcel.View>("parcels");
-        HeapSection heap = container.AddHeap("heap");
-        Parcel.View view = parcels.Append();
-        view.Store(s_original, heap);
+        (HeapSection heap, Parcel.View view) = StoreOriginal(container);
         (long length, long count) = (heap.Length, heap.Count);
 
         var refused = new Parcel { Id = 2, Name = "beta", Note = "second", Items = new WideItem[32768] };
@@ -42,11 +39,8 @@ public class ContainerRefusedStoreTests
     {
         using var temp = new TempPath();
         using MappedContainer container = MappedContainer.Create(temp.Path, Tag);
-        RecordSection<Parcel.View> parcels = container.AddRecords<Parcel.View>("parcels");
-        HeapSection heap = container.AddHeap("heap", 1 << 17);
+        (HeapSection heap, Parcel.View view) = StoreOriginal(container, heapCapacity: 1 << 17);
         RawSection raw = container.AddRaw("raw");
-        Parcel.View view = parcels.Append();
-        view.Store(s_original, heap);
         container.Commit();
         (long length, long count, long free) = (heap.Length, heap.Count, heap.FreeBytes);
 
@@ -78,10 +72,7 @@ public class ContainerRefusedStoreTests
     {
         using var temp = new TempPath();
         using MappedContainer container = MappedContainer.Create(temp.Path, Tag);
-        RecordSection<Parcel.View> parcels = container.AddRecords<Parcel.View>("parcels");
-        HeapSection heap = container.AddHeap("heap");
-        Parcel.View view = parcels.Append();
-        view.Store(s_original, heap);
+        (HeapSection heap, Parcel.View view) = StoreOriginal(container);
 
         // A hostile file: Note (at 20) names Name's block. Each old reference is freeable alone, but
         // freeing both would fail on the second, after the first field was replaced.
@@ -93,6 +84,16 @@ public class ContainerRefusedStoreTests
         Assert.Throws<InvalidDataException>(() => view.Store(new Parcel { Id = 2, Name = "beta", Note = "second" }, heap));
         Assert.Equal((length, count), (heap.Length, heap.Count));
         Assert.Equal((1L, name, name), (view.Id, view.Name.Reference, view.Note.Reference));
+    }
+
+    // A record section "parcels" holding one record, the original value, its fields in heap "heap".
+    private static (HeapSection Heap, Parcel.View View) StoreOriginal(MappedContainer container, long heapCapacity = 0)
+    {
+        RecordSection<Parcel.View> parcels = container.AddRecords<Parcel.View>("parcels");
+        HeapSection heap = container.AddHeap("heap", heapCapacity);
+        Parcel.View view = parcels.Append();
+        view.Store(s_original, heap);
+        return (heap, view);
     }
 
     private static void AssertOriginal(Parcel loaded)

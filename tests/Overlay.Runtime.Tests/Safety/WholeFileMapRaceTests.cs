@@ -33,11 +33,7 @@ public class WholeFileMapRaceTests
             if (asked.Count == 1)
             {
                 // What a reader sees under Wine: the growth's extra byte is cut while it maps.
-                using (FileStream cut = new(temp.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-                {
-                    cut.SetLength(3 * page);
-                }
-
+                ResizeBeside(temp.Path, _ => 3 * page);
                 throw new MapIOException("injected: a section longer than the file", 12, 8);
             }
         };
@@ -53,13 +49,12 @@ public class WholeFileMapRaceTests
     {
         long page = MemoryMap.PageSize;
         using TempPath temp = new TempPath().WithBytes((int)(2 * page));
-        var platform = new FaultyPlatform();
         int calls = 0;
-        platform.OnMapFile = _ =>
+        FaultyPlatform platform = RefusingEveryMap(_ =>
         {
             calls++;
-            throw new MapIOException("injected: refused", 12, 8);
-        };
+            return "injected: refused";
+        });
 
         MapIOException refused = Assert.Throws<MapIOException>(() => MapWhole(platform, temp.Path).Dispose());
         Assert.Equal("injected: refused", refused.Message);
@@ -71,18 +66,13 @@ public class WholeFileMapRaceTests
     {
         long page = MemoryMap.PageSize;
         using TempPath temp = new TempPath().WithBytes((int)(2 * page));
-        var platform = new FaultyPlatform();
         int calls = 0;
-        platform.OnMapFile = _ =>
+        FaultyPlatform platform = RefusingEveryMap(_ =>
         {
             calls++;
-            using (FileStream grow = new(temp.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-            {
-                grow.SetLength(grow.Length + page);
-            }
-
-            throw new MapIOException("injected: refused", 12, 8);
-        };
+            ResizeBeside(temp.Path, length => length + page);
+            return "injected: refused";
+        });
 
         using SafeFileHandle file = File.OpenHandle(temp.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using (MapPlatform.Override(platform))
@@ -98,18 +88,13 @@ public class WholeFileMapRaceTests
     {
         long page = MemoryMap.PageSize;
         using TempPath temp = new TempPath().WithBytes((int)page);
-        var platform = new FaultyPlatform();
         var asked = new List<long>();
-        platform.OnMapFile = length =>
+        FaultyPlatform platform = RefusingEveryMap(length =>
         {
             asked.Add(length);
-            using (FileStream grow = new(temp.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-            {
-                grow.SetLength(grow.Length + 1);
-            }
-
-            throw new MapIOException($"injected: refused {asked.Count}", 12, 8);
-        };
+            ResizeBeside(temp.Path, current => current + 1);
+            return $"injected: refused {asked.Count}";
+        });
 
         MapIOException refused = Assert.Throws<MapIOException>(() => MapWhole(platform, temp.Path).Dispose());
         Assert.Equal(new[] { page, page + 1, page + 2, page + 3 }, asked);
@@ -164,6 +149,19 @@ public class WholeFileMapRaceTests
         }
 
         Assert.True(maps > 0);
+    }
+
+    // Every file map is refused as Windows refuses a section longer than the file (ENOMEM,
+    // ERROR_NOT_ENOUGH_MEMORY), after `attempt` (given the length asked for) did what a writer beside
+    // the map did meanwhile; it returns the refusal's message.
+    private static FaultyPlatform RefusingEveryMap(Func<long, string> attempt) =>
+        new() { OnMapFile = length => throw new MapIOException(attempt(length), 12, 8) };
+
+    // Another writer's resize, through its own descriptor.
+    private static void ResizeBeside(string path, Func<long, long> newLength)
+    {
+        using FileStream writer = new(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        writer.SetLength(newLength(writer.Length));
     }
 
     private static MemoryMap MapWhole(IMapPlatform platform, string path)
