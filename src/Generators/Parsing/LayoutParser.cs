@@ -279,8 +279,7 @@ internal sealed partial class LayoutParser
     /// value's memory does not define), the record exactly as long as its fields, in a struct of one
     /// declaration with no layout attribute (declaration order is the runtime's field order only
     /// for a sequential struct declared in one place) and no instance field the layout does not map
-    /// (an auto-property's backing field). A field the compiler adds unseen (a captured primary
-    /// constructor parameter) makes the struct longer than the record: the runtime compares sizes.
+    /// (an auto-property's backing field, a captured primary-constructor parameter).
     /// </summary>
     private static bool IsInMemoryLayout(INamedTypeSymbol type, List<FieldSpec> fields, int sizeInBytes)
     {

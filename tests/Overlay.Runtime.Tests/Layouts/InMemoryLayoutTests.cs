@@ -90,6 +90,17 @@ public partial struct InMemoryWithProperty
     public int NotMapped { get; set; }
 }
 
+/// <summary>A captured primary-constructor parameter: a field of the struct the layout does not map.</summary>
+/// <param name="seed">Captured.</param>
+[MappedLayout]
+public partial struct InMemoryWithCapture(int seed)
+{
+    public int A;
+
+    /// <summary>Reads the captured parameter, so that it is a field.</summary>
+    public readonly int Seed => seed;
+}
+
 /// <summary>A nested layout and an enum: not primitives.</summary>
 [MappedLayout]
 public partial struct InMemoryNested
@@ -247,6 +258,32 @@ public class InMemoryLayoutTests
         {
             using var reopened = RecordFile<TestHeader.View, InMemoryRecord.View>.Open(temp.Path, Magic);
             Assert.Equal(3000, reopened.Count);
+        }
+    }
+
+    [Fact]
+    public void AStructLongerThanItsRecordIsStoredRecordByRecord()
+    {
+        Assert.False(Qualifies<InMemoryWithCapture>());
+        Assert.Equal(4, InMemoryWithCapture.SizeInBytes);
+        var values = new InMemoryWithCapture[20_000];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = new InMemoryWithCapture(-i) { A = i };
+        }
+
+        using var temp = new TempPath();
+        using (var file = RecordFile<TestHeader.View, InMemoryWithCapture.View>.Create(temp.Path, Magic))
+        {
+            file.AppendRange<InMemoryWithCapture>(values);
+        }
+
+        long offset = RecordFileOffsets.RecordsOffset<TestHeader, InMemoryWithCapture>();
+        byte[] bytes = File.ReadAllBytes(temp.Path);
+        Assert.Equal(offset + (values.Length * 4L), bytes.Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(i, BitConverter.ToInt32(bytes, (int)(offset + (i * 4L))));
         }
     }
 
