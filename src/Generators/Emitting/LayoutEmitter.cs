@@ -118,6 +118,11 @@ internal static class LayoutEmitter
         w.WriteLine($"static int {contract}.SizeInBytes => {Int(layout.SizeInBytes)};");
         w.WriteLine($"static ulong {contract}.LayoutFingerprint => {fingerprint};");
         w.WriteLine($"static global::Overlay.Layouts.LayoutInfo {contract}.LayoutInfo => __layoutInfo;");
+        if (layout.HasInMemoryLayout)
+        {
+            w.WriteLine($"static bool {contract}.HasInMemoryLayout => true;");
+        }
+
         w.WriteLine();
 
         StaticsEmitter.Write(w, layout);

@@ -32,6 +32,12 @@ internal sealed record LayoutSpec(
     /// <summary>The layout's <c>[UpgradeConverter]</c> methods, in source order, for <c>LayoutInfo.UpgradeConverters</c>.</summary>
     public EquatableArray<ConverterSpec> Converters { get; init; } = EquatableArray<ConverterSpec>.Empty;
 
+    /// <summary>
+    /// Whether the layout's bytes are the struct's in-memory bytes on a little-endian machine (see
+    /// <c>LayoutParser.IsInMemoryLayout</c>): the layout then implements <c>IMappedLayout.HasInMemoryLayout</c>.
+    /// </summary>
+    public bool HasInMemoryLayout { get; init; }
+
     /// <summary>The generated file's hint name: the display name, unique per type.</summary>
     public string HintName => DisplayName + ".g.cs";
 

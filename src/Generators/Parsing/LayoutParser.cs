@@ -266,7 +266,54 @@ internal sealed partial class LayoutParser
         {
             Version = DeclaredVersion(layoutAttribute) is > 0 and int version ? version : 0,
             Converters = converters,
+            HasInMemoryLayout = IsInMemoryLayout(type, fields, sizeInBytes),
         };
+    }
+
+    /// <summary>
+    /// Whether the layout's bytes are the struct's own bytes in memory on a little-endian machine,
+    /// so that generic code may copy a value's bytes instead of calling <c>Store</c> (a record
+    /// file's <c>AppendRange</c>). Only what holds on every runtime: each field a little-endian
+    /// primitive other than <c>bool</c> (whose in-memory byte may be any non-zero value; <c>Store</c>
+    /// writes 1), at its natural alignment right after the previous one (no padding, whose bytes a
+    /// value's memory does not define), the record exactly as long as its fields, in a struct of one
+    /// declaration with no layout attribute (declaration order is the runtime's field order only
+    /// for a sequential struct declared in one place) and no instance field the layout does not map
+    /// (an auto-property's backing field, a captured primary-constructor parameter).
+    /// </summary>
+    private static bool IsInMemoryLayout(INamedTypeSymbol type, List<FieldSpec> fields, int sizeInBytes)
+    {
+        if (fields.Count == 0 || type.DeclaringSyntaxReferences.Length != 1
+            || type.GetMembers().Count(m => m is IFieldSymbol { IsStatic: false, IsConst: false } or IEventSymbol { IsStatic: false }) != fields.Count)
+        {
+            return false;
+        }
+
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } attributeClass
+                && (IsNamed(attributeClass, "System.Runtime.InteropServices.StructLayoutAttribute") || IsNamed(attributeClass, "System.Runtime.CompilerServices.InlineArrayAttribute")))
+            {
+                return false;
+            }
+        }
+
+        int end = 0;
+        int alignment = 1;
+        foreach (FieldSpec field in fields)
+        {
+            int size = field.SizeInBytes;
+            if (field.Kind != FieldKind.Primitive || field.IsBigEndian || field.TypeName == "bool"
+                || field.Offset != end || end % size != 0)
+            {
+                return false;
+            }
+
+            end += size;
+            alignment = Math.Max(alignment, size);
+        }
+
+        return sizeInBytes == end && end % alignment == 0;
     }
 
     /// <summary>Why a field cannot have <paramref name="name"/> (OVL109), or null when it can.</summary>

@@ -19,6 +19,16 @@ public interface IMappedLayout<TSelf>
     /// <summary>The layout's description.</summary>
     static abstract LayoutInfo LayoutInfo { get; }
 
+    /// <summary>
+    /// True when, on a little-endian machine, <c>Store</c> writes exactly the value's own bytes in
+    /// memory: every field a little-endian primitive other than <c>bool</c>, in declaration order at
+    /// its natural alignment with no padding, the record as long as its fields, in a sequential
+    /// struct declared in one place. Generic code may then copy the values' bytes instead of storing
+    /// them one by one (<c>RecordFile.AppendRange</c>). The generator implements it for the layouts
+    /// that qualify; false otherwise.
+    /// </summary>
+    static virtual bool HasInMemoryLayout => false;
+
     /// <summary>Copies the record at <paramref name="offset"/> out of the map.</summary>
     /// <param name="map">The map.</param>
     /// <param name="offset">Where the record starts.</param>

@@ -37,6 +37,7 @@ partial class Inner
         static int global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.SizeInBytes => 8;
         static ulong global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutFingerprint => 0xD95F37C3E62C3FB3UL;
         static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.LayoutInfo => __layoutInfo;
+        static bool global::Overlay.Layouts.IMappedLayout<global::Outer.Inner.Entry>.HasInMemoryLayout => true;
 
         /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
         /// <param name="map">The map.</param>

@@ -38,6 +38,7 @@ partial struct Vec3 : global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>
     static int global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.SizeInBytes => 12;
     static ulong global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutFingerprint => 0x054C4B776BD7F36FUL;
     static global::Overlay.Layouts.LayoutInfo global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.LayoutInfo => __layoutInfo;
+    static bool global::Overlay.Layouts.IMappedLayout<global::Game.Vec3>.HasInMemoryLayout => true;
 
     /// <summary>Copies the record at <paramref name="offset"/> out of the map: strings decoded, arrays copied.</summary>
     /// <param name="map">The map.</param>
