@@ -286,7 +286,7 @@ internal static unsafe partial class HashCliff
             if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-'))
             {
                 int at = line.IndexOf('/');
-                current = at >= 0 && line[at..].StartsWith(directory, StringComparison.Ordinal) ? line[at..] : null;
+                current = at >= 0 && line[at..].StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal) ? line[at..] : null;
                 if (current != null)
                 {
                     shown.Add(line.Split(' ')[0] + " " + Path.GetFileName(current));
