@@ -277,7 +277,7 @@ internal static unsafe partial class HashCliff
     /// resident size and the part mapped by 2 MiB entries (<c>FilePmdMapped</c>), which is one TLB entry
     /// where 4 KiB pages need 512.
     /// </summary>
-    private static void Mappings(string directory)
+    internal static void Mappings(string directory)
     {
         string? current = null;
         var shown = new List<string>();
