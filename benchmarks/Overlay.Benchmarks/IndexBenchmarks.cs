@@ -522,7 +522,10 @@ public sealed unsafe class RawHash : IDisposable
         File.Delete(path);
         using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            byte[] chunk = new byte[40 << 16];
+            // 10 MiB, five 2 MiB folios: every write ends on a 2 MiB boundary of the file, as the
+            // bulk builder's do, so that the page cache can hold both tables in folios the kernel
+            // maps with one TLB entry each (docs/benchmarks/indexes.md, "The cliff at 50M keys").
+            byte[] chunk = new byte[40 << 18];
             int filled = 0;
             long next = 0;
             void Empty(long count)
@@ -578,6 +581,9 @@ public sealed unsafe class RawHash : IDisposable
 
         return raw;
     }
+
+    /// <summary>A table built earlier for <paramref name="keys"/> keys (<c>--hash-cliff</c> builds it once and times it in later runs).</summary>
+    public static RawHash Open(string path, int keys) => new(path, BitsFor(keys));
 
     public void Put(ulong key, long a)
     {

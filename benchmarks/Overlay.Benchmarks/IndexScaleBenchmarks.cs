@@ -209,6 +209,13 @@ public class IndexScaleBenchmarks
 
             Hits.Restart();
             Console.WriteLine($"// IndexScaleBenchmarks: {keys} keys, warmed (checksum {sum})");
+
+            // How much of each map the kernel holds in 2 MiB entries: lookups in the 4 KiB-mapped
+            // parts cost many times more (docs/benchmarks/indexes.md, "The cliff at 50M keys").
+            if (OperatingSystem.IsLinux())
+            {
+                HashCliff.Mappings(_directory);
+            }
         }
 
         public LookupKeys Hits { get; }

@@ -34,6 +34,12 @@ public static class Program
                 return HashSideBySide.Run(args);
             }
 
+            if (args is ["--hash-cliff", ..])
+            {
+                // Not BenchmarkDotNet: issue 10's cliff at 50M keys, counted and timed side by side (HashCliff).
+                return HashCliff.Run(args);
+            }
+
             if (args is ["--hash-placement", ..])
             {
                 // Not a timing: how evenly hash functions 1 and 2 place structured key sets (HashPlacement).

@@ -262,6 +262,8 @@ public sealed partial class MappedContainer
     /// </summary>
     private sealed class SectionTableSink(MappedContainer container, SectionEntry entry) : HashTableSink
     {
+        public override long FileOffset => entry.Offset;
+
         public override void Reserve(long regionLength)
         {
             if (entry.Capacity == 0)

@@ -55,7 +55,11 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
     // Beyond this many partitions the streams' buffers cost more than a partition saves.
     private const int MaximumPartitions = 256;
 
+    // The table is written in writes of about this size, each ending on a FolioBytes boundary of the file.
     private const int WriteChunk = 4 << 20;
+
+    // The page cache's largest folio on Linux x64 and arm64 with 4 KiB pages (a PMD: 2 MiB).
+    private const long FolioBytes = 2 << 20;
 
     private readonly IndexKeyFormat<TKey> _keys;
     private readonly int _keySize;
@@ -509,31 +513,53 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         }
     }
 
-    /// <summary>Writes slots in increasing order, in large writes after the header; empty slots are zeros.</summary>
-    private sealed class SlotWriter(HashTableSink sink, int stride, long slotCount)
+    /// <summary>
+    /// Writes slots in increasing order, in large writes after the header; empty slots are zeros.
+    /// Every write but the last ends on a multiple of <see cref="FolioBytes"/> in the file, so
+    /// that the page cache can hold the table in 2 MiB folios, which the kernel then maps with one
+    /// TLB entry each rather than 512. Writes that straddled those boundaries (4 MiB less a partial
+    /// slot, from offset 128) left half the table in small folios: at 50M keys, lookups in it cost
+    /// about 15 times their cost in the other half (docs/benchmarks/indexes.md, "The cliff at 50M keys").
+    /// </summary>
+    private sealed class SlotWriter
     {
-        private readonly byte[] _chunk = new byte[Math.Max(stride, WriteChunk / stride * stride)];
+        private readonly HashTableSink _sink;
+        private readonly int _stride;
+        private readonly long _slotCount;
+        private readonly long _fileOffset;
+
+        // A write's worth and room for one more slot: a slot may straddle a write's end.
+        private readonly byte[] _chunk;
         private int _filled;
         private long _position = HashIndexHeader.Size;
         private long _next;
+
+        public SlotWriter(HashTableSink sink, int stride, long slotCount)
+        {
+            _sink = sink;
+            _stride = stride;
+            _slotCount = slotCount;
+            _fileOffset = sink.FileOffset;
+            _chunk = new byte[WriteChunk + stride];
+        }
 
         /// <summary>Places an entry at its home or after the last one placed; false if that is past the tail.</summary>
         public bool Place(ReadOnlySpan<byte> record, long home)
         {
             long slot = Math.Max(home, _next);
-            if (slot >= slotCount)
+            if (slot >= _slotCount)
             {
                 return false;
             }
 
             Empty(slot - _next);
-            if (_filled == _chunk.Length)
+            if (_filled + _stride > _chunk.Length)
             {
-                Write();
+                WriteToBoundary();
             }
 
             record.CopyTo(_chunk.AsSpan(_filled));
-            _filled += stride;
+            _filled += _stride;
             _next = slot + 1;
             return true;
         }
@@ -541,19 +567,21 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
         /// <summary>Empties the slots after the last entry and writes what is buffered.</summary>
         public void Finish()
         {
-            Empty(slotCount - _next);
-            _next = slotCount;
-            Write();
+            Empty(_slotCount - _next);
+            _next = _slotCount;
+            _sink.Write(_chunk.AsSpan(0, _filled), _position);
+            _position += _filled;
+            _filled = 0;
         }
 
         private void Empty(long slots)
         {
-            long bytes = slots * stride;
+            long bytes = slots * _stride;
             while (bytes > 0)
             {
                 if (_filled == _chunk.Length)
                 {
-                    Write();
+                    WriteToBoundary();
                 }
 
                 int part = (int)Math.Min(_chunk.Length - _filled, bytes);
@@ -563,11 +591,16 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
             }
         }
 
-        private void Write()
+        /// <summary>Writes the buffered bytes up to the last folio boundary they pass and keeps the rest.</summary>
+        private void WriteToBoundary()
         {
-            sink.Write(_chunk.AsSpan(0, _filled), _position);
-            _position += _filled;
-            _filled = 0;
+            // The buffer holds more than a folio (WriteChunk is two), so a boundary is always inside it.
+            long start = _fileOffset + _position;
+            int length = (int)(((start + _filled) & ~(FolioBytes - 1)) - start);
+            _sink.Write(_chunk.AsSpan(0, length), _position);
+            _chunk.AsSpan(length, _filled - length).CopyTo(_chunk);
+            _position += length;
+            _filled -= length;
         }
     }
 }

@@ -14,6 +14,9 @@ internal abstract class HashTableSink
     /// <summary>Makes room for a table of <paramref name="regionLength"/> bytes, before each attempt (a retry at twice the capacity asks for more).</summary>
     public abstract void Reserve(long regionLength);
 
+    /// <summary>Where the table starts in its file (after <see cref="Reserve"/>): the builder lines its writes up with the file's 2 MiB boundaries.</summary>
+    public virtual long FileOffset => 0;
+
     /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/> of the table.</summary>
     public abstract void Write(ReadOnlySpan<byte> data, long offset);
 }
