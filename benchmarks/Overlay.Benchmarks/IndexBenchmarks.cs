@@ -113,6 +113,14 @@ public unsafe class IndexBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        // After the runs: how much of each map (the indexes', LMDB's data.mdb) the kernel held in
+        // 2 MiB entries, which moves a store's random lookups by several times in this VM
+        // (docs/benchmarks/indexes.md, "The cliff at 50M keys").
+        if (OperatingSystem.IsLinux())
+        {
+            HashCliff.Mappings(_directory);
+        }
+
         _hash.Dispose();
         _sorted.Dispose();
         _raw.Dispose();

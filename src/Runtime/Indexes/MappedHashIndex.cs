@@ -243,8 +243,8 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue> : IDisposable
 
     private void ThrowIfNotWritable()
     {
-        // One compare more than the read-only check for the pins: their count is 0 but while a
-        // pin's callback runs, and no change may touch the table under its lookups.
+        // One compare more, for the pins: their count is not 0 only while a pin's callback runs,
+        // and no change may touch the table under its lookups.
         if (_disposed || !_writable || Volatile.Read(ref _pins) != 0)
         {
             ThrowNotWritable();
