@@ -58,8 +58,8 @@ public sealed class HashIndexBuilder<TKey, TValue> : IDisposable
     // The table is written in writes of about this size, each ending on a FolioBytes boundary of the file.
     private const int WriteChunk = 4 << 20;
 
-    // The page cache's largest folio on Linux x64 and arm64 with 4 KiB pages (a PMD: 2 MiB).
-    private const long FolioBytes = 2 << 20;
+    // The page cache's largest folio (a PMD: 2 MiB), one constant with the sorted builder's stream.
+    private const long FolioBytes = FolioAlignedWriteStream.FolioBytes;
 
     private readonly IndexKeyFormat<TKey> _keys;
     private readonly int _keySize;
