@@ -438,9 +438,10 @@ public class SortedIndexSectionTests(ITestOutputHelper output)
     [InlineData(32, 3UL, "another value layout")]
     [InlineData(20, 31UL, "another value layout")]
     [InlineData(0, 1UL, "magic")]
-    [InlineData(8, 3UL, "version")]
+    [InlineData(8, 4UL, "version")]
     [InlineData(88, 9UL, "tag")]
-    [InlineData(100, 1UL, "reserved")]
+    [InlineData(112, 1UL, "reserved")]
+    [InlineData(108, 1000UL, "radix table")]
     public void HeaderFieldsForOtherTypesOrOutsideTheSection(int offset, ulong value, string expected)
     {
         using TempPath temp = WithIndex(100);
