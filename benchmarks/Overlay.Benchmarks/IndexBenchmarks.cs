@@ -290,6 +290,22 @@ public unsafe class IndexBenchmarks
         return sum;
     }
 
+    /// <summary><see cref="OverlaySortedHits"/> inside <c>PinReadOnly</c>: the checks made once per batch of 1,000, values as <c>ReadOnlyRef</c>s.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlaySortedHitsPinned() => _sorted.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(_hits, static (pin, hits) =>
+    {
+        long sum = 0;
+        foreach (ulong key in hits.Next())
+        {
+            if (pin.TryGetValue(key, out Value32.ReadOnlyRef value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    });
+
     [Benchmark(OperationsPerInvoke = Batch)]
     public long LmdbHits()
     {

@@ -54,7 +54,7 @@ internal static unsafe class SortedSideBySide
             using LightningTransaction lmdbRead = lmdb.BeginTransaction(TransactionBeginFlags.ReadOnly);
 
             LookupKeys rawKeys = Hits(), lmdbKeys = Hits(), tryKeys = Hits(), containsKeys = Hits(), handKeys = Hits(), handNoPrefetchKeys = Hits();
-            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits();
+            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits(), pinnedKeys = Hits();
             var positions = new Dictionary<ulong, int>(Keys);
             for (int i = 0; i < Keys; i++)
             {
@@ -119,6 +119,19 @@ internal static unsafe class SortedSideBySide
 
                     return sum;
                 }, true),
+                ("Overlay sorted PinReadOnly, hits", () => sorted.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(pinnedKeys, static (pin, keys) =>
+                {
+                    long sum = 0;
+                    foreach (ulong key in keys.Next())
+                    {
+                        if (pin.TryGetValue(key, out Value32.ReadOnlyRef value))
+                        {
+                            sum += value.A;
+                        }
+                    }
+
+                    return sum;
+                }), true),
                 ("Overlay sorted ContainsKey, hits", () =>
                 {
                     long found = 0;

@@ -69,6 +69,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private readonly long _valuesOffset;
     private readonly long _summaryOffset;
     private readonly ulong _tag;
+    private readonly long _regionLength;
     private byte* _keyBase;
     private byte* _valueBase;
     private byte* _summary;
@@ -96,7 +97,9 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         _radixMin = header.RadixMin;
         _radixShift = (int)header.RadixShift;
         _radixBuckets = header.RadixBuckets;
-        _radixOffset = Regions(_count, _keySize, _valueSize, _blockSize, header.FormatVersion, header.RadixBuckets)!.Value.Radix;
+        var regions = Regions(_count, _keySize, _valueSize, _blockSize, header.FormatVersion, header.RadixBuckets)!.Value;
+        _radixOffset = regions.Radix;
+        _regionLength = regions.End;
         if (fileLock is not null)
         {
             // A file of its own owns its map; a section's map is the container's (MappedSortedIndex.Section.cs).
@@ -284,13 +287,16 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// Unmaps the file and releases its lock (without flushing); a section's index lets its
     /// container forget it (the container keeps its map). A second call does nothing.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use.</exception>
+    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use, or the index is pinned (<see cref="PinReadOnly{TRef, TState, TResult}"/>); it stays open.</exception>
     public void Dispose()
     {
         if (_disposed)
         {
             return;
         }
+
+        // As a map refuses to close while pinned: the pin's callback still reads the regions.
+        ThrowIfPinned();
 
         if (_host is not null)
         {
@@ -332,6 +338,13 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private long FindNumeric(TKey key, bool prefetchValue)
     {
         ThrowIfDisposed();
+        return FindNumericUnchecked(key, prefetchValue);
+    }
+
+    /// <summary><see cref="FindNumeric"/> without the check that the index is open (a pin made it once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long FindNumericUnchecked(TKey key, bool prefetchValue)
+    {
         if (!RadixLowerBound(key, prefetchValue, out long at))
         {
             at = _tree ? TreeLowerBoundNumeric(key, prefetchValue) : EytzingerLowerBoundNumeric(key);
