@@ -48,13 +48,25 @@ internal static unsafe class SortedSideBySide
             }
 
             using var sorted = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(path);
+            string path2 = Path.Combine(directory, "sorted2.idx");
+            using (var builder = new SortedIndexBuilder<ulong, Value32.ReadOnlyView>(runDirectory: directory) { FormatVersion = 2 })
+            {
+                for (long i = 0; i < Keys; i++)
+                {
+                    builder.Add(IndexBenchmarks.KeyOf(i), new Value32 { A = i });
+                }
+
+                builder.Build(path2);
+            }
+
+            using var sorted2 = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(path2);
             using var hand = new HandTree(path);
             using RawHash raw = RawHash.Build(Path.Combine(directory, "raw.bin"), Keys);
             (LightningEnvironment lmdb, LightningDatabase lmdbDatabase) = IndexBenchmarks.BuildLmdb(Path.Combine(directory, "lmdb"));
             using LightningTransaction lmdbRead = lmdb.BeginTransaction(TransactionBeginFlags.ReadOnly);
 
             LookupKeys rawKeys = Hits(), lmdbKeys = Hits(), tryKeys = Hits(), containsKeys = Hits(), handKeys = Hits(), handNoPrefetchKeys = Hits();
-            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits(), pinnedKeys = Hits();
+            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits(), pinnedKeys = Hits(), version2Keys = Hits();
             var positions = new Dictionary<ulong, int>(Keys);
             for (int i = 0; i < Keys; i++)
             {
@@ -119,6 +131,19 @@ internal static unsafe class SortedSideBySide
 
                     return sum;
                 }, true),
+                ("Overlay sorted TryGetValue, version 2", () =>
+                {
+                    long sum = 0;
+                    foreach (ulong key in version2Keys.Next())
+                    {
+                        if (sorted2.TryGetValue(key, out Value32.ReadOnlyView value))
+                        {
+                            sum += value.A;
+                        }
+                    }
+
+                    return sum;
+                }, true),
                 ("Overlay sorted PinReadOnly, hits", () => sorted.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(pinnedKeys, static (pin, keys) =>
                 {
                     long sum = 0;
@@ -162,7 +187,7 @@ internal static unsafe class SortedSideBySide
 
                     return sum;
                 }, true),
-                ("hand radix 2^17, window 16", () =>
+                ("hand radix 2^17, 8 value lines", () =>
                 {
                     long sum = 0;
                     foreach (ulong key in radixKeys.Next())
