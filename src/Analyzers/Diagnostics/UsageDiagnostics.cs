@@ -70,7 +70,7 @@ internal static class UsageDiagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout, and MappedHashIndex<TKey, TValue>'s only one of TValue's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views or the index's values.",
+        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout, and MappedHashIndex<TKey, TValue>'s and MappedSortedIndex<TKey, TValue>'s only one of TValue's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views or the index's values.",
         helpLinkUri: HelpLink(PinRefOfAnotherLayoutId));
 
     public static readonly DiagnosticDescriptor PinOnReadOnlyViews = new(
