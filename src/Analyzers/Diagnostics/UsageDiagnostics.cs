@@ -80,7 +80,7 @@ internal static class UsageDiagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "An array of ReadOnlyView, or a hash index whose values are ReadOnlyViews, can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array (or index) of the layout's View (from a writable map).",
+        description: "An array of ReadOnlyView, or a hash or sorted index whose values are ReadOnlyViews, can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array (or index) of the layout's View (from a writable map).",
         helpLinkUri: HelpLink(PinOnReadOnlyViewsId));
 
     private static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor rule) => new(
