@@ -66,7 +66,7 @@ internal static unsafe class SortedSideBySide
             using LightningTransaction lmdbRead = lmdb.BeginTransaction(TransactionBeginFlags.ReadOnly);
 
             LookupKeys rawKeys = Hits(), lmdbKeys = Hits(), tryKeys = Hits(), containsKeys = Hits(), handKeys = Hits(), handNoPrefetchKeys = Hits();
-            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits(), pinnedKeys = Hits(), version2Keys = Hits();
+            LookupKeys radixKeys = Hits(), radix16Keys = Hits(), oracleKeys = Hits(), pinnedKeys = Hits(), version2Keys = Hits(), fixed4Keys = Hits(), fixed6Keys = Hits();
             var positions = new Dictionary<ulong, int>(Keys);
             for (int i = 0; i < Keys; i++)
             {
@@ -203,6 +203,26 @@ internal static unsafe class SortedSideBySide
                     foreach (ulong key in radix16Keys.Next())
                     {
                         sum += hand.GetRadix(key, exact: true);
+                    }
+
+                    return sum;
+                }, true),
+                ("hand radix 2^17, 4 fixed lines", () =>
+                {
+                    long sum = 0;
+                    foreach (ulong key in fixed4Keys.Next())
+                    {
+                        sum += hand.GetRadix(key, fixedLines: 4);
+                    }
+
+                    return sum;
+                }, true),
+                ("hand radix 2^17, 6 fixed lines", () =>
+                {
+                    long sum = 0;
+                    foreach (ulong key in fixed6Keys.Next())
+                    {
+                        sum += hand.GetRadix(key, fixedLines: 6);
                     }
 
                     return sum;
@@ -358,7 +378,7 @@ internal static unsafe class SortedSideBySide
         public long GetAt(int position, ulong key) => ((ulong*)_keys)[position] == key ? *(long*)(_values + (position * 32L)) : 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public long GetRadix(ulong key, bool exact = false)
+        public long GetRadix(ulong key, bool exact = false, int fixedLines = 0)
         {
             ulong p = key >> _shift;
             uint[] radix = _radix;
@@ -368,7 +388,20 @@ internal static unsafe class SortedSideBySide
             if (hi - lo <= 16)
             {
                 long s = Math.Min(lo, _count - 16);
-                if (exact)
+                if (fixedLines > 0)
+                {
+                    byte* first = (byte*)((nuint)(_values + (lo * 32L)) & ~(nuint)63);
+                    Sse.Prefetch0(first);
+                    Sse.Prefetch0(first + 64);
+                    Sse.Prefetch0(first + 128);
+                    Sse.Prefetch0(first + 192);
+                    if (fixedLines > 4)
+                    {
+                        Sse.Prefetch0(first + 256);
+                        Sse.Prefetch0(first + 320);
+                    }
+                }
+                else if (exact)
                 {
                     byte* end = _values + (hi * 32L) - 1;
                     for (byte* line = _values + (lo * 32L); line <= end; line += 64)
