@@ -474,8 +474,9 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// Where each region of a file of <paramref name="count"/> keys lies, its length, and the
     /// summary's count (version 1: blocks; versions 2 and 3: tree nodes). Versions 2 and 3 start the values and
     /// the tree on 64-byte boundaries, so that a node of eight-byte keys is two whole cache lines
-    /// and a block's values are whole lines; version 3 then the radix table of
-    /// <paramref name="radixBuckets"/> buckets, on a 64-byte boundary too. Null when the numbers overflow.
+    /// and a block's values are whole lines; version 2 puts the values before the tree, version 3
+    /// the tree, then the radix table of <paramref name="radixBuckets"/> buckets, then the values,
+    /// each on a 64-byte boundary. Null when the numbers overflow.
     /// </summary>
     internal static (long Keys, long Values, long Summary, long Radix, long End, long SummaryCount)? Regions(long count, int keySize, int valueSize, long blockSize, uint version = SortedIndexHeader.Version, long radixBuckets = 0)
     {
@@ -493,17 +494,22 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
                     return (keys, values1, summary1, end1, end1, blocks);
                 }
 
-                long values = Align64(keys + (count * keySize));
-                long summary = Align64(values + (count * valueSize));
                 long nodes = TreeNodes(blocks);
-                long treeEnd = summary + (nodes * SortedIndexHeader.NodeKeys * keySize);
-                if (version == SortedIndexHeader.Version2 || radixBuckets == 0)
+                long treeBytes = nodes * SortedIndexHeader.NodeKeys * keySize;
+                if (version == SortedIndexHeader.Version2)
                 {
-                    return (keys, values, summary, treeEnd, treeEnd, nodes);
+                    long values2 = Align64(keys + (count * keySize));
+                    long summary2 = Align64(values2 + (count * valueSize));
+                    return (keys, values2, summary2, summary2 + treeBytes, summary2 + treeBytes, nodes);
                 }
 
-                long radix = Align64(treeEnd);
-                return (keys, values, summary, radix, radix + RadixBytes(radixBuckets), nodes);
+                // Version 3: what a lookup reads first (tree, table) next to the keys, away from
+                // the file's last partial 2 MiB, which the kernel maps in 4 KiB pages (its TLB misses
+                // cost the table 7-10 ns a lookup at the end of the file); the values last.
+                long summary = Align64(keys + (count * keySize));
+                long radix = Align64(summary + treeBytes);
+                long values = Align64(radix + RadixBytes(radixBuckets));
+                return (keys, values, summary, radix, values + (count * valueSize), nodes);
             }
         }
         catch (OverflowException)

@@ -348,22 +348,36 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
             (ulong radixMin, uint radixShift, uint radixBuckets) = radix.Finish();
             var regions = MappedSortedIndex<TKey, TValue>.Regions(count, _keySize, _valueSize, blockSize, FormatVersion, radixBuckets)
                 ?? throw new IOException($"{count} entries do not fit in a file.");
-            keys.SetLength(regions.Values);
-            keys.Position = regions.Values;
-            values.Position = 0;
-            values.CopyTo(keys);
-            keys.SetLength(regions.Summary);
-            keys.Position = regions.Summary;
-            if (FormatVersion == SortedIndexHeader.Version1)
+            if (FormatVersion == SortedIndexHeader.Version)
             {
-                WriteSummary(keys, summary, regions.Summary);
-            }
-            else
-            {
+                // Version 3: the tree and the table right after the keys, the values last (Regions).
+                keys.SetLength(regions.Summary);
+                keys.Position = regions.Summary;
                 WriteTree(keys, summary);
                 keys.SetLength(regions.Radix);
                 keys.Position = regions.Radix;
                 radix.Write(keys);
+                keys.SetLength(regions.Values);
+                keys.Position = regions.Values;
+                values.Position = 0;
+                values.CopyTo(keys);
+            }
+            else
+            {
+                keys.SetLength(regions.Values);
+                keys.Position = regions.Values;
+                values.Position = 0;
+                values.CopyTo(keys);
+                keys.SetLength(regions.Summary);
+                keys.Position = regions.Summary;
+                if (FormatVersion == SortedIndexHeader.Version1)
+                {
+                    WriteSummary(keys, summary, regions.Summary);
+                }
+                else
+                {
+                    WriteTree(keys, summary);
+                }
             }
 
             keys.SetLength(regions.End);

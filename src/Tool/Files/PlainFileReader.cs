@@ -281,14 +281,12 @@ internal static class PlainFileReader
 
         // Version 1: the block summary in Eytzinger order, then block numbers. Versions 2 and 3: values and
         // the summary tree (16-key nodes, 17 children a node, over the blocks) on 64-byte boundaries;
-        // version 3 then the radix table (a u32 start a bucket and the count) on a 64-byte boundary.
+        // version 3 puts the tree first, then the radix table (a u32 start a bucket and the count), then the values.
         long n = (long)stored;
         long blocks = (n + blockSize - 1) / blockSize;
         long values, summary, summaryCount, end;
         if (version >= 2)
         {
-            values = Align64(HeaderSize + (n * keySize));
-            summary = Align64(values + (n * valueSize));
             summaryCount = 0;
             for (long level = blocks; level > 1;)
             {
@@ -296,10 +294,19 @@ internal static class PlainFileReader
                 summaryCount += level;
             }
 
-            end = summary + (summaryCount * 16 * keySize);
-            if (radixBuckets > 0)
+            if (version == 2)
             {
-                end = Align64(end) + ((radixBuckets + 1L) * 4);
+                values = Align64(HeaderSize + (n * keySize));
+                summary = Align64(values + (n * valueSize));
+                end = summary + (summaryCount * 16 * keySize);
+            }
+            else
+            {
+                // Version 3: the tree and the table after the keys, the values last.
+                summary = Align64(HeaderSize + (n * keySize));
+                long radix = Align64(summary + (summaryCount * 16 * keySize));
+                values = Align64(radix + (radixBuckets == 0 ? 0 : (radixBuckets + 1L) * 4));
+                end = values + (n * valueSize);
             }
         }
         else

@@ -167,6 +167,9 @@ public class SortedIndexTreeTests
         Build(temp.Path, Count, version);
         byte[] original = File.ReadAllBytes(temp.Path);
         long summary = (long)BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(80));
+
+        // Version 3 puts the values after the tree and the radix table: only those two are damaged.
+        long summaryEnd = version == 3 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(72)) : original.Length;
         var random = new Random(7);
         for (int round = 0; round < 30; round++)
         {
@@ -174,7 +177,7 @@ public class SortedIndexTreeTests
             byte[] bytes = (byte[])original.Clone();
             for (int i = 0; i < 1 + (round % 40); i++)
             {
-                bytes[random.NextInt64(summary, bytes.Length)] = (byte)random.Next(256);
+                bytes[random.NextInt64(summary, summaryEnd)] = (byte)random.Next(256);
             }
 
             File.WriteAllBytes(temp.Path, bytes);
