@@ -504,8 +504,8 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
                 }
 
                 // Version 3: what a lookup reads first (tree, table) next to the keys, away from
-                // the file's last partial 2 MiB, which the kernel maps in 4 KiB pages (its TLB misses
-                // cost the table 7-10 ns a lookup at the end of the file); the values last.
+                // the file's last partial 2 MiB, which the kernel can only map in 4 KiB pages; the
+                // values last (docs/indexes.md: its measured effect is not yet clear).
                 long summary = Align64(keys + (count * keySize));
                 long radix = Align64(summary + treeBytes);
                 long values = Align64(radix + RadixBytes(radixBuckets));
