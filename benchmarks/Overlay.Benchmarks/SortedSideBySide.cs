@@ -17,8 +17,10 @@ namespace Overlay.Benchmarks;
 /// <summary>
 /// The sorted index's point hits side by side in time: <c>Overlay.Benchmarks --sorted-side-by-side [rounds]</c>.
 /// The same 1M keys as <see cref="IndexBenchmarks"/> (<c>ulong</c> → 32-byte value), the library's
-/// lookups beside LMDB, the raw-pointer hash and hand-written searches over the same file (what
-/// the search costs without the library's checks). As <see cref="HashSideBySide"/>: every round
+/// lookups (format version 3, a version 2 file of the same keys, the pin, <c>ContainsKey</c>) beside
+/// LMDB, the raw-pointer hash and hand-written searches over the same file (what the search costs
+/// without the library's checks: the tree, radix tables in process memory with several value
+/// prefetches, the file's own table, and the position known beforehand, the floor of two misses). As <see cref="HashSideBySide"/>: every round
 /// looks up the next 10,000 keys of a seeded random order in each way once, in a rotating order,
 /// each way with its own order, so that none finds another's lines in the cache.
 /// </summary>
