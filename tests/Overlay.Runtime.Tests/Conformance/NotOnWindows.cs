@@ -60,6 +60,8 @@ internal static class NotOnWindows
             "records the large-folio advice growth and Flush give through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no MADV_HUGEPAGE and advises nothing, which the record file tests cover",
         ("Schemas.UpgradeWritebackTests", _) =>
             "records the write-back an upgrade starts through FaultyPlatform, which wraps the Linux platform object (libc calls), and calls Linux's sync_file_range; Windows starts no write-back (its final flush writes everything), which UpgradeBatchTests covers",
+        ("Indexes.IndexReaderFolioAdviceTests", _) =>
+            "records the large-folio advice (MADV_HUGEPAGE) through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no such advice (IMapPlatform's default refuses it), and the indexes' other tests open readers there",
         ("Indexes.HashIndexPinTests", "AFlushSyncsValuesWrittenInPlaceOnACleanIndex") =>
             "counts the syncs a flush asks for through FaultyPlatform, which wraps the Linux platform object (libc calls); the flush itself is the same code on Windows, which the other pin tests run",
         ("Safety.WholeFileMapRaceTests", "WholeFileReadOnlyMapsBesideAFileGrowingStepByStepAreNeverRefused") =>
