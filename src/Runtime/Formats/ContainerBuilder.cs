@@ -354,7 +354,7 @@ public sealed class ContainerBuilder : IDisposable
     // handles, DeleteOnClose). A failed delete must not hide the seal's own exception: it is told.
     private string Abandon() => TryDelete(_temp)
         ? $"the new file was removed and '{_path}' is untouched"
-        : $"'{_path}' is untouched, but the new file '{_temp}' could not be removed (it is not a valid container: its slots are unwritten or it is incomplete)";
+        : $"'{_path}' is untouched, but the new file '{_temp}' could not be removed: delete it (it is not the file at the path, and may be incomplete)";
 
     // Both meta slots (docs/formats.md §3: generation 1 in slot 1, 2 in slot 0) through
     // BuilderWrites, so that their failure is the IOException of every other write of the builder.

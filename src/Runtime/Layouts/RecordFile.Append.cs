@@ -64,6 +64,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         long offset = Reserve(values.Length);
+        if (IsStoredAsInMemory<TRecord>() && (long)values.Length * _stride <= int.MaxValue)
+        {
+            // The values' own bytes are the records' (as through the file, below): one copy into the
+            // map, no Store per record, and nothing that can throw once the range is reserved.
+            int length = values.Length * _stride;
+            MemoryMarshal.AsBytes(values).CopyTo(MemoryMarshal.CreateSpan(ref _map.OwnerRange(offset, length), length));
+            Commit(_count + values.Length);
+            return;
+        }
+
         int stored = 0;
         int size = RecordSize;
         int stride = _stride;
