@@ -44,6 +44,8 @@ internal static class NotOnWindows
             ChildDotnet,
         ("Formats.ContainerBuilderFileSizeLimitTests", _) =>
             "makes the builder's writes fail with Linux's file-size limit (setrlimit RLIMIT_FSIZE, EFBIG) in a child 'dotnet' probe started through bash with SIGXFSZ ignored; Wine runs no Linux processes",
+        ("Layouts.RecordFileFileSizeLimitTests", _) =>
+            "makes RecordFile.AppendRange's write through the file handle fail with Linux's file-size limit (setrlimit RLIMIT_FSIZE, EFBIG) in a child 'dotnet' probe started through bash with SIGXFSZ ignored; Wine runs no Linux processes",
         ("Formats.DirectorySyncTests", "TheRealCallSyncsADirectoryAndRefusesAMissingOne") =>
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
         ("Formats.RecordFileConversionTests", "AWriterOpeningTheRecordFileJustBeforeAnInPlaceRenameIsRefused") =>
