@@ -54,7 +54,7 @@ public unsafe class AppendBenchmarks
                 RecordFileAppendViews, n => RecordFileAppendValue(n), n => RawPointerAppend(n), BinaryWriterAppend,
                 n => RawPointerAppend(n, populate: true), n => RecordFileAppendValue(n, prefault: true), n => RecordFileAppendValue(n, growthBytes: 1L << 30),
                 n => RecordFileAppendValue(n, growthBytes: 64L << 20),
-                RecordFileAppendBatches, FileStreamAppendBatches,
+                RecordFileAppendBatches, n => RecordFileAppendBatches(n, SmallBatchRecords), FileStreamAppendBatches,
             })
             {
                 _path = NewPath();
@@ -101,6 +101,10 @@ public unsafe class AppendBenchmarks
     [Benchmark(Description = "RecordFile.AppendRange, 1 MiB batches (32,768 records)")]
     [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
     public void RecordFileAppendRange() => RecordFileAppendBatches(Count);
+
+    [Benchmark(Description = "RecordFile.AppendRange, 4 KiB batches (128 records: under 64 KiB, stored through the map)")]
+    [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
+    public void RecordFileAppendRangeSmall() => RecordFileAppendBatches(Count, SmallBatchRecords);
 
     [Benchmark(Description = "FileStream writing the same 1 MiB batches (the records' bytes as they are)")]
     [PerRecord(PerRecordKind.MillionRecordsPerSecond, Count)]
@@ -208,6 +212,7 @@ public unsafe class AppendBenchmarks
     }
 
     private const int BatchRecords = (1 << 20) / 32;
+    private const int SmallBatchRecords = (4 << 10) / 32;
 
     // One batch of records, the same for both batch benchmarks (filled once: what is timed is the append).
     private static readonly Rec32[] s_batch = MakeBatch();
@@ -223,12 +228,14 @@ public unsafe class AppendBenchmarks
         return batch;
     }
 
-    private void RecordFileAppendBatches(int count)
+    private void RecordFileAppendBatches(int count) => RecordFileAppendBatches(count, BatchRecords);
+
+    private void RecordFileAppendBatches(int count, int batch)
     {
         using var file = RecordFile<Rec32Header.View, Rec32.View>.Create(_path, Magic);
-        for (int done = 0; done < count; done += BatchRecords)
+        for (int done = 0; done < count; done += batch)
         {
-            file.AppendRange<Rec32>(s_batch.AsSpan(0, Math.Min(BatchRecords, count - done)));
+            file.AppendRange<Rec32>(s_batch.AsSpan(0, Math.Min(batch, count - done)));
         }
     }
 

@@ -29,6 +29,7 @@ public sealed unsafe partial class MemoryMap
     /// <exception cref="InvalidOperationException">Not <see cref="CanWriteThroughFile"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the map.</exception>
     /// <exception cref="IOException">The write failed (a full disk, an I/O error): the bytes of the range may be partly written.</exception>
+    /// <exception cref="MapIOException">The write would pass the file system's maximum file size or the process's file-size limit (<c>EFBIG</c>): the bytes of the range may be partly written.</exception>
     internal void WriteThroughFile(long offset, ReadOnlySpan<byte> data)
     {
         if (!CanWriteThroughFile)
@@ -43,7 +44,17 @@ public sealed unsafe partial class MemoryMap
 
         EnsureRange(offset, data.Length);
         using var handle = new SafeFileHandle(_file, ownsHandle: false);
-        RandomAccess.Write(handle, data, _offset + offset);
+        try
+        {
+            RandomAccess.Write(handle, data, _offset + offset);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // The range was checked above: on Unix this is .NET's report of EFBIG (a file-size
+            // limit, RLIMIT_FSIZE, below the map's length), an I/O failure like a full disk, not an
+            // argument of the caller's (docs/errors.md: EFBIG is a MapIOException).
+            throw new MapIOException($"write at offset {_offset + offset} of {data.Length} bytes failed: [Errno {Platform.Errno.EFBIG}] File too large (the file-size limit or the file system's maximum file size): {e.Message}", Platform.Errno.EFBIG);
+        }
     }
 
     /// <summary>

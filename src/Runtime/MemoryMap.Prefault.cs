@@ -45,4 +45,23 @@ public sealed unsafe partial class MemoryMap
 
         return _platform.TryAdviseLargeFolios(_data, _length, large);
     }
+
+    /// <summary>
+    /// <see cref="TryAdviseLargeFolios(bool)"/> for a reader: asks for 2 MiB folios over the whole
+    /// map of a file opened for reading (an index opened read-only), so that the pages its first
+    /// random lookups fault in are read a 2 MiB folio at a time and mapped by 2 MiB entries: on a
+    /// cold open every later lookup then costs a TLB miss walked in two levels fewer (issue 10,
+    /// docs/indexes.md "Large folios for readers"). The bytes never change; a platform that cannot
+    /// leaves the kernel's choice as it was.
+    /// </summary>
+    /// <returns>True when the kernel took the advice.</returns>
+    internal bool TryAdviseLargeFoliosForReading()
+    {
+        if (_closed || _anonymous || _length == 0)
+        {
+            return false;
+        }
+
+        return _platform.TryAdviseLargeFolios(_data, _length, large: true);
+    }
 }

@@ -162,15 +162,25 @@ internal sealed class BuilderSection
         return at;
     }
 
-    /// <summary>Appends <paramref name="length"/> zero bytes.</summary>
+    /// <summary>Appends <paramref name="length"/> zero bytes, all or none when a chunk write fails (as <see cref="Append"/>).</summary>
     public void AppendZeros(int length)
     {
-        while (length > 0)
+        Marker mark = Mark();
+        try
         {
-            int take = Math.Min(length, ChunkSize);
-            Claim(take);
-            Commit(take);
-            length -= take;
+            while (length > 0)
+            {
+                int take = Math.Min(length, ChunkSize);
+                Claim(take);
+                Commit(take);
+                length -= take;
+            }
+        }
+        catch
+        {
+            // The parts before the failed chunk write were committed: taken back, as in Append.
+            Rewind(mark);
+            throw;
         }
     }
 
@@ -211,9 +221,12 @@ internal sealed class BuilderSection
             // file that Seal copies in after it (docs/formats.md §1.4).
             int fits = (int)Math.Max(0, Reserved - _written);
             BuilderWrites.Write(Handle, pending[..fits], Origin + _written);
-            Owner.Wrote(fits);
             Overflow ??= Owner.PlaceSpill(this).Handle;
             BuilderWrites.Write(Overflow, pending[fits..], _written + fits - Reserved);
+
+            // Counted once both writes are done: when the second fails, the chunk is written again
+            // (at the same places: _written has not moved), and so would its first part be counted.
+            Owner.Wrote(fits);
         }
         else
         {

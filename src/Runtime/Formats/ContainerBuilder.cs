@@ -46,6 +46,11 @@ public sealed class ContainerBuilder : IDisposable
     private BuilderSection? _inPlace;
     private readonly List<(byte[] Bytes, int Index)> _schemas = new();
     private bool _sealed;
+
+    // Why the builder is spent after a Seal that threw: the failure and the state it left the
+    // files in, for every later call's message (docs/formats.md §1.4). Null until one fails.
+    private string? _sealFailure;
+    private Exception? _sealError;
     private bool _disposed;
     private long _unflushed;
     private Task? _flush;
@@ -140,7 +145,7 @@ public sealed class ContainerBuilder : IDisposable
         else
         {
             int index = _sections.Count;
-            Add($"schema.{_schemas.Count}", SectionKind.Schema, 1, 0).Append(schema);
+            Add(SchemaSectionName(), SectionKind.Schema, 1, 0).Append(schema);
             _schemas.Add((schema, index));
             records.Entry.Schema = (uint)index + 1;
         }
@@ -182,15 +187,25 @@ public sealed class ContainerBuilder : IDisposable
     /// Lays the sections out, writes both meta slots (flag sealed), flushes the file to disk and
     /// renames it to the path given to <see cref="Create"/>.
     /// </summary>
+    /// <remarks>
+    /// A <see cref="Seal"/> that throws spends the builder (its files are closed and what it
+    /// held may be released), so every later call throws an <see cref="InvalidOperationException"/> that says the seal
+    /// failed, why (its <see cref="Exception.InnerException"/> is the failure) and what is on disk.
+    /// A failure before the rename (a write, a move, the flush) removes the new file and every
+    /// temporary file and leaves <c>path</c> untouched; one after it (the directory's sync) leaves the
+    /// complete, flushed sealed file at <c>path</c>, whose name may not survive a power loss
+    /// (<c>docs/formats.md</c> §1.4).
+    /// </remarks>
     /// <returns>The sealed file's length.</returns>
-    /// <exception cref="InvalidOperationException">Already sealed.</exception>
+    /// <exception cref="InvalidOperationException">Already sealed, or an earlier <see cref="Seal"/> failed.</exception>
     /// <exception cref="ObjectDisposedException">The builder is disposed.</exception>
-    /// <exception cref="IOException">Writing or renaming failed; the temporary files are removed and <c>path</c> is untouched.</exception>
+    /// <exception cref="IOException">Writing or renaming failed (a full disk, a file-size limit); before the rename the temporary files are removed and <c>path</c> is untouched, after it (the directory's sync) the sealed file is at <c>path</c>.</exception>
     public long Seal()
     {
         ThrowIfSealed();
         _sealed = true;
         byte[]? copy = null;
+        bool renamed = false;
         try
         {
             // The sections written into the new file (reserved ones in the order added, then the one
@@ -264,20 +279,22 @@ public sealed class ContainerBuilder : IDisposable
             // by the flush below (Linux reports a writeback error to one fsync only).
             _flush?.GetAwaiter().GetResult();
             BuilderWrites.SetLength(_output, end);
-            using (var stream = new FileStream(_output, FileAccess.ReadWrite, bufferSize: 0))
-            {
-                MappedContainer.WriteSlots(stream, _tag, ContainerFormat.SealedFlag, _slotSize, new List<SectionEntry>(entries));
-                stream.Flush(flushToDisk: true);
-            }
+            WriteSlots(entries);
+            RandomAccess.FlushToDisk(_output);
 
             CloseStreams();
-            DirectorySync.Replace(_temp, _path);
+            File.Move(_temp, _path, overwrite: true);
+            renamed = true;
+            DirectorySync.SyncDirectoryOf(_path);
             return end;
         }
-        catch
+        catch (Exception e)
         {
             CloseStreams();
-            File.Delete(_temp);
+            _sealError = e;
+            _sealFailure = renamed
+                ? $"Seal failed after it renamed the new file to '{_path}': the sealed file is there, complete and flushed, but its name may not survive a power loss"
+                : $"Seal failed before the new file was complete: {Abandon()}";
             throw;
         }
         finally
@@ -299,18 +316,70 @@ public sealed class ContainerBuilder : IDisposable
 
         _disposed = true;
         CloseStreams();
-        if (!_sealed)
+        if (!_sealed || _sealFailure is not null)
         {
-            File.Delete(_temp);
+            // A failed Seal removed the new file already, unless that failed too: this tries again.
+            TryDelete(_temp);
         }
     }
 
     internal void ThrowIfSealed()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_sealFailure is not null)
+        {
+            throw new InvalidOperationException($"{_sealFailure} ({_sealError!.GetType().Name}: {_sealError.Message}). The builder is spent: nothing more can be added or sealed; build the file again with a new builder.", _sealError);
+        }
+
         if (_sealed)
         {
             throw new InvalidOperationException("The builder is sealed: nothing more can be added.");
+        }
+    }
+
+    private static bool TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // After a Seal that failed before the rename: the new file goes (its spills went with their
+    // handles, DeleteOnClose). A failed delete must not hide the seal's own exception: it is told.
+    private string Abandon() => TryDelete(_temp)
+        ? $"the new file was removed and '{_path}' is untouched"
+        : $"'{_path}' is untouched, but the new file '{_temp}' could not be removed: delete it (it is not the file at the path, and may be incomplete)";
+
+    // Both meta slots (docs/formats.md §3: generation 1 in slot 1, 2 in slot 0) through
+    // BuilderWrites, so that their failure is the IOException of every other write of the builder.
+    private void WriteSlots(SectionEntry[] entries)
+    {
+        byte[] slot = new byte[ContainerFormat.PrefixSize + (entries.Length * ContainerFormat.EntrySize)];
+        for (ulong generation = 1; generation <= 2; generation++)
+        {
+            MappedContainer.EncodeSlot(slot, _tag, ContainerFormat.SealedFlag, _slotSize, generation, entries);
+            BuilderWrites.Write(_output, slot, (long)(generation % 2) * _slotSize);
+        }
+    }
+
+    // "schema.N", N the schemas so far, or the next N the caller's own sections left free: a name
+    // the caller took must not refuse the schema after its records section was added (the records
+    // would stay, without a schema, under a message about a name the caller never passed here).
+    private string SchemaSectionName()
+    {
+        for (int i = _schemas.Count; ; i++)
+        {
+            string name = $"schema.{i}";
+            if (!_sections.Exists(s => string.Equals(s.Entry.Name, name, StringComparison.Ordinal)))
+            {
+                return name;
+            }
         }
     }
 
@@ -354,6 +423,9 @@ public sealed class ContainerBuilder : IDisposable
     }
 
     internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
+
+    /// <summary>The bytes <see cref="Wrote"/> counted since the last background flush started (for tests).</summary>
+    internal long Unflushed => _unflushed;
 
     /// <summary>
     /// Counts bytes written into the new file; every <see cref="FlushStep"/> of them, starts flushing

@@ -119,6 +119,11 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             // grows the file, so the mapping holds every slot the header it read describes.
             map = new MemoryMap(file, 0, access: writer ? MapAccess.Write : MapAccess.Read);
             long count = Validate(header, map.Length, path, keyFormat, stride, tag, recover);
+            if (!writer)
+            {
+                ReaderFolioAdvice.Apply(map);
+            }
+
             if (header.State != HashIndexHeader.Clean && !recover && (writer || !RecordFileLock.IsWriterPresent(file)))
             {
                 throw Invalid(path, keyFormat, "it was changed after its last Flush by a writer that did not close it (it crashed or was killed), so its slots may disagree with its header; open it for writing with recover: true to rebuild it from its slots");

@@ -52,6 +52,7 @@ public sealed unsafe partial class MappedHashIndex<TKey, TValue>
             if (length > _map.Length)
             {
                 fresh = new MemoryMap(file, 0, access: MapAccess.Read);
+                ReaderFolioAdvice.Apply(fresh);
                 map = fresh;
             }
 

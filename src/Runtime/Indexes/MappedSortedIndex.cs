@@ -173,6 +173,11 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             map.ReadAt(0, bytes);
             SortedIndexHeader header = SortedIndexHeader.Read(bytes);
             Validate(header, bytes, map.Length, path, keyFormat, tag);
+            if (!writer)
+            {
+                ReaderFolioAdvice.Apply(map);
+            }
+
             return new MappedSortedIndex<TKey, TValue>(keyFormat, map, fileLock, path, 0, header);
         }
         catch

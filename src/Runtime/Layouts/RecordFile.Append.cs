@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Overlay.Layouts.Support;
@@ -51,6 +52,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <exception cref="NotSupportedException">The file was opened read-only or copy-on-write.</exception>
     /// <exception cref="ObjectDisposedException">The file is closed.</exception>
     /// <exception cref="InvalidOperationException">The file must grow but memory exported from <see cref="Map"/> is in use, or a <c>Pin</c> callback runs.</exception>
+    /// <exception cref="IOException">The file could not grow, or a range of 64 KiB or more, written through the file handle, could not be written (a full disk; a file-size limit, <c>EFBIG</c>, is a <see cref="MapIOException"/>): nothing is appended (<see cref="Count"/> is as before), and the file takes further appends.</exception>
     public void AppendRange<TRecord>(ReadOnlySpan<TRecord> values)
         where TRecord : struct, IMappedLayout<TRecord>
     {
@@ -62,6 +64,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         }
 
         long offset = Reserve(values.Length);
+        if (IsStoredAsInMemory<TRecord>() && (long)values.Length * _stride <= int.MaxValue)
+        {
+            // The values' own bytes are the records' (as through the file, below): one copy into the
+            // map, no Store per record, and nothing that can throw once the range is reserved.
+            int length = values.Length * _stride;
+            MemoryMarshal.AsBytes(values).CopyTo(MemoryMarshal.CreateSpan(ref _map.OwnerRange(offset, length), length));
+            Commit(_count + values.Length);
+            return;
+        }
+
         int stored = 0;
         int size = RecordSize;
         int stride = _stride;

@@ -21,6 +21,7 @@ internal static class Errno
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+    public const int EFBIG = 27;
     public const int ENOSPC = 28;
 
     public static Exception ToException(int errno, string call)

@@ -44,6 +44,8 @@ internal static class NotOnWindows
             ChildDotnet,
         ("Formats.ContainerBuilderFileSizeLimitTests", _) =>
             "makes the builder's writes fail with Linux's file-size limit (setrlimit RLIMIT_FSIZE, EFBIG) in a child 'dotnet' probe started through bash with SIGXFSZ ignored; Wine runs no Linux processes",
+        ("Layouts.RecordFileFileSizeLimitTests", _) =>
+            "makes RecordFile.AppendRange's write through the file handle fail with Linux's file-size limit (setrlimit RLIMIT_FSIZE, EFBIG) in a child 'dotnet' probe started through bash with SIGXFSZ ignored; Wine runs no Linux processes",
         ("Formats.DirectorySyncTests", "TheRealCallSyncsADirectoryAndRefusesAMissingOne") =>
             "Windows has no directory fsync (NTFS journals the rename itself): SyncDirectory does nothing there by design (docs/durability.md), so it does not refuse a missing directory",
         ("Formats.RecordFileConversionTests", "AWriterOpeningTheRecordFileJustBeforeAnInPlaceRenameIsRefused") =>
@@ -60,6 +62,8 @@ internal static class NotOnWindows
             "records the large-folio advice growth and Flush give through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no MADV_HUGEPAGE and advises nothing, which the record file tests cover",
         ("Schemas.UpgradeWritebackTests", _) =>
             "records the write-back an upgrade starts through FaultyPlatform, which wraps the Linux platform object (libc calls), and calls Linux's sync_file_range; Windows starts no write-back (its final flush writes everything), which UpgradeBatchTests covers",
+        ("Indexes.IndexReaderFolioAdviceTests", _) =>
+            "records the large-folio advice (MADV_HUGEPAGE) through FaultyPlatform, which wraps the Linux platform object (libc calls); Windows has no such advice (IMapPlatform's default refuses it), and the indexes' other tests open readers there",
         ("Indexes.HashIndexPinTests", "AFlushSyncsValuesWrittenInPlaceOnACleanIndex") =>
             "counts the syncs a flush asks for through FaultyPlatform, which wraps the Linux platform object (libc calls); the flush itself is the same code on Windows, which the other pin tests run",
         ("Safety.WholeFileMapRaceTests", "WholeFileReadOnlyMapsBesideAFileGrowingStepByStepAreNeverRefused") =>

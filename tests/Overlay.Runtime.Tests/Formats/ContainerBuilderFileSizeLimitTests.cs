@@ -82,10 +82,13 @@ public class ContainerBuilderFileSizeLimitTests
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.True(exitCode == 0 && lines.LastOrDefault() == "ok", $"the probe exited {exitCode} (153 is SIGXFSZ: the signal was not ignored)\nstdout:\n{output}\nstderr:\n{error}");
 
-        // Seal's documented failure; then the builder is spent, and says so, also once the disk has room again.
-        Assert.StartsWith("refused System.IO.IOException: ", Value(lines, "seal"), StringComparison.Ordinal);
-        Assert.Equal("refused System.InvalidOperationException: The builder is sealed: nothing more can be added.", Value(lines, "append"));
-        Assert.Equal("refused System.InvalidOperationException: The builder is sealed: nothing more can be added.", Value(lines, "reseal"));
+        // Seal's documented failure; then the builder is spent, and says the seal failed and how it
+        // left the files (not "sealed"), also once the disk has room again.
+        string seal = Value(lines, "seal");
+        Assert.StartsWith("refused System.IO.IOException: ", seal, StringComparison.Ordinal);
+        string spent = $"refused System.InvalidOperationException: Seal failed before the new file was complete: the new file was removed and '{Path.GetFullPath(temp.Path)}' is untouched (IOException: {seal["refused System.IO.IOException: ".Length..]}). The builder is spent: nothing more can be added or sealed; build the file again with a new builder.";
+        Assert.Equal(spent, Value(lines, "append"));
+        Assert.Equal(spent, Value(lines, "reseal"));
 
         Assert.Equal(old, File.ReadAllBytes(temp.Path));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".build-*"));

@@ -74,6 +74,36 @@ public class DirectorySyncTests
     }
 
     [Fact]
+    public void ASealWhoseDirectorySyncFailsLeavesTheSealedFileAndSaysSoToEveryLaterCall()
+    {
+        using var temp = new TempPath();
+        var platform = new FaultyPlatform();
+        platform.OnSyncDirectory = _ => throw new IOException("the disk went away");
+        using ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag);
+        RecordsWriter<TestRecord> people = builder.AddRecords<TestRecord>("people");
+        people.Append(Record(1));
+        IOException failure;
+        using (MapPlatform.Override(platform))
+        {
+            failure = Assert.Throws<IOException>(() => builder.Seal());
+        }
+
+        // The rename was done: the sealed file is at the path, complete, and no temporary file is left.
+        Assert.Contains("syncing its directory failed", failure.Message, StringComparison.Ordinal);
+        using (MappedContainer container = MappedContainer.Open(temp.Path, Tag, MapAccess.Read))
+        {
+            Assert.Equal(1, container.Records<TestRecord.ReadOnlyView>("people")[0].Id);
+        }
+
+        Assert.False(StrayTemp(temp.Path, ".build-"));
+        InvalidOperationException spent = Assert.Throws<InvalidOperationException>(() => people.Append(Record(2)));
+        Assert.StartsWith($"Seal failed after it renamed the new file to '{Path.GetFullPath(temp.Path)}': the sealed file is there, complete and flushed, but its name may not survive a power loss (IOException: ", spent.Message, StringComparison.Ordinal);
+        Assert.Same(failure, spent.InnerException);
+        builder.Dispose();
+        Assert.True(File.Exists(temp.Path));
+    }
+
+    [Fact]
     public void CreateSyncsTheDirectoryOnceBothSlotsAreWritten()
     {
         using var temp = new TempPath();

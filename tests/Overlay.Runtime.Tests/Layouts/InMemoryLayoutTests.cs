@@ -170,8 +170,12 @@ public class InMemoryLayoutTests
         }
     }
 
-    // 1,366 records (64 KiB) and more go through the file; 64 KiB growth steps put growth inside the range.
+    // 1,366 records (64 KiB) and more go through the file, fewer are copied into the map in one go;
+    // 64 KiB growth steps put growth inside the range.
     [Theory]
+    [InlineData(0, 1)]
+    [InlineData(7, 100)]
+    [InlineData(1360, 1365)]
     [InlineData(0, 1366)]
     [InlineData(3, 5000)]
     [InlineData(1, 30_000)]
