@@ -41,6 +41,9 @@ public unsafe class IndexBenchmarks
     private MappedHashIndex<ulong, Value32.ReadOnlyView> _hashFunction1 = null!;
     private HandProbe _handProbeFunction1 = null!;
     private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sorted = null!;
+
+    // The same keys in a format version 2 file (no radix table): the search before version 3, in the same run.
+    private MappedSortedIndex<ulong, Value32.ReadOnlyView> _sortedVersion2 = null!;
     private RawHash _raw = null!;
     private HandProbe _handProbe = null!;
     private Dictionary<ulong, Value32> _dictionary = null!;
@@ -90,6 +93,17 @@ public unsafe class IndexBenchmarks
         }
 
         _sorted = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "sorted.idx"));
+        using (var builder = new SortedIndexBuilder<ulong, Value32.ReadOnlyView>(runDirectory: _directory) { FormatVersion = 2 })
+        {
+            for (long i = 0; i < Keys; i++)
+            {
+                builder.Add(KeyOf(i), new Value32 { A = i });
+            }
+
+            builder.Build(Path.Combine(_directory, "sorted2.idx"));
+        }
+
+        _sortedVersion2 = MappedSortedIndex<ulong, Value32.ReadOnlyView>.Open(Path.Combine(_directory, "sorted2.idx"));
         _raw = RawHash.Build(Path.Combine(_directory, "raw.bin"), Keys);
         _dictionary = new Dictionary<ulong, Value32>();
         for (long i = 0; i < Keys; i++)
@@ -123,6 +137,7 @@ public unsafe class IndexBenchmarks
 
         _hash.Dispose();
         _sorted.Dispose();
+        _sortedVersion2.Dispose();
         _raw.Dispose();
         _handProbe.Dispose();
         _hashFunction1.Dispose();
@@ -289,6 +304,38 @@ public unsafe class IndexBenchmarks
 
         return sum;
     }
+
+    /// <summary><see cref="OverlaySortedHits"/> over the format version 2 file (the summary tree alone): before version 3's radix table.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlaySortedHitsVersion2()
+    {
+        long sum = 0;
+        foreach (ulong key in _hits.Next())
+        {
+            if (_sortedVersion2.TryGetValue(key, out Value32.ReadOnlyView value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary><see cref="OverlaySortedHits"/> inside <c>PinReadOnly</c>: the checks made once per batch of 1,000, values as <c>ReadOnlyRef</c>s.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public long OverlaySortedHitsPinned() => _sorted.PinReadOnly<Value32.ReadOnlyRef, LookupKeys, long>(_hits, static (pin, hits) =>
+    {
+        long sum = 0;
+        foreach (ulong key in hits.Next())
+        {
+            if (pin.TryGetValue(key, out Value32.ReadOnlyRef value))
+            {
+                sum += value.A;
+            }
+        }
+
+        return sum;
+    });
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public long LmdbHits()

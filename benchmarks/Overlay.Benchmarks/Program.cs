@@ -34,6 +34,12 @@ public static class Program
                 return HashSideBySide.Run(args);
             }
 
+            if (args is ["--sorted-side-by-side", ..])
+            {
+                // Not BenchmarkDotNet: the sorted index's point hits beside LMDB and hand searches, interleaved (SortedSideBySide).
+                return SortedSideBySide.Run(args);
+            }
+
             if (args is ["--hash-cliff", ..])
             {
                 // Not BenchmarkDotNet: issue 10's cliff at 50M keys, counted and timed side by side (HashCliff).

@@ -195,6 +195,8 @@ public class PinTests
             void M(
                 MappedHashIndex<ulong, A.View> idx,
                 MappedHashIndex<ulong, A.ReadOnlyView> idxRo,
+                MappedSortedIndex<ulong, A.View> sorted,
+                MappedSortedIndex<ulong, A.ReadOnlyView> sortedRo,
                 MappedArray<A.View> a,
                 MappedArray<A.ReadOnlyView> ro,
                 MappedArray<A.View>? maybe,
@@ -338,6 +340,23 @@ public class PinTests
     [InlineData("""int r = idx.PinReadOnly<LooseRef, int>(static p => 0);""")]
     [InlineData("""long n = idx.Count; bool found = idx.TryGetValue(1, out A.View v);""")]
     public Task HashIndexPinsOfTheValuesLayoutAreNotReported(string body) => VerifyAsync(body);
+
+    [Theory]
+    // A sorted index's pins, as the hash index's.
+    [InlineData("""int r = sorted.Pin<{|OVL005:B.Ref|}, int>(static p => 0);""")]
+    [InlineData("""int r = sorted.PinReadOnly<{|OVL005:SameSize.ReadOnlyRef|}, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = sortedRo.PinReadOnly<{|OVL005:Longer.ReadOnlyRef|}, int>(static p => 0);""")]
+    [InlineData("""int r = sorted.{|OVL005:PinReadOnly|}((ReadOnlyPinnedSortedIndex<ulong, A.View, B.ReadOnlyRef> p) => 0);""")]
+    [InlineData("""int r = sortedRo.{|OVL006:Pin|}<A.Ref, int>(static p => 0);""")]
+    [InlineData("""int r = sortedRo.{|OVL006:Pin|}<{|OVL005:B.Ref|}, int, int>(1, static (p, x) => x);""")]
+    public Task SortedIndexPinsAreReported(string body) => VerifyAsync(body);
+
+    [Theory]
+    [InlineData("""int r = sorted.Pin<A.Ref, int>(static p => 0);""")]
+    [InlineData("""int r = sortedRo.PinReadOnly<A.ReadOnlyRef, int, int>(1, static (p, x) => x);""")]
+    [InlineData("""int r = sorted.PinReadOnly<Twin.ReadOnlyRef, int>(static p => 0);""")]
+    [InlineData("""long n = sorted.Count; bool found = sorted.TryGetValue(1, out A.View v);""")]
+    public Task SortedIndexPinsOfTheValuesLayoutAreNotReported(string body) => VerifyAsync(body);
 
     [Fact]
     public Task HashIndexMessagesSpeakOfTheIndexValues() => VerifyAsync(

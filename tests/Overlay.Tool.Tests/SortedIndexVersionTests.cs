@@ -20,7 +20,7 @@ namespace Overlay.Tool.Tests;
 public sealed class SortedIndexVersionTests : IDisposable
 {
     /// <summary>The header fields whose values depend on the format version: the rest must be equal.</summary>
-    private static readonly string[] VersionFields = ["format version", "summary count", "values offset", "summary offset"];
+    private static readonly string[] VersionFields = ["format version", "summary count", "values offset", "summary offset", "radix min", "radix shift", "radix buckets"];
 
     private readonly TempFolder _temp = new();
 
@@ -37,7 +37,7 @@ public sealed class SortedIndexVersionTests : IDisposable
     public void InspectJsonOfVersionOneIsVersionTwosButForTheVersionAndItsRegions(int entries)
     {
         string one = Files.SortedIndex(_temp.File("one.sorted"), entries, SortedIndexHeader.Version1);
-        string two = Files.SortedIndex(_temp.File("two.sorted"), entries, SortedIndexHeader.Version);
+        string two = Files.SortedIndex(_temp.File("two.sorted"), entries, SortedIndexHeader.Version2);
         foreach ((long offset, long count) in new[] { (0L, 100_000L), (0L, 20L), (entries / 2L, 7L), (entries - 1L, 5L), (entries + 3L, 5L) })
         {
             JsonElement a = InspectJson(one, offset, count), b = InspectJson(two, offset, count);
@@ -71,7 +71,7 @@ public sealed class SortedIndexVersionTests : IDisposable
     public void InspectTextNamesVersionOneAndShowsTheSameEntries()
     {
         string one = Files.SortedIndex(_temp.File("one.sorted"), 300, SortedIndexHeader.Version1);
-        string two = Files.SortedIndex(_temp.File("two.sorted"), 300, SortedIndexHeader.Version);
+        string two = Files.SortedIndex(_temp.File("two.sorted"), 300, SortedIndexHeader.Version2);
         foreach (string[] window in new[] { Array.Empty<string>(), ["--offset", "280", "--count", "50"] })
         {
             ToolRun a = ToolRun.Of(["inspect", one, .. window]), b = ToolRun.Of(["inspect", two, .. window]);
@@ -91,7 +91,7 @@ public sealed class SortedIndexVersionTests : IDisposable
     public void VerifySaysTheSameOfBothVersions(int entries)
     {
         string one = Files.SortedIndex(_temp.File("one.sorted"), entries, SortedIndexHeader.Version1);
-        string two = Files.SortedIndex(_temp.File("two.sorted"), entries, SortedIndexHeader.Version);
+        string two = Files.SortedIndex(_temp.File("two.sorted"), entries, SortedIndexHeader.Version2);
         ToolRun a = ToolRun.Of("verify", one);
         Assert.True(a.ExitCode == 0, a.ToString());
         Assert.Equal($"{one}: OK (sorted index: {entries} entries)", a.Output.TrimEnd());
@@ -105,7 +105,7 @@ public sealed class SortedIndexVersionTests : IDisposable
     public void ByteOrderedKeysOfVersionOneAreReadAndCheckedInOrder()
     {
         string one = Files.SortedGuidIndex(_temp.File("one.sorted"), 1000, SortedIndexHeader.Version1);
-        string two = Files.SortedGuidIndex(_temp.File("two.sorted"), 1000, SortedIndexHeader.Version);
+        string two = Files.SortedGuidIndex(_temp.File("two.sorted"), 1000, SortedIndexHeader.Version2);
         JsonElement a = InspectJson(one, 0, 100_000), b = InspectJson(two, 0, 100_000);
         Assert.Equal("bytes", Header(a)["key order"]);
         Assert.Equal(b.GetProperty("entries").GetRawText(), a.GetProperty("entries").GetRawText());
@@ -147,7 +147,7 @@ public sealed class SortedIndexVersionTests : IDisposable
     public void SchemaAndDiffRefuseBothVersionsAlike()
     {
         string one = Files.SortedIndex(_temp.File("one.sorted"), 10, SortedIndexHeader.Version1);
-        string two = Files.SortedIndex(_temp.File("two.sorted"), 10, SortedIndexHeader.Version);
+        string two = Files.SortedIndex(_temp.File("two.sorted"), 10, SortedIndexHeader.Version2);
         string container = Files.Container(_temp.File("game.ovl"), players: 2);
         foreach (string[] args in new[] { new[] { "schema", "{0}" }, ["schema", "{0}", "--json"], ["diff", "{0}", container], ["diff", container, "{0}"] })
         {
@@ -157,6 +157,43 @@ public sealed class SortedIndexVersionTests : IDisposable
             Assert.Contains("is a sorted index: only containers and record files embed schemas", a.Error, StringComparison.Ordinal);
             Assert.Equal(b.ExitCode, a.ExitCode);
             Assert.Equal(b.Error.Replace(two, one, StringComparison.Ordinal), a.Error);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(4625)]
+    public void VersionThreeShowsItsRadixTableAndTheSameEntriesAsVersionTwo(int entries)
+    {
+        string two = Files.SortedIndex(_temp.File("two.sorted"), entries, SortedIndexHeader.Version2);
+        string three = Files.SortedIndex(_temp.File("three.sorted"), entries, SortedIndexHeader.Version);
+        JsonElement a = InspectJson(two, 0, 100_000), b = InspectJson(three, 0, 100_000);
+        Assert.Empty(b.GetProperty("problems").EnumerateArray());
+        Assert.Equal(a.GetProperty("entries").GetRawText(), b.GetProperty("entries").GetRawText());
+        Dictionary<string, string> header = Header(b);
+        Assert.Equal("3", header["format version"]);
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(three).AsSpan(108)).ToString(), header["radix buckets"]);
+        Assert.Equal(entries < 16, header["radix buckets"] == "0");
+        Assert.Equal("0", Header(a)["radix buckets"]);
+        Assert.Equal($"{three}: OK (sorted index: {entries} entries)", ToolRun.Of("verify", three).Output.TrimEnd());
+        if (entries >= 16)
+        {
+            Assert.NotEqual("0", header["radix buckets"]);
+
+            // The table cut short, and a bucket count past the limit (the checksum redone): each a problem.
+            byte[] bytes = File.ReadAllBytes(three);
+            File.WriteAllBytes(three, bytes[..^4]);
+            ToolRun shortRun = ToolRun.Of("verify", three);
+            Assert.Equal(1, shortRun.ExitCode);
+            Assert.Contains("bytes long", shortRun.Output, StringComparison.Ordinal);
+
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(108), (uint)(entries / 4) + 1);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), Overlay.Tool.Files.Crc32C.Compute(bytes.AsSpan(0, 124)));
+            File.WriteAllBytes(three, bytes);
+            ToolRun wide = ToolRun.Of("verify", three);
+            Assert.Equal(1, wide.ExitCode);
+            Assert.Contains("radix table", wide.Output, StringComparison.Ordinal);
         }
     }
 

@@ -70,7 +70,7 @@ internal static class UsageDiagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout, and MappedHashIndex<TKey, TValue>'s only one of TValue's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views or the index's values.",
+        description: "MappedArray<TView>.Pin and PinReadOnly accept only a Ref whose layout fingerprint and size are those of TView's layout, and MappedHashIndex<TKey, TValue>'s and MappedSortedIndex<TKey, TValue>'s only one of TValue's layout. Use the Ref (for Pin) or ReadOnlyRef (for PinReadOnly) nested in the same layout as the array's views or the index's values.",
         helpLinkUri: HelpLink(PinRefOfAnotherLayoutId));
 
     public static readonly DiagnosticDescriptor PinOnReadOnlyViews = new(
@@ -80,7 +80,7 @@ internal static class UsageDiagnostics
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "An array of ReadOnlyView, or a hash index whose values are ReadOnlyViews, can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array (or index) of the layout's View (from a writable map).",
+        description: "An array of ReadOnlyView, or a hash or sorted index whose values are ReadOnlyViews, can only be pinned for reading. Call PinReadOnly with the layout's ReadOnlyRef, or make the array (or index) of the layout's View (from a writable map).",
         helpLinkUri: HelpLink(PinOnReadOnlyViewsId));
 
     private static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor rule) => new(

@@ -20,6 +20,7 @@ internal sealed class OverlayTypes
         MappedArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedArray`1");
         MappedValueArray = runtime.GetTypeByMetadataName("Overlay.Layouts.MappedValueArray`1");
         MappedHashIndex = runtime.GetTypeByMetadataName("Overlay.Indexes.MappedHashIndex`2");
+        MappedSortedIndex = runtime.GetTypeByMetadataName("Overlay.Indexes.MappedSortedIndex`2");
         _implementsView = type => type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, MappedView));
     }
 
@@ -33,6 +34,9 @@ internal sealed class OverlayTypes
 
     /// <summary><c>MappedHashIndex&lt;TKey, TValue&gt;</c>, whose pins the pin rules check as an array's (null in a runtime without indexes).</summary>
     public INamedTypeSymbol? MappedHashIndex { get; }
+
+    /// <summary><c>MappedSortedIndex&lt;TKey, TValue&gt;</c>, whose pins the pin rules check as the hash index's (null in a runtime without them).</summary>
+    public INamedTypeSymbol? MappedSortedIndex { get; }
 
     /// <summary>The types, or null when the compilation does not reference Overlay (then the rules do nothing).</summary>
     public static OverlayTypes? Create(Compilation compilation)

@@ -15,8 +15,8 @@ namespace Overlay.Analyzers.Pinning;
 /// OVL005 (<c>MappedArray&lt;TView&gt;.Pin</c>/<c>PinReadOnly</c> with a Ref of another layout than
 /// the array's views) and OVL006 (<c>Pin</c> on an array of read-only views): the checks
 /// <c>MappedArray.CheckPin</c> makes at run time, made at each call whose types say the answer.
-/// <c>MappedHashIndex&lt;TKey, TValue&gt;.Pin</c>/<c>PinReadOnly</c> make the same two checks
-/// against the index's values, and are checked the same way.
+/// <c>MappedHashIndex&lt;TKey, TValue&gt;.Pin</c>/<c>PinReadOnly</c> and <c>MappedSortedIndex</c>'s make
+/// the same two checks against the index's values, and are checked the same way.
 /// </summary>
 /// <remarks>
 /// A layout is known by the constants the generator puts on the layout struct, which holds the
@@ -48,7 +48,7 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var checker = new PinChecker(mappedArray, types.MappedHashIndex, mappedView);
+            var checker = new PinChecker(mappedArray, types.MappedHashIndex, types.MappedSortedIndex, mappedView);
             start.RegisterOperationAction(
                 operation =>
                 {
@@ -73,20 +73,23 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
     {
         private readonly INamedTypeSymbol _mappedArray;
         private readonly INamedTypeSymbol? _mappedHashIndex;
+        private readonly INamedTypeSymbol? _mappedSortedIndex;
         private readonly INamedTypeSymbol _mappedView;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _readOnlyViews = new(SymbolEqualityComparer.Default);
 
-        public PinChecker(INamedTypeSymbol mappedArray, INamedTypeSymbol? mappedHashIndex, INamedTypeSymbol mappedView)
+        public PinChecker(INamedTypeSymbol mappedArray, INamedTypeSymbol? mappedHashIndex, INamedTypeSymbol? mappedSortedIndex, INamedTypeSymbol mappedView)
         {
             _mappedArray = mappedArray;
             _mappedHashIndex = mappedHashIndex;
+            _mappedSortedIndex = mappedSortedIndex;
             _mappedView = mappedView;
         }
 
         public void Check(IMethodSymbol method, SyntaxNode syntax, OperationAnalysisContext context)
         {
-            // Cheap first: nothing but the two pins of MappedArray<TView> and MappedHashIndex<TKey,
-            // TValue> is looked at further. What is pinned: the array's views, the index's values.
+            // Cheap first: nothing but the two pins of MappedArray<TView>, MappedHashIndex<TKey,
+            // TValue> and MappedSortedIndex<TKey, TValue> is looked at further. What is pinned: the
+            // array's views, the index's values.
             if (method.Name is not (PinName or PinReadOnlyName) || method.TypeArguments.Length == 0)
             {
                 return;
@@ -100,7 +103,9 @@ internal sealed class PinAnalyzer : DiagnosticAnalyzer
                 view = owner.TypeArguments[0] as INamedTypeSymbol;
                 pinned = "array's views";
             }
-            else if (_mappedHashIndex is not null && SymbolEqualityComparer.Default.Equals(owner?.OriginalDefinition, _mappedHashIndex) && owner!.TypeArguments.Length == 2)
+            else if (owner is { TypeArguments.Length: 2 }
+                && ((_mappedHashIndex is not null && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, _mappedHashIndex))
+                    || (_mappedSortedIndex is not null && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, _mappedSortedIndex))))
             {
                 view = owner.TypeArguments[1] as INamedTypeSymbol;
                 pinned = "index's values";

@@ -171,7 +171,7 @@ public sealed partial class MappedContainer
         where TValue : struct, IMappedView<TValue>
     {
         long maximum = builder.MaximumCount(existing);
-        var regions = MappedSortedIndex<TKey, TValue>.Regions(maximum, builder.KeyFormat.Size, TValue.SizeInBytes, SortedIndexHeader.DefaultBlockSize);
+        var regions = MappedSortedIndex<TKey, TValue>.Regions(maximum, builder.KeyFormat.Size, TValue.SizeInBytes, SortedIndexHeader.DefaultBlockSize, radixBuckets: MappedSortedIndex<TKey, TValue>.RadixLimit(maximum));
         if (regions is not { } r || r.End > long.MaxValue / 4)
         {
             throw new IOException($"{_path}: {maximum} entries do not fit in a section.");

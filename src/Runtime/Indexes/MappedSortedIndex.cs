@@ -55,8 +55,9 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private readonly long _blockSize;
     private readonly long _blocks;
 
-    // Version 2 (the builder's): the summary is a static B+-tree (MappedSortedIndex.Tree.cs);
-    // version 1: the blocks' first keys in Eytzinger order (MappedSortedIndex.Eytzinger.cs).
+    // Versions 2 and 3 (the builder's): the summary is a static B+-tree (MappedSortedIndex.Tree.cs),
+    // version 3 with a radix table after it (MappedSortedIndex.Radix.cs); version 1: the blocks'
+    // first keys in Eytzinger order (MappedSortedIndex.Eytzinger.cs).
     private readonly bool _tree;
     private readonly long[] _levels;
     private readonly long _summaryBytes;
@@ -68,6 +69,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private readonly long _valuesOffset;
     private readonly long _summaryOffset;
     private readonly ulong _tag;
+    private readonly long _regionLength;
     private byte* _keyBase;
     private byte* _valueBase;
     private byte* _summary;
@@ -84,7 +86,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         _count = (long)header.Count;
         _blockSize = header.BlockSize;
         _blocks = (_count + _blockSize - 1) / _blockSize;
-        _tree = header.FormatVersion == SortedIndexHeader.Version;
+        _tree = header.FormatVersion is SortedIndexHeader.Version or SortedIndexHeader.Version2;
         _levels = _tree ? TreeLevels(_blocks) : [];
         _summaryBytes = (long)header.SummaryCount * (_tree ? SortedIndexHeader.NodeKeys : 1) * _keySize;
         _base = regionBase;
@@ -92,6 +94,12 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         _valuesOffset = (long)header.ValuesOffset;
         _summaryOffset = (long)header.SummaryOffset;
         _tag = header.Tag;
+        _radixMin = header.RadixMin;
+        _radixShift = (int)header.RadixShift;
+        _radixBuckets = header.RadixBuckets;
+        var regions = Regions(_count, _keySize, _valueSize, _blockSize, header.FormatVersion, header.RadixBuckets)!.Value;
+        _radixOffset = regions.Radix;
+        _regionLength = regions.End;
         if (fileLock is not null)
         {
             // A file of its own owns its map; a section's map is the container's (MappedSortedIndex.Section.cs).
@@ -284,13 +292,16 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     /// Unmaps the file and releases its lock (without flushing); a section's index lets its
     /// container forget it (the container keeps its map). A second call does nothing.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use.</exception>
+    /// <exception cref="InvalidOperationException">Memory exported from a view's map is still in use, or the index is pinned (<see cref="PinReadOnly{TRef, TState, TResult}"/>); it stays open.</exception>
     public void Dispose()
     {
         if (_disposed)
         {
             return;
         }
+
+        // As a map refuses to close while pinned: the pin's callback still reads the regions.
+        ThrowIfPinned();
 
         if (_host is not null)
         {
@@ -332,7 +343,18 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
     private long FindNumeric(TKey key, bool prefetchValue)
     {
         ThrowIfDisposed();
-        long at = _tree ? TreeLowerBoundNumeric(key, prefetchValue) : EytzingerLowerBoundNumeric(key);
+        return FindNumericUnchecked(key, prefetchValue);
+    }
+
+    /// <summary><see cref="FindNumeric"/> without the check that the index is open (a pin made it once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long FindNumericUnchecked(TKey key, bool prefetchValue)
+    {
+        if (!RadixLowerBound(key, prefetchValue, out long at))
+        {
+            at = _tree ? TreeLowerBoundNumeric(key, prefetchValue) : EytzingerLowerBoundNumeric(key);
+        }
+
         return at < _count && EqualityComparer<TKey>.Default.Equals(Unsafe.ReadUnaligned<TKey>(_keyBase + (at * Unsafe.SizeOf<TKey>())), key) ? at : -1;
     }
 
@@ -421,6 +443,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             _keyBase = _map.OwnerPointer(_base + _keysOffset, _count * _keySize);
             _valueBase = _valueSize > 0 ? _map.OwnerPointer(_base + _valuesOffset, _count * _valueSize) : null;
             _summary = _summaryBytes > 0 ? _map.OwnerPointer(_base + _summaryOffset, _summaryBytes) : null;
+            _radix = _radixBuckets > 0 ? (uint*)_map.OwnerPointer(_base + _radixOffset, RadixBytes((long)_radixBuckets)) : null;
         }
     }
 
@@ -430,6 +453,7 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
         _keyBase = null;
         _valueBase = null;
         _summary = null;
+        _radix = null;
     }
 
     /// <summary>Copies the stored bytes of entry <paramref name="position"/> out, for a rebuild's merge.</summary>
@@ -453,11 +477,13 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
 
     /// <summary>
     /// Where each region of a file of <paramref name="count"/> keys lies, its length, and the
-    /// summary's count (version 1: blocks; version 2: tree nodes). Version 2 starts the values and
+    /// summary's count (version 1: blocks; versions 2 and 3: tree nodes). Versions 2 and 3 start the values and
     /// the tree on 64-byte boundaries, so that a node of eight-byte keys is two whole cache lines
-    /// and a block's values are whole lines. Null when the numbers overflow.
+    /// and a block's values are whole lines; version 2 puts the values before the tree, version 3
+    /// the tree, then the radix table of <paramref name="radixBuckets"/> buckets, then the values,
+    /// each on a 64-byte boundary. Null when the numbers overflow.
     /// </summary>
-    internal static (long Keys, long Values, long Summary, long End, long SummaryCount)? Regions(long count, int keySize, int valueSize, long blockSize, uint version = SortedIndexHeader.Version)
+    internal static (long Keys, long Values, long Summary, long Radix, long End, long SummaryCount)? Regions(long count, int keySize, int valueSize, long blockSize, uint version = SortedIndexHeader.Version, long radixBuckets = 0)
     {
         try
         {
@@ -469,13 +495,26 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
                 {
                     long values1 = keys + Align8(count * keySize);
                     long summary1 = values1 + Align8(count * valueSize);
-                    return (keys, values1, summary1, RanksOffset(summary1, blocks, keySize) + (blocks * sizeof(ulong)), blocks);
+                    long end1 = RanksOffset(summary1, blocks, keySize) + (blocks * sizeof(ulong));
+                    return (keys, values1, summary1, end1, end1, blocks);
                 }
 
-                long values = Align64(keys + (count * keySize));
-                long summary = Align64(values + (count * valueSize));
                 long nodes = TreeNodes(blocks);
-                return (keys, values, summary, summary + (nodes * SortedIndexHeader.NodeKeys * keySize), nodes);
+                long treeBytes = nodes * SortedIndexHeader.NodeKeys * keySize;
+                if (version == SortedIndexHeader.Version2)
+                {
+                    long values2 = Align64(keys + (count * keySize));
+                    long summary2 = Align64(values2 + (count * valueSize));
+                    return (keys, values2, summary2, summary2 + treeBytes, summary2 + treeBytes, nodes);
+                }
+
+                // Version 3: what a lookup reads first (tree, table) next to the keys, away from
+                // the file's last partial 2 MiB, which the kernel can only map in 4 KiB pages; the
+                // values last (docs/indexes.md: its measured effect is not yet clear).
+                long summary = Align64(keys + (count * keySize));
+                long radix = Align64(summary + treeBytes);
+                long values = Align64(radix + RadixBytes(radixBuckets));
+                return (keys, values, summary, radix, values + (count * valueSize), nodes);
             }
         }
         catch (OverflowException)
@@ -491,15 +530,17 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             throw Invalid(path, keys, $"its magic number is 0x{found.Magic:X16}, expected 0x{SortedIndexHeader.ExpectedMagic:X16} (\"OVLSORT1\")");
         }
 
-        if (found.FormatVersion is not (SortedIndexHeader.Version or SortedIndexHeader.Version1) || found.HeaderSize != SortedIndexHeader.Size)
+        if (found.FormatVersion is not (SortedIndexHeader.Version or SortedIndexHeader.Version2 or SortedIndexHeader.Version1) || found.HeaderSize != SortedIndexHeader.Size)
         {
-            throw Invalid(path, keys, $"its format version is {found.FormatVersion} and header size {found.HeaderSize}, expected {SortedIndexHeader.Version1} or {SortedIndexHeader.Version} and {SortedIndexHeader.Size}");
+            throw Invalid(path, keys, $"its format version is {found.FormatVersion} and header size {found.HeaderSize}, expected {SortedIndexHeader.Version1} to {SortedIndexHeader.Version} and {SortedIndexHeader.Size}");
         }
 
         uint computed = SortedIndexHeader.ComputeChecksum(bytes);
-        if (found.Checksum != computed || !found.ReservedIsZero)
+        // Before version 3 the radix fields were reserved bytes.
+        bool reservedIsZero = found.ReservedIsZero && (found.FormatVersion == SortedIndexHeader.Version || (found.RadixMin == 0 && found.RadixShift == 0 && found.RadixBuckets == 0));
+        if (found.Checksum != computed || !reservedIsZero)
         {
-            throw Invalid(path, keys, found.ReservedIsZero ? $"its header checksum is 0x{found.Checksum:X8} but its bytes give 0x{computed:X8}: the header is damaged" : "its reserved header bytes are not zero");
+            throw Invalid(path, keys, reservedIsZero ? $"its header checksum is 0x{found.Checksum:X8} but its bytes give 0x{computed:X8}: the header is damaged" : "its reserved header bytes are not zero");
         }
 
         if (found.KeySize != keys.Size || found.KeyFingerprint != keys.Fingerprint || found.KeyOrder != KeyOrder)
@@ -522,9 +563,9 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             throw Invalid(path, keys, $"its block size is {found.BlockSize}, outside 1 to 4096");
         }
 
-        if (found.FormatVersion == SortedIndexHeader.Version && found.BlockSize != SortedIndexHeader.NodeKeys)
+        if (found.FormatVersion != SortedIndexHeader.Version1 && found.BlockSize != SortedIndexHeader.NodeKeys)
         {
-            throw Invalid(path, keys, $"its block size is {found.BlockSize}, but a version {SortedIndexHeader.Version} summary tree needs {SortedIndexHeader.NodeKeys}");
+            throw Invalid(path, keys, $"its block size is {found.BlockSize}, but a version {found.FormatVersion} summary tree needs {SortedIndexHeader.NodeKeys}");
         }
 
         if (found.Count > (ulong)length)
@@ -532,7 +573,13 @@ public sealed unsafe partial class MappedSortedIndex<TKey, TValue> : IDisposable
             throw Invalid(path, keys, $"it claims {found.Count} keys in {length} bytes");
         }
 
-        var regions = Regions((long)found.Count, keys.Size, TValue.SizeInBytes, found.BlockSize, found.FormatVersion);
+        // The radix table's bucket count bounds every bucket a lookup reads, and its shift a shift of a u64.
+        if (found.RadixBuckets > (ulong)RadixLimit((long)found.Count) || found.RadixShift > 63)
+        {
+            throw Invalid(path, keys, $"its radix table has {found.RadixBuckets} buckets of shift {found.RadixShift}, but {found.Count} keys of {keys.Name} allow at most {RadixLimit((long)found.Count)} and shifts up to 63");
+        }
+
+        var regions = Regions((long)found.Count, keys.Size, TValue.SizeInBytes, found.BlockSize, found.FormatVersion, found.RadixBuckets);
         if (regions is not { } r || found.SummaryCount != (ulong)r.SummaryCount || found.KeysOffset != (ulong)r.Keys || found.ValuesOffset != (ulong)r.Values || found.SummaryOffset != (ulong)r.Summary)
         {
             throw Invalid(path, keys, $"its regions (keys at {found.KeysOffset}, values at {found.ValuesOffset}, summary of {found.SummaryCount} at {found.SummaryOffset}) are not where {found.Count} keys put them");

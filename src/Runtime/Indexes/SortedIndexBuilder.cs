@@ -167,7 +167,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
     /// <summary>The key format entries are stored with.</summary>
     internal IndexKeyFormat<TKey> KeyFormat => _keys;
 
-    /// <summary>The format version to write: 2, or 1 (the Eytzinger summary) for the tests that check version 1 files still open.</summary>
+    /// <summary>The format version to write: 3, or 2 (no radix table) or 1 (the Eytzinger summary) for the tests that check older files still open.</summary>
     internal uint FormatVersion { get; set; } = SortedIndexHeader.Version;
 
     /// <summary>The most keys a build can write: every entry given, and <paramref name="existing"/>'s.</summary>
@@ -195,7 +195,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 sources.Add(new FileSource(run, _recordSize));
             }
 
-            return Merge(sources, output, valuesTemporary, tag);
+            return Merge(sources, output, valuesTemporary, tag, MaximumCount(existing));
         }
         finally
         {
@@ -293,7 +293,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
         _buffered = 0;
     }
 
-    private long Merge(List<RunSource> sources, Stream keys, string valuesTemporary, ulong tag)
+    private long Merge(List<RunSource> sources, Stream keys, string valuesTemporary, ulong tag, long maximumCount)
     {
         // Newest first among equal keys: a higher source index is newer (the existing index is 0).
         var queue = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) =>
@@ -311,6 +311,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
 
         long count = 0;
         var summary = new List<byte[]>();
+        var radix = new MappedSortedIndex<TKey, TValue>.RadixTableBuilder(FormatVersion == SortedIndexHeader.Version ? maximumCount : 0);
         long blockSize = SortedIndexHeader.DefaultBlockSize;
         using (var values = new FileStream(valuesTemporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
         {
@@ -329,6 +330,7 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                     }
 
                     keys.Write(key);
+                    radix.Add(key);
                     values.Write(source.Value);
                     count++;
                 }
@@ -343,28 +345,46 @@ public sealed class SortedIndexBuilder<TKey, TValue> : IDisposable
                 }
             }
 
-            var regions = MappedSortedIndex<TKey, TValue>.Regions(count, _keySize, _valueSize, blockSize, FormatVersion)
+            (ulong radixMin, uint radixShift, uint radixBuckets) = radix.Finish();
+            var regions = MappedSortedIndex<TKey, TValue>.Regions(count, _keySize, _valueSize, blockSize, FormatVersion, radixBuckets)
                 ?? throw new IOException($"{count} entries do not fit in a file.");
-            keys.SetLength(regions.Values);
-            keys.Position = regions.Values;
-            values.Position = 0;
-            values.CopyTo(keys);
-            keys.SetLength(regions.Summary);
-            keys.Position = regions.Summary;
-            if (FormatVersion == SortedIndexHeader.Version1)
+            if (FormatVersion == SortedIndexHeader.Version)
             {
-                WriteSummary(keys, summary, regions.Summary);
+                // Version 3: the tree and the table right after the keys, the values last (Regions).
+                keys.SetLength(regions.Summary);
+                keys.Position = regions.Summary;
+                WriteTree(keys, summary);
+                keys.SetLength(regions.Radix);
+                keys.Position = regions.Radix;
+                radix.Write(keys);
+                keys.SetLength(regions.Values);
+                keys.Position = regions.Values;
+                values.Position = 0;
+                values.CopyTo(keys);
             }
             else
             {
-                WriteTree(keys, summary);
+                keys.SetLength(regions.Values);
+                keys.Position = regions.Values;
+                values.Position = 0;
+                values.CopyTo(keys);
+                keys.SetLength(regions.Summary);
+                keys.Position = regions.Summary;
+                if (FormatVersion == SortedIndexHeader.Version1)
+                {
+                    WriteSummary(keys, summary, regions.Summary);
+                }
+                else
+                {
+                    WriteTree(keys, summary);
+                }
             }
 
             keys.SetLength(regions.End);
             var header = new SortedIndexHeader(
                 SortedIndexHeader.ExpectedMagic, FormatVersion, SortedIndexHeader.Size, (uint)_keySize, (uint)_valueSize,
                 _keys.Fingerprint, TValue.LayoutFingerprint, (ulong)count, (uint)blockSize, MappedSortedIndex<TKey, TValue>.KeyOrder,
-                (ulong)regions.SummaryCount, (ulong)regions.Keys, (ulong)regions.Values, (ulong)regions.Summary, tag, true, 0);
+                (ulong)regions.SummaryCount, (ulong)regions.Keys, (ulong)regions.Values, (ulong)regions.Summary, tag, radixMin, radixShift, radixBuckets, true, 0);
             byte[] headerBytes = new byte[SortedIndexHeader.Size];
             header.Write(headerBytes);
             keys.Position = 0;

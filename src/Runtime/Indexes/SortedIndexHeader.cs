@@ -24,14 +24,24 @@ internal readonly record struct SortedIndexHeader(
     ulong ValuesOffset,
     ulong SummaryOffset,
     ulong Tag,
+    ulong RadixMin,
+    uint RadixShift,
+    uint RadixBuckets,
     bool ReservedIsZero,
     uint Checksum)
 {
     /// <summary>"OVLSORT1" read as a little-endian u64.</summary>
     public const ulong ExpectedMagic = 0x3154524F534C564F;
 
-    /// <summary>The version the builder writes: the summary is a static B+-tree of 16-key nodes (docs/indexes.md).</summary>
-    public const uint Version = 2;
+    /// <summary>
+    /// The version the builder writes: version 2's summary tree, then (integer keys) a radix table
+    /// of the keys' positions by their top bits, which point lookups read instead of the tree when
+    /// it narrows the key to 16 positions (docs/indexes.md, "The radix table").
+    /// </summary>
+    public const uint Version = 3;
+
+    /// <summary>The second version, still read: the summary is a static B+-tree of 16-key nodes, with no radix table.</summary>
+    public const uint Version2 = 2;
 
     /// <summary>The first version, still read: the summary is the blocks' first keys in Eytzinger order, then their block numbers.</summary>
     public const uint Version1 = 1;
@@ -43,6 +53,9 @@ internal readonly record struct SortedIndexHeader(
     /// <summary>Keys in a block: the summary holds every block's first key.</summary>
     public const uint DefaultBlockSize = 16;
 
+    /// <summary>Keys a radix bucket may hold for a lookup to use it: one vector count of 16 keys.</summary>
+    public const int RadixWindow = 16;
+
     /// <summary>Keys in a node of a version 2 summary tree, which is also its block size: a node has one child more.</summary>
     public const int NodeKeys = 16;
 
@@ -52,7 +65,8 @@ internal readonly record struct SortedIndexHeader(
     public static SortedIndexHeader Read(ReadOnlySpan<byte> b) => new(
         U64(b, 0), U32(b, 8), U32(b, 12), U32(b, 16), U32(b, 20), U64(b, 24), U64(b, 32), U64(b, 40),
         U32(b, 48), U32(b, 52), U64(b, 56), U64(b, 64), U64(b, 72), U64(b, 80), U64(b, 88),
-        b[96..ChecksumOffset].IndexOfAnyExcept((byte)0) < 0, U32(b, ChecksumOffset));
+        U64(b, 96), U32(b, 104), U32(b, 108),
+        b[112..ChecksumOffset].IndexOfAnyExcept((byte)0) < 0, U32(b, ChecksumOffset));
 
     public static uint ComputeChecksum(ReadOnlySpan<byte> b) => Formats.Crc32C.Compute(b[..ChecksumOffset], default);
 
@@ -74,6 +88,9 @@ internal readonly record struct SortedIndexHeader(
         BinaryPrimitives.WriteUInt64LittleEndian(b[72..], ValuesOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(b[80..], SummaryOffset);
         BinaryPrimitives.WriteUInt64LittleEndian(b[88..], Tag);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[96..], RadixMin);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[104..], RadixShift);
+        BinaryPrimitives.WriteUInt32LittleEndian(b[108..], RadixBuckets);
         BinaryPrimitives.WriteUInt32LittleEndian(b[ChecksumOffset..], ComputeChecksum(b));
     }
 

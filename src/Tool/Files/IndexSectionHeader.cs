@@ -10,7 +10,7 @@ namespace Overlay.Tool.Files;
 /// <summary>
 /// What <c>inspect</c> shows of an index section's header (a section's bytes are a file's,
 /// docs/indexes.md): which index it is by its magic, and the numbers that say how its bytes are
-/// read, named as an index file's header shows them: the format version (a sorted index's 1 or 2
+/// read, named as an index file's header shows them: the format version (a sorted index's 1, 2 or 3
 /// places its regions) and a hash index's hash function.
 /// </summary>
 /// <param name="Kind">"hash index", "sorted index", or "index" for a magic neither has.</param>

@@ -246,7 +246,14 @@ internal static class PlainFileReader
         Add(fields, "summary offset", U64(h, 80));
         Add(fields, "tag", Hex(U64(h, 88)));
         uint version = U32(h, 8);
-        CheckCommon(h, problems, latestVersion: 2);
+
+        // Version 3's radix table (docs/indexes.md, "The radix table"); reserved bytes before it.
+        ulong radixMin = U64(h, 96);
+        uint radixShift = U32(h, 104), radixBuckets = U32(h, 108);
+        Add(fields, "radix min", Hex(radixMin));
+        Add(fields, "radix shift", radixShift);
+        Add(fields, "radix buckets", radixBuckets);
+        CheckCommon(h, problems, latestVersion: 3, reservedFrom: version == 3 ? 112 : 96);
         if (order is not (1 or 2))
         {
             problems.Add($"key order {order} is neither 1 (numeric) nor 2 (bytes)");
@@ -258,21 +265,28 @@ internal static class PlainFileReader
             return 0;
         }
 
-        if (version == 2 && blockSize != 16)
+        if (version >= 2 && blockSize != 16)
         {
-            problems.Add($"block size {blockSize}: a version 2 summary tree needs 16");
+            problems.Add($"block size {blockSize}: a version {version} summary tree needs 16");
             return 0;
         }
 
-        // Version 1: the block summary in Eytzinger order, then block numbers. Version 2: values and
-        // the summary tree (16-key nodes, 17 children a node, over the blocks) on 64-byte boundaries.
+        // The runtime's limit: a quarter of the keys (at least 2, at most 2^28) from 16 keys up, none below or past a u32 position.
+        long radixLimit = stored is >= 16 and <= uint.MaxValue ? Math.Clamp((long)stored / 4, 2, 1L << 28) : 0;
+        if (radixBuckets > radixLimit || radixShift > 63)
+        {
+            problems.Add($"its radix table has {radixBuckets} buckets of shift {radixShift}, but {stored} keys allow at most {radixLimit} and shifts up to 63");
+            return 0;
+        }
+
+        // Version 1: the block summary in Eytzinger order, then block numbers. Versions 2 and 3: values and
+        // the summary tree (16-key nodes, 17 children a node, over the blocks) on 64-byte boundaries;
+        // version 3 puts the tree first, then the radix table (a u32 start a bucket and the count), then the values.
         long n = (long)stored;
         long blocks = (n + blockSize - 1) / blockSize;
         long values, summary, summaryCount, end;
-        if (version == 2)
+        if (version >= 2)
         {
-            values = Align64(HeaderSize + (n * keySize));
-            summary = Align64(values + (n * valueSize));
             summaryCount = 0;
             for (long level = blocks; level > 1;)
             {
@@ -280,7 +294,20 @@ internal static class PlainFileReader
                 summaryCount += level;
             }
 
-            end = summary + (summaryCount * 16 * keySize);
+            if (version == 2)
+            {
+                values = Align64(HeaderSize + (n * keySize));
+                summary = Align64(values + (n * valueSize));
+                end = summary + (summaryCount * 16 * keySize);
+            }
+            else
+            {
+                // Version 3: the tree and the table after the keys, the values last.
+                summary = Align64(HeaderSize + (n * keySize));
+                long radix = Align64(summary + (summaryCount * 16 * keySize));
+                values = Align64(radix + (radixBuckets == 0 ? 0 : (radixBuckets + 1L) * 4));
+                end = values + (n * valueSize);
+            }
         }
         else
         {
@@ -327,7 +354,7 @@ internal static class PlainFileReader
         return n;
     }
 
-    private static void CheckCommon(byte[] h, List<string> problems, uint latestVersion = 1)
+    private static void CheckCommon(byte[] h, List<string> problems, uint latestVersion = 1, int reservedFrom = 96)
     {
         if (U32(h, 8) is 0 || U32(h, 8) > latestVersion || U32(h, 12) != HeaderSize)
         {
@@ -335,7 +362,7 @@ internal static class PlainFileReader
             problems.Add($"format version {U32(h, 8)} and header size {U32(h, 12)}: expected {versions} and {HeaderSize}");
         }
 
-        if (h.AsSpan(96, 28).ContainsAnyExcept((byte)0))
+        if (h.AsSpan(reservedFrom, 124 - reservedFrom).ContainsAnyExcept((byte)0))
         {
             problems.Add("its reserved header bytes are not zero");
         }

@@ -32,7 +32,7 @@ public class SortedIndexKeyTypeTests
     [InlineData(4625)]
     public void EveryIntegerKeyType(int count)
     {
-        foreach (uint version in new[] { SortedIndexHeader.Version1, SortedIndexHeader.Version })
+        foreach (uint version in new[] { SortedIndexHeader.Version1, SortedIndexHeader.Version2, SortedIndexHeader.Version })
         {
             IntegerKeys.ForEach(new EveryType(version), count);
         }

@@ -425,7 +425,7 @@ public class SortedIndexSectionTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(40, 1_000_000UL, "keys")]        // count
-    [InlineData(40, 101UL, "regions")]           // count: the summary and offsets no longer fit it
+    [InlineData(40, 109UL, "regions")]           // count: the summary and offsets no longer fit it (101 keys would: their tree lies where 100 keys put it)
     [InlineData(56, 7UL, "regions")]             // summary count: 100 keys make 7 blocks (version 1's count) but one tree node
     [InlineData(64, 64UL, "regions")]            // keys offset
     [InlineData(72, 1UL << 40, "regions")]       // values offset
@@ -438,9 +438,10 @@ public class SortedIndexSectionTests(ITestOutputHelper output)
     [InlineData(32, 3UL, "another value layout")]
     [InlineData(20, 31UL, "another value layout")]
     [InlineData(0, 1UL, "magic")]
-    [InlineData(8, 3UL, "version")]
+    [InlineData(8, 4UL, "version")]
     [InlineData(88, 9UL, "tag")]
-    [InlineData(100, 1UL, "reserved")]
+    [InlineData(112, 1UL, "reserved")]
+    [InlineData(108, 1000UL, "radix table")]
     public void HeaderFieldsForOtherTypesOrOutsideTheSection(int offset, ulong value, string expected)
     {
         using TempPath temp = WithIndex(100);

@@ -213,7 +213,10 @@ public class SortedIndexTests
     [InlineData(40, 8, 1000UL, "are not where")]
     [InlineData(48, 4, 0UL, "block size")]
     [InlineData(56, 8, 7UL, "are not where")] // 100 keys: 7 blocks (version 1's count), one tree node
-    [InlineData(8, 4, 3UL, "format version")]
+    [InlineData(8, 4, 4UL, "format version")]
+    [InlineData(108, 4, 26UL, "radix table")] // 100 keys allow 25 buckets
+    [InlineData(104, 4, 64UL, "radix table")]
+    [InlineData(112, 4, 1UL, "reserved")]
     [InlineData(48, 4, 8UL, "summary tree needs 16")]
     [InlineData(72, 8, 8UL, "are not where")]
     [InlineData(80, 8, 1UL << 62, "are not where")]

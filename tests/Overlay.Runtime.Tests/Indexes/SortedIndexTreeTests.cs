@@ -23,6 +23,7 @@ public class SortedIndexTreeTests
     [Theory]
     [InlineData(1u)]
     [InlineData(2u)]
+    [InlineData(3u)]
     public void GuidAndLayoutKeysAtNodeBoundaries(uint version)
     {
         foreach (int count in new[] { 1, 15, 16, 17, 255, 256, 257, 272, 273, 4097, 4624, 4625 })
@@ -42,6 +43,11 @@ public class SortedIndexTreeTests
     [InlineData(2u, 17)]
     [InlineData(2u, 4624)]
     [InlineData(2u, 70_001)]
+    [InlineData(3u, 1)]
+    [InlineData(3u, 16)]
+    [InlineData(3u, 17)]
+    [InlineData(3u, 4624)]
+    [InlineData(3u, 70_001)]
     public void ValuesOfHitsAndNothingForMisses(uint version, int count)
     {
         using var temp = new TempPath();
@@ -72,7 +78,7 @@ public class SortedIndexTreeTests
         using var index = MappedSortedIndex<long, Counter.ReadOnlyView>.Open(temp.Path);
         Assert.Equal([500L, 510, 520], index.Range(500, 525).ToKeys());
 
-        // A rebuild from a version 1 index writes version 2 with the same entries.
+        // A rebuild from a version 1 index writes version 3 with the same entries.
         using var rebuilt = new TempPath();
         using (var builder = new SortedIndexBuilder<long, Counter.ReadOnlyView>())
         {
@@ -80,7 +86,7 @@ public class SortedIndexTreeTests
             builder.Build(rebuilt.Path, index);
         }
 
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(rebuilt.Path).AsSpan(8)));
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(rebuilt.Path).AsSpan(8)));
         using var second = MappedSortedIndex<long, Counter.ReadOnlyView>.Open(rebuilt.Path);
         Assert.Equal(1001, second.Count);
         Assert.Equal([10L, 15, 20], second.Range(10, 20).ToKeys());
@@ -124,6 +130,7 @@ public class SortedIndexTreeTests
     [Theory]
     [InlineData(1u)]
     [InlineData(2u)]
+    [InlineData(3u)]
     public void BothVersionsAsContainerSections(uint version)
     {
         using TempPath temp = Formats.ContainerFiles.Sample();
@@ -152,6 +159,7 @@ public class SortedIndexTreeTests
     [Theory]
     [InlineData(1u)]
     [InlineData(2u)]
+    [InlineData(3u)]
     public void DamagedTreesMissOrAnswerRightButNeverReadOutside(uint version)
     {
         using var temp = new TempPath();
@@ -159,6 +167,9 @@ public class SortedIndexTreeTests
         Build(temp.Path, Count, version);
         byte[] original = File.ReadAllBytes(temp.Path);
         long summary = (long)BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(80));
+
+        // Version 3 puts the values after the tree and the radix table: only those two are damaged.
+        long summaryEnd = version == 3 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(72)) : original.Length;
         var random = new Random(7);
         for (int round = 0; round < 30; round++)
         {
@@ -166,7 +177,7 @@ public class SortedIndexTreeTests
             byte[] bytes = (byte[])original.Clone();
             for (int i = 0; i < 1 + (round % 40); i++)
             {
-                bytes[random.NextInt64(summary, bytes.Length)] = (byte)random.Next(256);
+                bytes[random.NextInt64(summary, summaryEnd)] = (byte)random.Next(256);
             }
 
             File.WriteAllBytes(temp.Path, bytes);
