@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Overlay.Layouts;
 
@@ -72,16 +73,41 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     /// <summary>
     /// Writes <paramref name="bytes"/> through the file at <paramref name="offset"/> and, when
     /// <paramref name="hash"/>, feeds them to <paramref name="stream"/> (a copy of the file's, kept
-    /// only once every write of the range succeeded).
+    /// only once every write of the range succeeded). A large piece is hashed on a thread-pool
+    /// thread while this one writes it (<see cref="SealHashJob"/>): the <c>pwrite</c> and the hash
+    /// each cost about what the other does, so on two cores the hash hides behind the write.
     /// </summary>
-    private void WriteThroughFileSealed(long offset, ReadOnlySpan<byte> bytes, bool hash, ref SealStream stream)
+    private unsafe void WriteThroughFileSealed(long offset, ReadOnlySpan<byte> bytes, bool hash, ref SealStream stream)
     {
-        if (hash)
+        if (!hash)
         {
-            stream.Add(bytes);
+            _map.WriteThroughFile(offset, bytes);
+            return;
         }
 
-        _map.WriteThroughFile(offset, bytes);
+        if (bytes.Length < SealHashJob.MinimumBytes || !SealHashJob.Parallel)
+        {
+            stream.Add(bytes);
+            _map.WriteThroughFile(offset, bytes);
+            return;
+        }
+
+        // The bytes stay pinned until the job is joined, on every path out of the write.
+        fixed (byte* pinned = bytes)
+        {
+            var job = new SealHashJob(pinned, bytes.Length, stream);
+            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+            try
+            {
+                _map.WriteThroughFile(offset, bytes);
+            }
+            finally
+            {
+                job.Join();
+            }
+
+            stream = job.Stream;
+        }
     }
 
     /// <summary>The streamed check for <see cref="Seal"/>, when the stream covers exactly the records it seals.</summary>
