@@ -349,8 +349,7 @@ public sealed partial class MappedContainer
         _map.ThrowIfFileTruncated("Closing the record file");
         Span<byte> seal = stackalloc byte[16];
         ulong check = RecordFileDurableState.SealCheckAsOwner(_map, view.RecordsOffset, view.Stride, (ulong)view.Count, view.Durable);
-        BinaryPrimitives.WriteUInt64LittleEndian(seal, (ulong)view.Count);
-        BinaryPrimitives.WriteUInt64LittleEndian(seal[8..], check);
+        RecordFileDurableState.WriteSealV2(seal, (ulong)view.Count, check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     {
         long offset = Reserve(1);
         Commit(_count + 1);
+        _mapHandedOut = true; // the view holds the map (RecordFile.StreamedSeal.cs)
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 
@@ -39,6 +40,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         long offset = Reserve(1);
         StoreHeld(offset, _count, value);
         Commit(_count + 1);
+        _mapHandedOut = true;
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 
@@ -69,7 +71,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             // The values' own bytes are the records' (as through the file, below): one copy into the
             // map, no Store per record, and nothing that can throw once the range is reserved.
             int length = values.Length * _stride;
-            MemoryMarshal.AsBytes(values).CopyTo(MemoryMarshal.CreateSpan(ref _map.OwnerRange(offset, length), length));
+            ref byte records = ref _map.OwnerRange(offset, length);
+            MemoryMarshal.AsBytes(values).CopyTo(MemoryMarshal.CreateSpan(ref records, length));
+            StreamSealFromMap(_count, values.Length, ref records);
             Commit(_count + values.Length);
             return;
         }
@@ -98,6 +102,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             _storing = false;
         }
 
+        StreamSealFromMap(_count, values.Length, ref first);
         Commit(_count + values.Length);
     }
 
@@ -120,17 +125,22 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
 
         _storing = true;
         _wroteThroughFile = true;
+
+        // The seal's hash of these records, taken as they are written (RecordFile.StreamedSeal.cs),
+        // kept only if every write succeeds.
+        bool hash = SealStreamReaches(first);
+        SealStream stream = _sealStream;
         try
         {
             if (IsStoredAsInMemory<TRecord>())
             {
                 // The values' own bytes are the records' (issue 8: the per-record Store into a
                 // chunk cost as much as a third of the range append): one write, no copy of ours.
-                _map.WriteThroughFile(_recordsOffset + (first * _stride), MemoryMarshal.AsBytes(values));
+                WriteThroughFileSealed(_recordsOffset + (first * _stride), MemoryMarshal.AsBytes(values), hash, ref stream);
             }
             else
             {
-                StoreThroughFile(first, values);
+                StoreThroughFile(first, values, hash, ref stream);
             }
         }
         catch
@@ -144,6 +154,8 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             _storing = false;
         }
 
+        _sealStream = stream;
+        _sealStreamTo = hash ? first + values.Length : -1;
         Commit(first + values.Length);
     }
 
@@ -160,7 +172,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         && Unsafe.SizeOf<TRecord>() == TRecord.SizeInBytes && _stride == TRecord.SizeInBytes;
 
     /// <summary>Each chunk of <paramref name="values"/> stored into a buffer by the layout's <c>Store</c>, then written through the file.</summary>
-    private void StoreThroughFile<TRecord>(long first, ReadOnlySpan<TRecord> values)
+    private void StoreThroughFile<TRecord>(long first, ReadOnlySpan<TRecord> values, bool hash, ref SealStream stream)
         where TRecord : struct, IMappedLayout<TRecord>
     {
         int size = RecordSize;
@@ -185,7 +197,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
                 }
 
                 // Every byte of the slots is written, so slack a crashed writer left needs no clearing.
-                _map.WriteThroughFile(offset + ((long)stored * stride), bytes);
+                WriteThroughFileSealed(offset + ((long)stored * stride), bytes, hash, ref stream);
                 stored += count;
             }
         }

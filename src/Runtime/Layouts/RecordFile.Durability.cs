@@ -53,17 +53,18 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         long count = _count;
         AdviseForFlush();
         _map.Flush(0, UsedLength);
-        if ((ulong)count == _durable.Count)
+        if ((ulong)count != _durable.Count)
         {
-            return;
+            var next = new DurableSlot(_durable.Sequence + 1, (ulong)count);
+            Span<byte> slot = stackalloc byte[RecordFileFormat.DurableSlotSize];
+            RecordFileDurableState.WriteSlot(slot, next);
+            _map.WriteAt(next.Offset, slot);
+            _map.Flush(0, RecordFileFormat.PrefixSize);
+            _durable = next;
         }
 
-        var next = new DurableSlot(_durable.Sequence + 1, (ulong)count);
-        Span<byte> slot = stackalloc byte[RecordFileFormat.DurableSlotSize];
-        RecordFileDurableState.WriteSlot(slot, next);
-        _map.WriteAt(next.Offset, slot);
-        _map.Flush(0, RecordFileFormat.PrefixSize);
-        _durable = next;
+        // The next seal extends this count: its hash starts here (RecordFile.StreamedSeal.cs).
+        StartSealStream();
     }
 
     /// <summary>
@@ -164,11 +165,16 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     private void Seal()
     {
         // Count and check in one 16-byte store, after the records they describe. Torn by a power
-        // loss, the check fails and Open falls back to the durable count.
+        // loss, the check fails and Open falls back to the durable count. The check is version 2's:
+        // hashed while AppendRange wrote the records when nothing else can have written them since
+        // (RecordFile.StreamedSeal.cs), otherwise read back from the records.
         Span<byte> seal = stackalloc byte[16];
-        ulong check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
-        BinaryPrimitives.WriteUInt64LittleEndian(seal, (ulong)_count);
-        BinaryPrimitives.WriteUInt64LittleEndian(seal[8..], check);
+        if (!TryStreamedSealCheck(out ulong check))
+        {
+            check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
+        }
+
+        RecordFileDurableState.WriteSealV2(seal, (ulong)_count, check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
     }
 

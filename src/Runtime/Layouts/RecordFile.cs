@@ -140,6 +140,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         long recordBytes = map.Length - _recordsOffset;
         _capacity = recordBytes / _stride;
         _zeroFrom = created ? 0 : _capacity + (recordBytes % _stride == 0 ? 0 : 1);
+        StartSealStream();
 
         // Last: nothing after it may throw, or the caller could no longer close the map it made.
         map.TakeOwnership();
@@ -171,6 +172,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             ThrowIfDisposed();
+            _mapHandedOut = true;
             return _map;
         }
     }
@@ -256,6 +258,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
                 throw OlderLayout("header", "LoadHeader");
             }
 
+            _mapHandedOut = true;
             return THeaderView.Create(new CheckedOffset(_map, _headerOffset));
         }
     }
@@ -273,6 +276,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
                 throw OlderLayout("records", "Load");
             }
 
+            _mapHandedOut = true;
             return new MappedArray<TRecordView>(_map, _recordsOffset, _count, _stride);
         }
     }
@@ -298,7 +302,9 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"The index is outside the {_count} records.");
             }
 
-            // 0 <= index < Count: the offset is not negative and the map (owned) is not null.
+            // 0 <= index < Count: the offset is not negative and the map (owned) is not null. A view
+            // holds the map, which writes anywhere: the seal's streamed hash is no longer enough.
+            _mapHandedOut = true;
             return TRecordView.Create(new CheckedOffset(_map, _recordsOffset + (index * _stride)));
         }
     }

@@ -33,6 +33,15 @@ internal static class RecordFileDurableState
     private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
     private const ulong SlotSalt = 0x4F564C534C4F5431UL;  // "OVLSLOT1"
     private const ulong SealSalt = 0x4F564C5345414C31UL;  // "OVLSEAL1"
+    private const ulong SealSalt2 = 0x4F564C5345414C32UL; // "OVLSEAL2"
+
+    /// <summary>
+    /// The top bit of the stored sealed count: set, the seal is version 2 (the records' bytes hashed
+    /// first, the counts last, so a writer can hash the records as it writes them); clear, version 1
+    /// (the counts first). No count reaches 2^63, so a reader that knows only version 1 sees an
+    /// impossible count and falls back to the durable count (docs/durability.md).
+    /// </summary>
+    public const ulong SealVersion2Flag = 1UL << 63;
 
     /// <summary>Reads the slot at <paramref name="offset"/> of <paramref name="prefix"/>, or null if its check fails (torn, zeroed, hostile).</summary>
     public static DurableSlot? ReadSlot(ReadOnlySpan<byte> prefix, int offset)
@@ -72,13 +81,54 @@ internal static class RecordFileDurableState
         new(prefix.Slice(RecordFileFormat.BootIdOffset, 16));
 
     /// <summary>
-    /// The seal check: a hash of the sealed count, the durable slot it extends, and the bytes of
+    /// Whether the seal stored in <paramref name="prefix"/> (either version) extends
+    /// <paramref name="basis"/> to a count the file holds and its check holds over the bytes of
+    /// those records in <paramref name="map"/>; if so, <paramref name="sealedCount"/> is that count.
+    /// </summary>
+    public static bool TryReadSeal(ReadOnlySpan<byte> prefix, MemoryMap map, long recordsOffset, int recordSize, ulong fits, DurableSlot basis, out ulong sealedCount)
+    {
+        ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
+        ulong check = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
+        bool version2 = (stored & SealVersion2Flag) != 0;
+        sealedCount = stored & ~SealVersion2Flag;
+        if (sealedCount <= basis.Count || sealedCount > fits)
+        {
+            return false;
+        }
+
+        ulong expected = version2
+            ? SealCheckV2(map, recordsOffset, recordSize, sealedCount, basis)
+            : SealCheck(map, recordsOffset, recordSize, sealedCount, basis);
+        return expected == check;
+    }
+
+    /// <summary>The seal's 16 bytes as a writer stores them: the count with <see cref="SealVersion2Flag"/>, then a version 2 check.</summary>
+    public static void WriteSealV2(Span<byte> destination, ulong sealedCount, ulong check)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, sealedCount | SealVersion2Flag);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], check);
+    }
+
+    /// <summary>
+    /// The version 1 seal check: a hash of the sealed count, the durable slot it extends, and the bytes of
     /// the records from the slot's count to the sealed count, read from <paramref name="map"/>
     /// through checked reads (a reader's map is not writable, so the owner's range is not available).
+    /// Still verified by <c>Open</c> (files sealed before version 2); no longer written.
     /// </summary>
-    public static ulong SealCheck(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
+    public static ulong SealCheck(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis) =>
+        SealCheckRead(map, recordsOffset, recordSize, sealedCount, basis, version2: false);
+
+    /// <summary>
+    /// The version 2 seal check over the records in <paramref name="map"/>, through checked reads:
+    /// the bytes of the records from the slot's count to the sealed count, then the sealed count,
+    /// the slot's sequence and its count (<see cref="SealStream"/> computes the same while writing).
+    /// </summary>
+    public static ulong SealCheckV2(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis) =>
+        SealCheckRead(map, recordsOffset, recordSize, sealedCount, basis, version2: true);
+
+    private static ulong SealCheckRead(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, bool version2)
     {
-        Hasher hash = SealHasher(sealedCount, basis);
+        Hasher hash = version2 ? new Hasher(SealSalt2) : SealHasher(sealedCount, basis);
         Span<byte> chunk = stackalloc byte[4096];
         long position = recordsOffset + ((long)basis.Count * recordSize);
         long remaining = (long)(sealedCount - basis.Count) * recordSize;
@@ -91,11 +141,11 @@ internal static class RecordFileDurableState
             remaining -= length;
         }
 
-        return hash.Finish();
+        return version2 ? FinishV2(hash, sealedCount, basis) : hash.Finish();
     }
 
     /// <summary>
-    /// The same as <see cref="SealCheck(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's
+    /// The same as <see cref="SealCheckV2(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's
     /// writable map without copying (the writer's <c>Dispose</c>); with <paramref name="readThroughFile"/>,
     /// through the file handle instead (<c>pread</c>), for records written through it
     /// (<c>AppendRange</c>), whose pages this process never mapped: read through the map, each would
@@ -103,10 +153,10 @@ internal static class RecordFileDurableState
     /// </summary>
     public static ulong SealCheckAsOwner(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, bool readThroughFile = false)
     {
-        Hasher hash = SealHasher(sealedCount, basis);
+        var hash = new Hasher(SealSalt2);
         if (readThroughFile && SealCheckThroughFile(map, recordsOffset, recordSize, sealedCount, basis, ref hash))
         {
-            return hash.Finish();
+            return FinishV2(hash, sealedCount, basis);
         }
 
         const int Chunk = 1 << 30; // a multiple of the stripe, and a span's length
@@ -120,7 +170,7 @@ internal static class RecordFileDurableState
             remaining -= length;
         }
 
-        return hash.Finish();
+        return FinishV2(hash, sealedCount, basis);
     }
 
     private static bool SealCheckThroughFile(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, ref Hasher hash)
@@ -153,6 +203,18 @@ internal static class RecordFileDurableState
         }
     }
 
+    /// <summary>Version 2's end: the counts after the records' bytes, so the bytes can be hashed before the count is known.</summary>
+    internal static ulong FinishV2(Hasher hash, ulong sealedCount, DurableSlot basis)
+    {
+        hash.Add(sealedCount);
+        hash.Add(basis.Sequence);
+        hash.Add(basis.Count);
+        return hash.Finish();
+    }
+
+    /// <summary>A version 2 hash of no bytes yet: the start of a seal's check.</summary>
+    internal static Hasher SealHasherV2() => new(SealSalt2);
+
     private static Hasher SealHasher(ulong sealedCount, DurableSlot basis)
     {
         var hash = new Hasher(SealSalt);
@@ -176,7 +238,7 @@ internal static class RecordFileDurableState
     /// (about memory speed), so <see cref="Add(ReadOnlySpan{byte})"/> must be fed chunks whose
     /// lengths are multiples of 32 except the last; single words go into the first lane.
     /// </summary>
-    private struct Hasher(ulong seed)
+    internal struct Hasher(ulong seed)
     {
         private ulong _lane0 = seed;
         private ulong _lane1 = seed + Prime1;

@@ -194,10 +194,8 @@ internal static class RecordFileReading
 
         // Another boot: the live count may have reached the disk before its records did. A seal
         // extends the durable count only if every record it claims is on the disk as sealed.
-        ulong sealedCount = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
-        ulong sealCheck = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
-        if (sealedCount > durable.Count && sealedCount <= fits
-            && RecordFileDurableState.SealCheck(map, recordsOffset, stride, sealedCount, durable) == sealCheck)
+        // Either version of the seal (RecordFileDurableState.TryReadSeal).
+        if (RecordFileDurableState.TryReadSeal(prefix, map, recordsOffset, stride, fits, durable, out ulong sealedCount))
         {
             return ((long)sealedCount, durable);
         }
