@@ -151,9 +151,9 @@ internal static class HashSideBySide
                 }, true),
             ];
 
-            Console.WriteLine($"# {Environment.ProcessorCount} cores, {rounds} rounds of {Batch:N0} lookups per way, each way once per round in rotating order; load {Load()}");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, {rounds} rounds of {Batch:N0} lookups per way, each way once per round in rotating order; load {InterleavedRounds.Load()}");
             Measure(ways, rounds);
-            Console.WriteLine($"# load at the end {Load()}");
+            Console.WriteLine($"# load at the end {InterleavedRounds.Load()}");
             return 0;
         }
         finally
@@ -175,32 +175,7 @@ internal static class HashSideBySide
 
     private static void Measure((string Name, Func<long> Run, bool Hits)[] ways, int rounds)
     {
-        Tiering.Promote(() =>
-        {
-            foreach ((_, Func<long> run, _) in ways)
-            {
-                run();
-            }
-        });
-
-        var times = new double[ways.Length][];
-        var sums = new long[ways.Length];
-        for (int k = 0; k < ways.Length; k++)
-        {
-            times[k] = new double[rounds];
-        }
-
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int j = 0; j < ways.Length; j++)
-            {
-                int k = (round + j) % ways.Length;
-                long start = Stopwatch.GetTimestamp();
-                sums[k] += ways[k].Run();
-                times[k][round] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / Batch;
-            }
-        }
-
+        (double[][] times, long[] sums) = InterleavedRounds.Run(Array.ConvertAll(ways, w => w.Run), rounds, Batch);
         for (int k = 0; k < ways.Length; k++)
         {
             // Every way saw the same keys: the hits' values add up alike, and no miss is found.
@@ -210,21 +185,11 @@ internal static class HashSideBySide
             }
         }
 
-        double baseline = Median(times[0]);
+        double baseline = InterleavedRounds.Median(times[0]);
         for (int k = 0; k < ways.Length; k++)
         {
-            double median = Median(times[k]);
-            Array.Sort(times[k]);
+            double median = InterleavedRounds.Median(times[k]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ways[k].Name,-42} ns per lookup: min {times[k][0],6:F1}  p25 {times[k][rounds / 4],6:F1}  median {median,6:F1}  ({median / baseline:F2}x raw's median)"));
         }
     }
-
-    private static double Median(double[] values)
-    {
-        var copy = (double[])values.Clone();
-        Array.Sort(copy);
-        return copy[copy.Length / 2];
-    }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -253,9 +253,9 @@ internal static unsafe class SortedSideBySide
                 }, true),
             ];
 
-            Console.WriteLine($"# {Environment.ProcessorCount} cores, {rounds} rounds of {Batch:N0} lookups per way, each way once per round in rotating order; load {Load()}");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, {rounds} rounds of {Batch:N0} lookups per way, each way once per round in rotating order; load {InterleavedRounds.Load()}");
             Measure(ways, rounds);
-            Console.WriteLine($"# load at the end {Load()}; radix fallbacks 2^17: {hand.Fallbacks}, 2^16: {hand16.Fallbacks}");
+            Console.WriteLine($"# load at the end {InterleavedRounds.Load()}; radix fallbacks 2^17: {hand.Fallbacks}, 2^16: {hand16.Fallbacks}");
             hand16.Dispose();
             lmdbRead.Dispose();
             lmdbDatabase.Dispose();
@@ -270,32 +270,7 @@ internal static unsafe class SortedSideBySide
 
     private static void Measure((string Name, Func<long> Run, bool Hits)[] ways, int rounds)
     {
-        Tiering.Promote(() =>
-        {
-            foreach ((_, Func<long> run, _) in ways)
-            {
-                run();
-            }
-        });
-
-        var times = new double[ways.Length][];
-        var sums = new long[ways.Length];
-        for (int k = 0; k < ways.Length; k++)
-        {
-            times[k] = new double[rounds];
-        }
-
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int j = 0; j < ways.Length; j++)
-            {
-                int k = (round + j) % ways.Length;
-                long start = Stopwatch.GetTimestamp();
-                sums[k] += ways[k].Run();
-                times[k][round] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / Batch;
-            }
-        }
-
+        (double[][] times, long[] sums) = InterleavedRounds.Run(Array.ConvertAll(ways, w => w.Run), rounds, Batch);
         for (int k = 0; k < ways.Length; k++)
         {
             if (ways[k].Hits && sums[k] != sums[0])
@@ -304,24 +279,14 @@ internal static unsafe class SortedSideBySide
             }
         }
 
-        double baseline = Median(times[0]);
-        double lmdb = Median(times[1]);
+        double baseline = InterleavedRounds.Median(times[0]);
+        double lmdb = InterleavedRounds.Median(times[1]);
         for (int k = 0; k < ways.Length; k++)
         {
-            double median = Median(times[k]);
-            Array.Sort(times[k]);
+            double median = InterleavedRounds.Median(times[k]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ways[k].Name,-40} ns per lookup: min {times[k][0],6:F1}  p25 {times[k][rounds / 4],6:F1}  median {median,6:F1}  ({median / baseline:F2}x raw, LMDB/this {lmdb / median:F2}x)"));
         }
     }
-
-    private static double Median(double[] values)
-    {
-        var copy = (double[])values.Clone();
-        Array.Sort(copy);
-        return copy[copy.Length / 2];
-    }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     /// <summary>The sorted index file searched by hand through a raw pointer (docs/indexes.md's format version 2), no checks.</summary>
     private sealed class HandTree : IDisposable
