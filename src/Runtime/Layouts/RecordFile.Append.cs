@@ -21,7 +21,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     {
         long offset = Reserve(1);
         Commit(_count + 1);
-        _mapHandedOut = true; // the view holds the map (RecordFile.StreamedSeal.cs)
+        MarkMapHandedOut(); // the view holds the map (RecordFile.StreamedSeal.cs)
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 
@@ -40,7 +40,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
         long offset = Reserve(1);
         StoreHeld(offset, _count, value);
         Commit(_count + 1);
-        _mapHandedOut = true;
+        MarkMapHandedOut();
         return TRecordView.Create(new CheckedOffset(_map, offset));
     }
 

@@ -35,6 +35,20 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     // any record at any time after, unseen (see above).
     private bool _mapHandedOut;
 
+    /// <summary>
+    /// Notes that a view, an array of views or the map was handed out. The indexer calls it for
+    /// every view, possibly on many threads at once: the flag is stored once, then only read, so
+    /// that readers do not write the file object's cache line on every access.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkMapHandedOut()
+    {
+        if (!_mapHandedOut)
+        {
+            _mapHandedOut = true;
+        }
+    }
+
     /// <summary>The stream covers no records of an open file whose count is its durable count: a new file, one a flush left, one opened in another boot without a seal.</summary>
     private void StartSealStream()
     {

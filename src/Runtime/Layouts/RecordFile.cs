@@ -172,7 +172,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
         get
         {
             ThrowIfDisposed();
-            _mapHandedOut = true;
+            MarkMapHandedOut();
             return _map;
         }
     }
@@ -258,7 +258,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
                 throw OlderLayout("header", "LoadHeader");
             }
 
-            _mapHandedOut = true;
+            MarkMapHandedOut();
             return THeaderView.Create(new CheckedOffset(_map, _headerOffset));
         }
     }
@@ -276,7 +276,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
                 throw OlderLayout("records", "Load");
             }
 
-            _mapHandedOut = true;
+            MarkMapHandedOut();
             return new MappedArray<TRecordView>(_map, _recordsOffset, _count, _stride);
         }
     }
@@ -304,7 +304,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView> : IDisposable
 
             // 0 <= index < Count: the offset is not negative and the map (owned) is not null. A view
             // holds the map, which writes anywhere: the seal's streamed hash is no longer enough.
-            _mapHandedOut = true;
+            MarkMapHandedOut();
             return TRecordView.Create(new CheckedOffset(_map, _recordsOffset + (index * _stride)));
         }
     }
