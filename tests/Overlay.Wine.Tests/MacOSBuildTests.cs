@@ -10,8 +10,8 @@ namespace Overlay.Wine.Tests;
 /// in the run's own <c>artifacts/osx</c>. The macOS code paths (<c>Platform/MacOS</c>,
 /// <c>Platform/Unix</c>) compile in every build, as nothing is <c>#if</c>'d per OS; this proves
 /// the runtime restores and builds for the macOS targets, and <c>DarwinConstantsTests</c> checks
-/// the Darwin numbers against the headers. In the Wine test's collection: the builds run after its
-/// publish, not beside it (on 2 shared cores, side by side they pushed the publish past its time limit).
+/// the Darwin numbers against the headers. In the builds collection, after the suite without
+/// <c>mremap</c>: beside the Wine collection, whose runner under Wine takes one core.
 /// </summary>
 [Collection(WineEnvironment.Builds)]
 public class MacOSBuildTests

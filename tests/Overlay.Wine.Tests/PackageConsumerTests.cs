@@ -16,7 +16,7 @@ namespace Overlay.Wine.Tests;
 /// fixed, built and run for linux-x64, and published self-contained for win-x64 and run under Wine.
 /// One restore serves every step. In the Wine collection: it shares the Wine test's prefix.
 /// </summary>
-[Collection(WineEnvironment.Builds)]
+[Collection(WineEnvironment.Wine)]
 public sealed class PackageConsumerTests(ITestOutputHelper output) : IDisposable
 {
     private const string Version = "0.1.0-consumer";

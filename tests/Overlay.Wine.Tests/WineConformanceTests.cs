@@ -16,7 +16,7 @@ namespace Overlay.Wine.Tests;
 /// Without Wine this fails, saying how to install it (<c>scripts/install-wine.sh</c>, which
 /// <c>.ci/run</c> calls): a test run must not pass while the Windows back end went untested.
 /// </summary>
-[Collection(WineEnvironment.Builds)]
+[Collection(WineEnvironment.Wine)]
 public class WineConformanceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(15);

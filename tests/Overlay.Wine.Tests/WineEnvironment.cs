@@ -10,8 +10,19 @@ namespace Overlay.Wine.Tests;
 /// <summary>Finding Wine and the repository, and running a program with a time limit.</summary>
 internal static class WineEnvironment
 {
-    /// <summary>The xunit collection of the tests that build: they run one after another, never side by side.</summary>
+    /// <summary>
+    /// The xunit collection of the Linux-side runs (the suite without <c>mremap</c>, the macOS
+    /// builds): one after another, and side by side with <see cref="Wine"/>, whose long part (the
+    /// runner under Wine) takes one core of the two.
+    /// </summary>
     public const string Builds = "builds";
+
+    /// <summary>
+    /// The xunit collection of the tests that run programs under Wine (the runtime's tests, the
+    /// package's consumer): one after another, as they share one Wine prefix, which the first to
+    /// run creates.
+    /// </summary>
+    public const string Wine = "wine";
 
     /// <summary>Debian's wine64 package installs the loader here, not on PATH.</summary>
     private static readonly string[] s_candidates = ["/usr/lib/wine/wine64", "/usr/bin/wine64", "/usr/bin/wine"];

@@ -26,7 +26,7 @@ public sealed class HashIndexBuilderTests : IDisposable
     [Fact]
     public void RandomKeySetsAgreeWithADictionaryAndWithInserts()
     {
-        for (int seed = 1; seed <= 300; seed++)
+        for (int seed = 1; seed <= Conformance.RandomRounds.OnThisBackEnd(300); seed++)
         {
             Run(seed);
         }

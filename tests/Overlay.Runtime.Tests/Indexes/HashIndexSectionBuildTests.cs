@@ -34,7 +34,7 @@ public sealed class HashIndexSectionBuildTests : IDisposable
     [Fact]
     public void RandomKeySetsAgreeWithADictionaryAndWithInsertsIntoASection()
     {
-        for (int seed = 1; seed <= 120; seed++)
+        for (int seed = 1; seed <= Conformance.RandomRounds.OnThisBackEnd(120); seed++)
         {
             Run(seed);
         }
