@@ -174,7 +174,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
         }
 
-        RecordFileDurableState.WriteSealV2(seal, (ulong)_count, check);
+        RecordFileDurableState.WriteSealV3(seal, (ulong)_count, check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
     }
 
