@@ -349,7 +349,7 @@ public sealed partial class MappedContainer
         _map.ThrowIfFileTruncated("Closing the record file");
         Span<byte> seal = stackalloc byte[16];
         ulong check = RecordFileDurableState.SealCheckAsOwner(_map, view.RecordsOffset, view.Stride, (ulong)view.Count, view.Durable);
-        RecordFileDurableState.WriteSealV2(seal, (ulong)view.Count, check);
+        RecordFileDurableState.WriteSealV3(seal, (ulong)view.Count, check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
     }
 }

@@ -165,7 +165,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
     private void Seal()
     {
         // Count and check in one 16-byte store, after the records they describe. Torn by a power
-        // loss, the check fails and Open falls back to the durable count. The check is version 2's:
+        // loss, the check fails and Open falls back to the durable count. The check is version 3's:
         // hashed while AppendRange wrote the records when nothing else can have written them since
         // (RecordFile.StreamedSeal.cs), otherwise read back from the records.
         Span<byte> seal = stackalloc byte[16];
@@ -174,7 +174,7 @@ public sealed partial class RecordFile<THeaderView, TRecordView>
             check = RecordFileDurableState.SealCheckAsOwner(_map, _recordsOffset, _stride, (ulong)_count, _durable, _wroteThroughFile);
         }
 
-        RecordFileDurableState.WriteSealV2(seal, (ulong)_count, check);
+        RecordFileDurableState.WriteSealV3(seal, (ulong)_count, check);
         _map.WriteAt(RecordFileFormat.SealCountOffset, seal);
     }
 

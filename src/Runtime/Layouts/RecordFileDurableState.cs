@@ -35,6 +35,9 @@ internal static class RecordFileDurableState
     private const ulong SealSalt = 0x4F564C5345414C31UL;  // "OVLSEAL1"
     private const ulong SealSalt2 = 0x4F564C5345414C32UL; // "OVLSEAL2"
 
+    /// <summary>Version 3's salt, "OVLSEAL3": the stripe lanes' seed, their keys' seed and the finishing hash's seed.</summary>
+    internal const ulong SealSalt3 = 0x4F564C5345414C33UL;
+
     /// <summary>
     /// The top bit of the stored sealed count: set, the seal is version 2 (the records' bytes hashed
     /// first, the counts last, so a writer can hash the records as it writes them); clear, version 1
@@ -42,6 +45,14 @@ internal static class RecordFileDurableState
     /// impossible count and falls back to the durable count (docs/durability.md).
     /// </summary>
     public const ulong SealVersion2Flag = 1UL << 63;
+
+    /// <summary>
+    /// The top two bits of the stored sealed count, both set: the seal is version 3 (the records'
+    /// bytes through <see cref="SealStripeHash"/>, issue 8). A reader that knows only version 2
+    /// takes bit 62 for part of the count, sees an impossible count and falls back to the durable
+    /// count, as a version 1 reader does for version 2 (docs/durability.md).
+    /// </summary>
+    public const ulong SealVersion3Flags = SealVersion2Flag | (1UL << 62);
 
     /// <summary>Reads the slot at <paramref name="offset"/> of <paramref name="prefix"/>, or null if its check fails (torn, zeroed, hostile).</summary>
     public static DurableSlot? ReadSlot(ReadOnlySpan<byte> prefix, int offset)
@@ -89,23 +100,35 @@ internal static class RecordFileDurableState
     {
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCountOffset..]);
         ulong check = BinaryPrimitives.ReadUInt64LittleEndian(prefix[RecordFileFormat.SealCheckOffset..]);
-        bool version2 = (stored & SealVersion2Flag) != 0;
-        sealedCount = stored & ~SealVersion2Flag;
-        if (sealedCount <= basis.Count || sealedCount > fits)
+        // The top two bits: 00 version 1, 10 version 2, 11 version 3; 01 is no version (no count
+        // reaches 2^62), as a version 2 reader saw it.
+        ulong version = stored >> 62;
+        sealedCount = stored & ~SealVersion3Flags;
+        if (version == 1 || sealedCount <= basis.Count || sealedCount > fits)
         {
             return false;
         }
 
-        ulong expected = version2
-            ? SealCheckV2(map, recordsOffset, recordSize, sealedCount, basis)
-            : SealCheck(map, recordsOffset, recordSize, sealedCount, basis);
+        ulong expected = version switch
+        {
+            3 => SealCheckV3(map, recordsOffset, recordSize, sealedCount, basis),
+            2 => SealCheckV2(map, recordsOffset, recordSize, sealedCount, basis),
+            _ => SealCheck(map, recordsOffset, recordSize, sealedCount, basis),
+        };
         return expected == check;
     }
 
-    /// <summary>The seal's 16 bytes as a writer stores them: the count with <see cref="SealVersion2Flag"/>, then a version 2 check.</summary>
+    /// <summary>A version 2 seal's 16 bytes: the count with <see cref="SealVersion2Flag"/>, then a version 2 check (no longer written; the tests write it as an older writer did).</summary>
     public static void WriteSealV2(Span<byte> destination, ulong sealedCount, ulong check)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, sealedCount | SealVersion2Flag);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], check);
+    }
+
+    /// <summary>The seal's 16 bytes as a writer stores them: the count with <see cref="SealVersion3Flags"/>, then a version 3 check.</summary>
+    public static void WriteSealV3(Span<byte> destination, ulong sealedCount, ulong check)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, sealedCount | SealVersion3Flags);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], check);
     }
 
@@ -121,7 +144,7 @@ internal static class RecordFileDurableState
     /// <summary>
     /// The version 2 seal check over the records in <paramref name="map"/>, through checked reads:
     /// the bytes of the records from the slot's count to the sealed count, then the sealed count,
-    /// the slot's sequence and its count (<see cref="SealStream"/> computes the same while writing).
+    /// the slot's sequence and its count. Still verified by <c>Open</c> (files sealed before version 3); no longer written.
     /// </summary>
     public static ulong SealCheckV2(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis) =>
         SealCheckRead(map, recordsOffset, recordSize, sealedCount, basis, version2: true);
@@ -145,7 +168,29 @@ internal static class RecordFileDurableState
     }
 
     /// <summary>
-    /// The same as <see cref="SealCheckV2(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's
+    /// The version 3 seal check over the records in <paramref name="map"/>, through checked reads
+    /// (a reader's map): what <see cref="SealStream"/> computes while <c>AppendRange</c> writes.
+    /// </summary>
+    public static ulong SealCheckV3(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
+    {
+        SealStream stream = SealStream.Start();
+        Span<byte> chunk = stackalloc byte[4096];
+        long position = recordsOffset + ((long)basis.Count * recordSize);
+        long remaining = (long)(sealedCount - basis.Count) * recordSize;
+        while (remaining > 0)
+        {
+            int length = (int)Math.Min(remaining, chunk.Length);
+            map.ReadAt(position, chunk[..length]);
+            stream.Add(chunk[..length]);
+            position += length;
+            remaining -= length;
+        }
+
+        return stream.Finish(sealedCount, basis);
+    }
+
+    /// <summary>
+    /// The same as <see cref="SealCheckV3(MemoryMap, long, int, ulong, DurableSlot)"/>, over the owner's
     /// writable map without copying (the writer's <c>Dispose</c>); with <paramref name="readThroughFile"/>,
     /// through the file handle instead (<c>pread</c>), for records written through it
     /// (<c>AppendRange</c>), whose pages this process never mapped: read through the map, each would
@@ -153,34 +198,34 @@ internal static class RecordFileDurableState
     /// </summary>
     public static ulong SealCheckAsOwner(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, bool readThroughFile = false)
     {
-        var hash = new Hasher(SealSalt2);
-        if (readThroughFile && SealCheckThroughFile(map, recordsOffset, recordSize, sealedCount, basis, ref hash))
+        SealStream stream = SealStream.Start();
+        if (readThroughFile && SealCheckThroughFile(map, recordsOffset, recordSize, sealedCount, basis, ref stream))
         {
-            return FinishV2(hash, sealedCount, basis);
+            return stream.Finish(sealedCount, basis);
         }
 
-        const int Chunk = 1 << 30; // a multiple of the stripe, and a span's length
+        const int Chunk = 1 << 30; // a span's length
         long position = recordsOffset + ((long)basis.Count * recordSize);
         long remaining = (long)(sealedCount - basis.Count) * recordSize;
         while (remaining > 0)
         {
             int length = (int)Math.Min(remaining, Chunk);
-            hash.Add(MemoryMarshal.CreateReadOnlySpan(ref map.OwnerRange(position, length), length));
+            stream.Add(MemoryMarshal.CreateReadOnlySpan(ref map.OwnerRange(position, length), length));
             position += length;
             remaining -= length;
         }
 
-        return FinishV2(hash, sealedCount, basis);
+        return stream.Finish(sealedCount, basis);
     }
 
-    private static bool SealCheckThroughFile(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, ref Hasher hash)
+    private static bool SealCheckThroughFile(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, ref SealStream stream)
     {
         long position = recordsOffset + ((long)basis.Count * recordSize);
         long remaining = (long)(sealedCount - basis.Count) * recordSize;
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 20); // a multiple of the stripe
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            Hasher copy = hash;
+            SealStream copy = stream;
             while (remaining > 0)
             {
                 int length = (int)Math.Min(remaining, 1 << 20);
@@ -194,7 +239,7 @@ internal static class RecordFileDurableState
                 remaining -= length;
             }
 
-            hash = copy;
+            stream = copy;
             return true;
         }
         finally
@@ -203,7 +248,7 @@ internal static class RecordFileDurableState
         }
     }
 
-    /// <summary>Version 2's end: the counts after the records' bytes, so the bytes can be hashed before the count is known.</summary>
+    /// <summary>Version 2's and 3's end: the counts after the records' bytes, so the bytes can be hashed before the count is known.</summary>
     internal static ulong FinishV2(Hasher hash, ulong sealedCount, DurableSlot basis)
     {
         hash.Add(sealedCount);
@@ -211,9 +256,6 @@ internal static class RecordFileDurableState
         hash.Add(basis.Count);
         return hash.Finish();
     }
-
-    /// <summary>A version 2 hash of no bytes yet: the start of a seal's check.</summary>
-    internal static Hasher SealHasherV2() => new(SealSalt2);
 
     private static Hasher SealHasher(ulong sealedCount, DurableSlot basis)
     {

@@ -18,7 +18,7 @@ namespace Overlay.Layouts;
 ///     48    16  boot id of the session that wrote the live count
 ///     64    24  durable slot 0: sequence (u64), record count (u64), check (u64)
 ///     88    24  durable slot 1
-///    112     8  seal: the record count at the last clean close; top bit set: version 2 check
+///    112     8  seal: the record count at the last clean close; top two bits: the check's version (00: 1, 10: 2, 11: 3)
 ///    120     8  seal check: a hash of the records past the durable slot it extends, the count and the slot (docs/durability.md)
 ///    128     4  schema region length L (only when the prefix size is over 128)
 ///    132     4  CRC-32C of the L bytes

@@ -23,7 +23,7 @@ using WritableFile = RecordFile<TestHeader.View, TestRecord.View>;
 public class StreamedSealTests
 {
     private const ulong Magic = RecordFileTests.Magic;
-    private const int Range = 5000; // 160,000 bytes: through the file, hashed on a second thread
+    private const int Range = 5000; // 160,000 bytes: through the file
     private const long Edited = 7000;
 
     private static readonly long RecordsOffset = RecordFileTests.RecordsOffset;
@@ -161,7 +161,7 @@ public class StreamedSealTests
 
     [Theory]
     [InlineData(1001)] // 48,048 bytes: through the map, and a stripe cut
-    [InlineData(3001)] // 144,048 bytes: through the file, hashed on a second thread, a stripe cut
+    [InlineData(3001)] // 144,048 bytes: through the file, a stripe cut
     [InlineData(30_001)] // 1,440,048 bytes
     public void RecordsFromTheCallersSpanSealWhateverTheirLength(int length)
     {
@@ -218,7 +218,7 @@ public class StreamedSealTests
     }
 
     [Fact]
-    public void ASealOfVersion1IsStillBelieved()
+    public void SealsOfVersions1And2AreStillBelieved()
     {
         using var temp = new TempPath();
         using (Boot())
@@ -229,27 +229,51 @@ public class StreamedSealTests
             file.AppendRange<TestRecord>(Records(Range, 100));
         }
 
+        const ulong Sealed = Range + 100;
         byte[] bytes = File.ReadAllBytes(temp.Path);
         ulong stored = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(RecordFileFormat.SealCountOffset));
-        Assert.Equal((ulong)(Range + 100) | RecordFileDurableState.SealVersion2Flag, stored);
+        Assert.Equal(Sealed | RecordFileDurableState.SealVersion3Flags, stored);
         DurableSlot basis = RecordFileDurableState.ReadBest(bytes)!.Value;
-        ulong version1;
+        ulong version1, version2, version3;
         using (var map = MemoryMap.Open(temp.Path, MapAccess.Read))
         {
-            version1 = RecordFileDurableState.SealCheck(map, RecordsOffset, 32, Range + 100, basis);
+            version1 = RecordFileDurableState.SealCheck(map, RecordsOffset, 32, Sealed, basis);
+            version2 = RecordFileDurableState.SealCheckV2(map, RecordsOffset, 32, Sealed, basis);
+            version3 = RecordFileDurableState.SealCheckV3(map, RecordsOffset, 32, Sealed, basis);
         }
+
+        Assert.Equal(version3, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(RecordFileFormat.SealCheckOffset)));
 
         // A version 1 seal, as an earlier writer stored it: the count without the flag, counts first.
-        WriteSeal(temp.Path, Range + 100, version1);
-        AssertCountedInANewBoot(temp.Path, Range + 100);
+        WriteSeal(temp.Path, Sealed, version1);
+        AssertCountedInANewBoot(temp.Path, (long)Sealed);
 
-        // The flag picks the hash: a version 1 check under the version 2 flag is refused.
-        WriteSeal(temp.Path, (ulong)(Range + 100) | RecordFileDurableState.SealVersion2Flag, version1);
-        using (Boot())
+        // A version 2 seal, as the writers before version 3 stored it.
+        WriteSeal(temp.Path, Sealed | RecordFileDurableState.SealVersion2Flag, version2);
+        AssertCountedInANewBoot(temp.Path, (long)Sealed);
+
+        // The flags pick the hash: each other version's check under a version's flags is refused,
+        // and so is bit 62 alone (no version).
+        foreach ((ulong flags, ulong check) in new[]
         {
-            using ReadingFile reopened = ReadingFile.Open(temp.Path, Magic, MapAccess.Read);
-            Assert.Equal(Range, reopened.Count);
+            (RecordFileDurableState.SealVersion2Flag, version1),
+            (RecordFileDurableState.SealVersion2Flag, version3),
+            (RecordFileDurableState.SealVersion3Flags, version1),
+            (RecordFileDurableState.SealVersion3Flags, version2),
+            (1UL << 62, version1),
+            (1UL << 62, version3),
+        })
+        {
+            WriteSeal(temp.Path, Sealed | flags, check);
+            using (Boot())
+            {
+                using ReadingFile reopened = ReadingFile.Open(temp.Path, Magic, MapAccess.Read);
+                Assert.Equal(Range, reopened.Count);
+            }
         }
+
+        WriteSeal(temp.Path, Sealed | RecordFileDurableState.SealVersion3Flags, version3);
+        AssertCountedInANewBoot(temp.Path, (long)Sealed);
     }
 
     /// <summary>

@@ -196,7 +196,7 @@ public class RecordFileViewTests
         }
 
         byte[] bytes = Bytes(temp.Path);
-        Assert.Equal(5UL | RecordFileDurableState.SealVersion2Flag, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(RecordFileFormat.SealCountOffset)));
+        Assert.Equal(5UL | RecordFileDurableState.SealVersion3Flags, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(RecordFileFormat.SealCountOffset)));
         ulong DurableCount(byte[] b) => Math.Max(
             BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(RecordFileFormat.DurableSlotsOffset + 8)),
             BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(RecordFileFormat.DurableSlotsOffset + RecordFileFormat.DurableSlotSize + 8)));
