@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
@@ -59,6 +60,9 @@ public sealed class ContainerBuilder : IDisposable
     private string? _sealFailure;
     private Exception? _sealError;
     private bool _disposed;
+
+    // _sealed || _disposed: the one field every append reads (ThrowIfSealed), twice a record.
+    private bool _closed;
     private long _unflushed;
     private Task? _flush;
     private int _flushes;
@@ -226,6 +230,7 @@ public sealed class ContainerBuilder : IDisposable
     {
         ThrowIfSealed();
         _sealed = true;
+        _closed = true;
         byte[]? copy = null;
         bool renamed = false;
         try
@@ -245,10 +250,18 @@ public sealed class ContainerBuilder : IDisposable
             long stale = position;
             bool rewound = false;
             var origins = new long[resident.Count];
+            foreach (BuilderSection section in _sections)
+            {
+                // Every chunk handed to a write is written before anything is placed or copied; a
+                // write that failed is written again here, and failing again fails the seal.
+                section.Settle();
+            }
+
             for (int i = 0; i < resident.Count; i++)
             {
                 BuilderSection section = resident[i];
                 section.Spill();
+                section.Settle();
                 origins[i] = section.Origin;
                 stale = Math.Max(stale, section.Origin + Math.Max(section.InOutput, section.Reached));
                 rewound |= section.Reached > section.InOutput;
@@ -346,6 +359,7 @@ public sealed class ContainerBuilder : IDisposable
         }
 
         _disposed = true;
+        _closed = true;
         CloseStreams();
         if (!_sealed || _sealFailure is not null)
         {
@@ -354,7 +368,18 @@ public sealed class ContainerBuilder : IDisposable
         }
     }
 
+    /// <summary>Throws when the builder is sealed, spent or disposed: one read on the append path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void ThrowIfSealed()
+    {
+        if (_closed)
+        {
+            ThrowClosed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowClosed()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_sealFailure is not null)
@@ -604,6 +629,12 @@ public sealed class ContainerBuilder : IDisposable
 
     private void CloseStreams()
     {
+        foreach (BuilderSection section in _sections)
+        {
+            // No write may be in flight on a handle being closed (its failure, if any, is moot now).
+            section.JoinQuietly();
+        }
+
         try
         {
             _flush?.Wait();
