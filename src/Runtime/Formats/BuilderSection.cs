@@ -340,7 +340,7 @@ internal sealed class BuilderSection
     }
 
     private Task WriteOutAsync(byte[] chunk, int length, long at) =>
-        Task.Run(() => WriteOut(chunk, length, at));
+        Owner.QueueWrite(() => WriteOut(chunk, length, at));
 
     // The chunk's bytes [0, length) are the section's [at, at + length): into the reservation and
     // past it into the overflow, or all to Handle. Zeroed once written, off the appending thread:

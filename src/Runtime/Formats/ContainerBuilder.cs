@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Buffers;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
@@ -65,6 +66,7 @@ public sealed class ContainerBuilder : IDisposable
     private bool _closed;
     private long _unflushed;
     private Task? _flush;
+    private Task _writes = Task.CompletedTask;
     private int _flushes;
 
     private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output, bool flushToDisk)
@@ -479,6 +481,18 @@ public sealed class ContainerBuilder : IDisposable
     }
 
     internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
+
+    /// <summary>
+    /// Runs a section's chunk write on a pool thread after every write queued before it, whether
+    /// that one failed or not: one write at a time, as the file system takes them (a second writer
+    /// of the same file would wait for its lock, spinning, on a core the appending thread needs).
+    /// </summary>
+    internal Task QueueWrite(Action write)
+    {
+        Task queued = _writes.ContinueWith(_ => write(), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+        _writes = queued;
+        return queued;
+    }
 
     /// <summary>The bytes <see cref="Wrote"/> counted since the last background flush started (for tests).</summary>
     internal long Unflushed => _unflushed;
