@@ -337,6 +337,11 @@ internal sealed class BuilderSection
             _spare = _out!.Length == ChunkSize ? _out : null;
             _out = null;
         }
+        else
+        {
+            // Observed here (the chunk is kept, and Settle writes it again or reports the new failure).
+            _ = writing.Exception;
+        }
     }
 
     private Task WriteOutAsync(byte[] chunk, int length, long at) =>
