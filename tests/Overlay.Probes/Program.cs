@@ -29,6 +29,7 @@ internal static class Program
         ["build-unsealed"] = FormatProbes.BuildUnsealed,
         ["build-past-file-size-limit"] = BuilderLimitWorkload.Run,
         ["seal-past-file-size-limit"] = BuilderLimitWorkload.RunSeal,
+        ["stream-past-file-size-limit"] = BuilderStreamLimitWorkload.Run,
         ["append-range-past-file-size-limit"] = RecordFileLimitWorkload.Run,
         ["upgrade-slowly"] = SchemaProbes.UpgradeSlowly,
         ["atomic-increment"] = AtomicProbes.Increment,

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 
 namespace Overlay.Formats;
@@ -13,6 +14,10 @@ namespace Overlay.Formats;
 /// a chunk is written once, by <see cref="ContainerBuilder.Seal"/> (<c>docs/formats.md</c> §1.4).
 /// A section with a capacity hint has an extent of the output file reserved for it: its chunks go
 /// there, and what passes the reservation spills to a temporary file.
+/// A full chunk is written on a pool thread while the next one is filled (two chunks, swapped): the
+/// write is joined before the next one starts, by <see cref="Settle"/>, by <see cref="Rewind"/> and
+/// by an append over a chunk before it returns. A failed write is reported by the call that joins it
+/// and its chunk is kept, to be written again (same bytes, same place) before any other.
 /// </summary>
 internal sealed class BuilderSection
 {
@@ -23,6 +28,14 @@ internal sealed class BuilderSection
     private int _used;
     private long _written;
     private long _reached;
+
+    // The chunk handed to a write: the section's bytes [_written - _outLength, _written), on a pool
+    // thread while _writing is not null; kept after a failed write (_writing null) until it is written
+    // again. Null when every write is done. _spare is a zeroed full chunk the next one swaps in.
+    private byte[]? _out;
+    private int _outLength;
+    private Task? _writing;
+    private byte[]? _spare;
 
     public BuilderSection(ContainerBuilder owner, SectionEntry entry)
     {
@@ -46,7 +59,7 @@ internal sealed class BuilderSection
     /// <summary>Where the section's first byte is in <see cref="Handle"/>.</summary>
     public long Origin { get; private set; }
 
-    /// <summary>Bytes already written out: to <see cref="Handle"/>, and past a reservation to <see cref="Overflow"/>.</summary>
+    /// <summary>Bytes handed to writes (done, in flight, or failed and to be written again): to <see cref="Handle"/>, and past a reservation to <see cref="Overflow"/>.</summary>
     public long Written => _written;
 
     /// <summary>The bytes of the output file reserved for the section at <see cref="Origin"/> (a capacity hint); 0 without one.</summary>
@@ -106,16 +119,41 @@ internal sealed class BuilderSection
     /// </summary>
     public void Rewind(Marker mark)
     {
+        // The write in flight is joined first, without throwing (Rewind runs in a catch, for the
+        // failure being reported): done, its chunk is out of the way; failed, it is kept.
+        JoinQuietly();
         long keep = mark.Length - _written;
+        long outStart = _written - (_out is null ? 0 : _outLength);
         if (keep >= 0)
         {
             _chunk.AsSpan((int)keep, _used - (int)keep).Clear();
             _used = (int)keep;
         }
+        else if (_out is not null && mark.Length >= outStart)
+        {
+            // Into the chunk whose write failed: it is the chunk being filled again, cut at the mark
+            // (nothing of it is on disk for sure), and the one that was being filled is dropped.
+            int cut = (int)(mark.Length - outStart);
+            _out.AsSpan(cut, _outLength - cut).Clear();
+            _chunk.AsSpan(0, _used).Clear();
+            _spare = _chunk.Length == ChunkSize ? _chunk : _spare;
+            _chunk = _out;
+            _out = null;
+            _used = cut;
+            _written = outStart;
+        }
         else
         {
             _chunk.AsSpan(0, _used).Clear();
             _used = 0;
+            if (_out is not null)
+            {
+                // A failed write wholly past the mark: dropped, never written again.
+                _out.AsSpan(0, _outLength).Clear();
+                _spare = _out;
+                _out = null;
+            }
+
             _written = mark.Length;
         }
 
@@ -150,6 +188,13 @@ internal sealed class BuilderSection
                 Commit(take);
                 bytes = bytes[take..];
             }
+
+            if (Entry.Length - at >= ChunkSize)
+            {
+                // A value over a chunk is written before the call returns: a failed write of its
+                // last chunk is reported by it, and rewinds it, as one of its earlier chunks would.
+                Settle();
+            }
         }
         catch
         {
@@ -175,6 +220,11 @@ internal sealed class BuilderSection
                 Commit(take);
                 length -= take;
             }
+
+            if (Entry.Length - mark.Length >= ChunkSize)
+            {
+                Settle(); // as Append: a value over a chunk is written before the call returns
+            }
         }
         catch
         {
@@ -193,7 +243,11 @@ internal sealed class BuilderSection
         Reserved = length;
     }
 
-    /// <summary>Writes what is pending to <see cref="Handle"/> (asking the builder where, the first time).</summary>
+    /// <summary>
+    /// Hands what is pending to a write on a pool thread, to <see cref="Handle"/> (asking the builder
+    /// where, the first time), and goes on with the spare chunk. The write before it is joined first
+    /// (<see cref="Settle"/>): when that fails, this throws and nothing changes.
+    /// </summary>
     public void Spill()
     {
         if (_used == 0)
@@ -201,6 +255,7 @@ internal sealed class BuilderSection
             return;
         }
 
+        Settle();
         if (Handle is null)
         {
             (Handle, Origin) = Owner.PlaceSpill(this);
@@ -214,34 +269,102 @@ internal sealed class BuilderSection
             _reached = Math.Max(_reached, Reserved == 0 ? end : Math.Min(end, Reserved));
         }
 
-        ReadOnlySpan<byte> pending = _chunk.AsSpan(0, _used);
+        int fits = _used;
         if (Reserved > 0 && _written + _used > Reserved)
         {
             // More than the hint: what fits stays in the reservation, the rest goes to a temporary
-            // file that Seal copies in after it (docs/formats.md §1.4).
-            int fits = (int)Math.Max(0, Reserved - _written);
-            BuilderWrites.Write(Handle, pending[..fits], Origin + _written);
+            // file that Seal copies in after it (docs/formats.md §1.4). Created here, on this thread:
+            // when that fails, nothing is handed out.
+            fits = (int)Math.Max(0, Reserved - _written);
             Overflow ??= Owner.PlaceSpill(this).Handle;
-            BuilderWrites.Write(Overflow, pending[fits..], _written + fits - Reserved);
+        }
 
-            // Counted once both writes are done: when the second fails, the chunk is written again
-            // (at the same places: _written has not moved), and so would its first part be counted.
+        // Counted once, when handed out: a failed write is written again, not counted again.
+        if (InPlace)
+        {
             Owner.Wrote(fits);
+        }
+
+        _out = _chunk;
+        _outLength = _used;
+        _chunk = _spare ?? new byte[_out.Length];
+        _spare = null;
+        _writing = WriteOutAsync(_out, _outLength, _written);
+        _written += _used;
+        _used = 0;
+    }
+
+    /// <summary>
+    /// Joins the write in flight, and writes again (here) a chunk whose write failed: afterwards
+    /// every byte handed out is written. Throws what the write threw; its chunk is then kept, to be
+    /// written again by the next call.
+    /// </summary>
+    public void Settle()
+    {
+        if (_out is null)
+        {
+            return;
+        }
+
+        if (_writing is not null)
+        {
+            Task writing = _writing;
+            _writing = null;
+            writing.GetAwaiter().GetResult();
         }
         else
         {
-            BuilderWrites.Write(Handle, pending, Origin + _written);
-            if (InPlace)
-            {
-                Owner.Wrote(pending.Length);
-            }
+            WriteOut(_out, _outLength, _written - _outLength);
         }
 
-        _written += _used;
+        _spare = _out.Length == ChunkSize ? _out : null;
+        _out = null;
+    }
 
-        // Chunks are kept zeroed: a record's padding and a blob's tail are never stale bytes.
-        _chunk.AsSpan(0, _used).Clear();
-        _used = 0;
+    /// <summary>Waits for the write in flight, if any, and keeps its failure for <see cref="Settle"/> (for <see cref="Rewind"/> and for closing).</summary>
+    public void JoinQuietly()
+    {
+        if (_writing is null)
+        {
+            return;
+        }
+
+        Task writing = _writing;
+        _writing = null;
+        writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        if (writing.IsCompletedSuccessfully)
+        {
+            _spare = _out!.Length == ChunkSize ? _out : null;
+            _out = null;
+        }
+        else
+        {
+            // Observed here (the chunk is kept, and Settle writes it again or reports the new failure).
+            _ = writing.Exception;
+        }
+    }
+
+    private Task WriteOutAsync(byte[] chunk, int length, long at) =>
+        Owner.QueueWrite(() => WriteOut(chunk, length, at));
+
+    // The chunk's bytes [0, length) are the section's [at, at + length): into the reservation and
+    // past it into the overflow, or all to Handle. Zeroed once written, off the appending thread:
+    // a record's padding and a blob's tail are never stale bytes.
+    private void WriteOut(byte[] chunk, int length, long at)
+    {
+        ReadOnlySpan<byte> pending = chunk.AsSpan(0, length);
+        if (Reserved > 0 && at + length > Reserved)
+        {
+            int fits = (int)Math.Max(0, Reserved - at);
+            BuilderWrites.Write(Handle!, pending[..fits], Origin + at);
+            BuilderWrites.Write(Overflow!, pending[fits..], at + fits - Reserved);
+        }
+        else
+        {
+            BuilderWrites.Write(Handle!, pending, Origin + at);
+        }
+
+        chunk.AsSpan(0, length).Clear();
     }
 
     /// <summary>A section's length and count at one moment (<see cref="Mark"/>).</summary>
@@ -250,7 +373,11 @@ internal sealed class BuilderSection
     public readonly record struct Marker(long Length, long Count);
 
     /// <summary>Frees the chunk once the section is in the sealed file.</summary>
-    public void Release() => _chunk = Array.Empty<byte>();
+    public void Release()
+    {
+        _chunk = Array.Empty<byte>();
+        _spare = null;
+    }
 
     private void MakeRoom(int length)
     {

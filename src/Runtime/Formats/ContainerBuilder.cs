@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Buffers;
 using System.IO;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 using Overlay.Layouts;
@@ -28,6 +30,12 @@ namespace Overlay.Formats;
 /// complete and flushed to disk, so a crash never leaves a half-written file at <c>path</c>, and
 /// an existing file there is replaced atomically.
 /// </para>
+/// <para>
+/// Created with <c>flushToDisk: false</c>, the builder makes no flush at all (none in the background,
+/// none in <see cref="Seal"/>, no sync of the directory) and leaves its bytes in the OS cache, as a
+/// <see cref="FileStream"/> that is never flushed to disk does: the file survives the process's crash
+/// (the rename still comes after every write), not the system's (<c>docs/formats.md</c> §1.4).
+/// </para>
 /// <para>Not thread-safe. <see cref="Dispose"/> without <see cref="Seal"/> abandons the file and removes every temporary file.</para>
 /// </remarks>
 public sealed class ContainerBuilder : IDisposable
@@ -36,6 +44,7 @@ public sealed class ContainerBuilder : IDisposable
     internal const long FlushStep = 64L << 20;
 
     private readonly string _path;
+    private readonly bool _flushToDisk;
     private readonly string _temp;
     private readonly ulong _tag;
     private readonly int _slotSize;
@@ -52,12 +61,18 @@ public sealed class ContainerBuilder : IDisposable
     private string? _sealFailure;
     private Exception? _sealError;
     private bool _disposed;
+
+    // _sealed || _disposed: the one field every append reads (ThrowIfSealed), twice a record.
+    private bool _closed;
     private long _unflushed;
     private Task? _flush;
+    private Task _writes = Task.CompletedTask;
+    private int _flushes;
 
-    private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output)
+    private ContainerBuilder(string path, string temp, ulong tag, int slotSize, SafeFileHandle output, bool flushToDisk)
     {
         _path = path;
+        _flushToDisk = flushToDisk;
         _temp = temp;
         _tag = tag;
         _slotSize = slotSize;
@@ -68,11 +83,23 @@ public sealed class ContainerBuilder : IDisposable
     /// <param name="path">Where the sealed file goes; an existing file there stays until <see cref="Seal"/> replaces it.</param>
     /// <param name="tag">The application's tag.</param>
     /// <param name="maximumEntries">Room in the table (at least the number of sections).</param>
+    /// <param name="flushToDisk">
+    /// <see langword="true"/> (the default): <see cref="Seal"/> is durable, it flushes the file to disk
+    /// before the rename and syncs the directory after it, and the file is flushed in the background
+    /// every 64 MiB written. <see langword="false"/>: no flush at all, as
+    /// <see cref="FileStream.Flush(bool)"/> with <see langword="false"/>; the bytes stay in the OS
+    /// cache and reach the disk when the OS writes them back. The sealed file's bytes are the same.
+    /// It survives the process's crash (the rename comes after every write: the path holds the old
+    /// file or the complete new one), not the system's: after a power loss the path may hold the old
+    /// file, or the new one with parts missing (zeros) that still opens. For files that can be rebuilt
+    /// (a build step's output), as LMDB's <c>MDB_NOSYNC</c> or SQLite's <c>synchronous=OFF</c>
+    /// (<c>docs/formats.md</c> §1.4).
+    /// </param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maximumEntries"/> is below 1 or above 8191.</exception>
     /// <exception cref="IOException">The temporary file cannot be created.</exception>
-    public static ContainerBuilder Create(string path, ulong tag, int maximumEntries = 31)
+    public static ContainerBuilder Create(string path, ulong tag, int maximumEntries = 31, bool flushToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         int slotSize = maximumEntries < 1 ? 0 : ContainerFormat.SlotSizeFor(maximumEntries);
@@ -84,7 +111,7 @@ public sealed class ContainerBuilder : IDisposable
         string full = Path.GetFullPath(path);
         string temp = $"{full}.build-{Guid.NewGuid():N}.tmp";
         SafeFileHandle output = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-        return new ContainerBuilder(full, temp, tag, slotSize, output);
+        return new ContainerBuilder(full, temp, tag, slotSize, output, flushToDisk);
     }
 
     /// <summary>Adds a section of records of <typeparamref name="TRecord"/>'s layout.</summary>
@@ -185,7 +212,8 @@ public sealed class ContainerBuilder : IDisposable
 
     /// <summary>
     /// Lays the sections out, writes both meta slots (flag sealed), flushes the file to disk and
-    /// renames it to the path given to <see cref="Create"/>.
+    /// renames it to the path given to <see cref="Create"/>, then syncs the directory; a builder
+    /// created with <c>flushToDisk: false</c> neither flushes nor syncs.
     /// </summary>
     /// <remarks>
     /// A <see cref="Seal"/> that throws spends the builder (its files are closed and what it
@@ -204,6 +232,7 @@ public sealed class ContainerBuilder : IDisposable
     {
         ThrowIfSealed();
         _sealed = true;
+        _closed = true;
         byte[]? copy = null;
         bool renamed = false;
         try
@@ -223,10 +252,18 @@ public sealed class ContainerBuilder : IDisposable
             long stale = position;
             bool rewound = false;
             var origins = new long[resident.Count];
+            foreach (BuilderSection section in _sections)
+            {
+                // Every chunk handed to a write is written before anything is placed or copied; a
+                // write that failed is written again here, and failing again fails the seal.
+                section.Settle();
+            }
+
             for (int i = 0; i < resident.Count; i++)
             {
                 BuilderSection section = resident[i];
                 section.Spill();
+                section.Settle();
                 origins[i] = section.Origin;
                 stale = Math.Max(stale, section.Origin + Math.Max(section.InOutput, section.Reached));
                 rewound |= section.Reached > section.InOutput;
@@ -280,12 +317,21 @@ public sealed class ContainerBuilder : IDisposable
             _flush?.GetAwaiter().GetResult();
             BuilderWrites.SetLength(_output, end);
             WriteSlots(entries);
-            RandomAccess.FlushToDisk(_output);
+            if (_flushToDisk)
+            {
+                _flushes++;
+                RandomAccess.FlushToDisk(_output);
+            }
 
             CloseStreams();
             File.Move(_temp, _path, overwrite: true);
             renamed = true;
-            DirectorySync.SyncDirectoryOf(_path);
+            if (_flushToDisk)
+            {
+                _flushes++;
+                DirectorySync.SyncDirectoryOf(_path);
+            }
+
             return end;
         }
         catch (Exception e)
@@ -315,6 +361,7 @@ public sealed class ContainerBuilder : IDisposable
         }
 
         _disposed = true;
+        _closed = true;
         CloseStreams();
         if (!_sealed || _sealFailure is not null)
         {
@@ -323,7 +370,18 @@ public sealed class ContainerBuilder : IDisposable
         }
     }
 
+    /// <summary>Throws when the builder is sealed, spent or disposed: one read on the append path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void ThrowIfSealed()
+    {
+        if (_closed)
+        {
+            ThrowClosed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowClosed()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_sealFailure is not null)
@@ -424,20 +482,40 @@ public sealed class ContainerBuilder : IDisposable
 
     internal bool IsOutput(SafeFileHandle handle) => ReferenceEquals(handle, _output);
 
+    /// <summary>
+    /// Runs a section's chunk write on a pool thread after every write queued before it, whether
+    /// that one failed or not: one write at a time, as the file system takes them (a second writer
+    /// of the same file would wait for its lock, spinning, on a core the appending thread needs).
+    /// </summary>
+    internal Task QueueWrite(Action write)
+    {
+        Task queued = _writes.ContinueWith(_ => write(), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+        _writes = queued;
+        return queued;
+    }
+
     /// <summary>The bytes <see cref="Wrote"/> counted since the last background flush started (for tests).</summary>
     internal long Unflushed => _unflushed;
 
     /// <summary>
+    /// The calls made to put something on disk (for tests): background flushes started, the flush in
+    /// <see cref="Seal"/> and the directory's sync; each counted as it is made. None without <c>flushToDisk</c>.
+    /// </summary>
+    internal int Flushes => _flushes;
+
+    /// <summary>
     /// Counts bytes written into the new file; every <see cref="FlushStep"/> of them, starts flushing
     /// it to disk on a pool thread, so that the disk writes while the caller appends and the flush
-    /// in <see cref="Seal"/> has only the last part left. A flush in flight or failed starts no other.
+    /// in <see cref="Seal"/> has only the last part left. A flush in flight or failed starts no other;
+    /// without <c>flushToDisk</c> none starts.
     /// </summary>
     internal void Wrote(long bytes)
     {
         _unflushed += bytes;
-        if (_unflushed >= FlushStep && _flush is null or { IsCompletedSuccessfully: true })
+        if (_flushToDisk && _unflushed >= FlushStep && _flush is null or { IsCompletedSuccessfully: true })
         {
             _unflushed = 0;
+            _flushes++;
             SafeFileHandle output = _output;
             _flush = Task.Run(() => RandomAccess.FlushToDisk(output));
         }
@@ -565,6 +643,12 @@ public sealed class ContainerBuilder : IDisposable
 
     private void CloseStreams()
     {
+        foreach (BuilderSection section in _sections)
+        {
+            // No write may be in flight on a handle being closed (its failure, if any, is moot now).
+            section.JoinQuietly();
+        }
+
         try
         {
             _flush?.Wait();

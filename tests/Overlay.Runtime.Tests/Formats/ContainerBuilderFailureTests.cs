@@ -59,13 +59,15 @@ public class ContainerBuilderFailureTests
         Assert.Equal(section.Entry.Length, section.Written + section.Pending.Length);
     }
 
-    [Fact]
-    public void AfterAFailedSealEveryCallSaysTheSealFailedAndHowTheFilesWereLeft()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // without flushes to disk, the same failure leaves the same files and the same message
+    public void AfterAFailedSealEveryCallSaysTheSealFailedAndHowTheFilesWereLeft(bool flushToDisk)
     {
         using var temp = new TempPath();
         byte[] old = "the file Seal would have replaced"u8.ToArray();
         File.WriteAllBytes(temp.Path, old);
-        using ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag);
+        using ContainerBuilder builder = ContainerBuilder.Create(temp.Path, Tag, flushToDisk: flushToDisk);
         HeapWriter heap = builder.AddHeap("heap");
         RecordsWriter<TestRecord> records = builder.AddRecords<TestRecord>("records", 10);
         for (int i = 0; i < 20; i++)

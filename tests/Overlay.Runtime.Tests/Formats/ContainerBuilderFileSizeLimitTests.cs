@@ -94,6 +94,41 @@ public class ContainerBuilderFileSizeLimitTests
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(temp.Path)!, Path.GetFileName(temp.Path) + ".build-*"));
     }
 
+    [Fact]
+    public void AChunkWriteThatFailsInTheBackgroundIsReportedByTheNextAppendAndWrittenAgain()
+    {
+        // Small records: each heap chunk is written on a pool thread while the next is filled. The
+        // one that crosses the limit fails there; the append that joins it (at the next chunk's
+        // write) throws and appends nothing; the chunk is written again once the limit is lifted.
+        using var temp = new TempPath();
+        using var reference = new TempPath();
+        (int exitCode, string output, string error) = ProbeRunner.RunIgnoringFileSizeSignal(
+            "stream-past-file-size-limit", temp.Path, Tag.ToString("X", CultureInfo.InvariantCulture));
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exitCode == 0 && lines.LastOrDefault() == "ok", $"the probe exited {exitCode} (153 is SIGXFSZ: the signal was not ignored)\nstdout:\n{output}\nstderr:\n{error}");
+
+        string[] refused = Value(lines, "refused").Split(' ', 2);
+        int index = int.Parse(refused[0], CultureInfo.InvariantCulture);
+        Assert.StartsWith("System.IO.IOException: ", refused[1], StringComparison.Ordinal);
+
+        // Refused by the append after the failed chunk was handed out (a heap chunk holds over 8,000
+        // records): the limit is inside the heap's third chunk, so the fourth one's write joins it.
+        Assert.InRange(index, 3 * 8_000, BuilderStreamLimitWorkload.Total - 1);
+        long length = BuilderStreamLimitWorkload.Build(reference.Path, Tag, index, append: null);
+        Assert.Equal(length.ToString(CultureInfo.InvariantCulture), Value(lines, "sealed"));
+        byte[] sealedFile = File.ReadAllBytes(temp.Path);
+        byte[] expected = File.ReadAllBytes(reference.Path);
+        int differs = sealedFile.AsSpan().CommonPrefixLength(expected);
+        Assert.True(differs == expected.Length && sealedFile.Length == expected.Length, $"the sealed file ({sealedFile.Length} bytes) differs from the reference ({expected.Length} bytes) at byte {differs}");
+
+        using MappedContainer container = MappedContainer.Open(temp.Path, Tag, MapAccess.Read);
+        HeapSection heap = container.Heap("heap");
+        RecordSection<LimitParcel.ReadOnlyView> parcels = container.Records<LimitParcel.ReadOnlyView>("parcels");
+        Assert.Equal(BuilderStreamLimitWorkload.Total - 1, parcels.Count);
+        Assert.Equal(index + 1, parcels[index].Load(heap).Id);
+        Assert.Equal($"parcel {BuilderStreamLimitWorkload.Total - 1}", parcels[parcels.Count - 1].Load(heap).Name);
+    }
+
     private static string Value(string[] lines, string key) =>
         Assert.Single(lines, l => l.StartsWith(key + " ", StringComparison.Ordinal))[(key.Length + 1)..];
 }
