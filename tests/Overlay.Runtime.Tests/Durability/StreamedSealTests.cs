@@ -23,7 +23,7 @@ using WritableFile = RecordFile<TestHeader.View, TestRecord.View>;
 public class StreamedSealTests
 {
     private const ulong Magic = RecordFileTests.Magic;
-    private const int Range = 5000; // 160,000 bytes: through the file
+    private const int Range = 5000; // 160,000 bytes: through the file, hashed on a second thread
     private const long Edited = 7000;
 
     private static readonly long RecordsOffset = RecordFileTests.RecordsOffset;
@@ -161,7 +161,7 @@ public class StreamedSealTests
 
     [Theory]
     [InlineData(1001)] // 48,048 bytes: through the map, and a stripe cut
-    [InlineData(3001)] // 144,048 bytes: through the file, a stripe cut
+    [InlineData(3001)] // 144,048 bytes: through the file, hashed on a second thread, a stripe cut
     [InlineData(30_001)] // 1,440,048 bytes
     public void RecordsFromTheCallersSpanSealWhateverTheirLength(int length)
     {
