@@ -152,6 +152,18 @@ internal static class RecordFileDurableState
     private static ulong SealCheckRead(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, bool version2)
     {
         Hasher hash = version2 ? new Hasher(SealSalt2) : SealHasher(sealedCount, basis);
+        ReadSealed(map, recordsOffset, recordSize, sealedCount, basis, ref hash);
+        return version2 ? FinishV2(hash, sealedCount, basis) : hash.Finish();
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="hash"/> the bytes of the records from the slot's count to the sealed
+    /// count, read from <paramref name="map"/> through checked reads, 4 KiB at a time (every
+    /// version's check takes them so: the hashes are indifferent to how the bytes are cut).
+    /// </summary>
+    private static void ReadSealed<THash>(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis, ref THash hash)
+        where THash : struct, ISealHash
+    {
         Span<byte> chunk = stackalloc byte[4096];
         long position = recordsOffset + ((long)basis.Count * recordSize);
         long remaining = (long)(sealedCount - basis.Count) * recordSize;
@@ -163,8 +175,6 @@ internal static class RecordFileDurableState
             position += length;
             remaining -= length;
         }
-
-        return version2 ? FinishV2(hash, sealedCount, basis) : hash.Finish();
     }
 
     /// <summary>
@@ -174,18 +184,7 @@ internal static class RecordFileDurableState
     public static ulong SealCheckV3(MemoryMap map, long recordsOffset, int recordSize, ulong sealedCount, DurableSlot basis)
     {
         SealStream stream = SealStream.Start();
-        Span<byte> chunk = stackalloc byte[4096];
-        long position = recordsOffset + ((long)basis.Count * recordSize);
-        long remaining = (long)(sealedCount - basis.Count) * recordSize;
-        while (remaining > 0)
-        {
-            int length = (int)Math.Min(remaining, chunk.Length);
-            map.ReadAt(position, chunk[..length]);
-            stream.Add(chunk[..length]);
-            position += length;
-            remaining -= length;
-        }
-
+        ReadSealed(map, recordsOffset, recordSize, sealedCount, basis, ref stream);
         return stream.Finish(sealedCount, basis);
     }
 
@@ -280,7 +279,7 @@ internal static class RecordFileDurableState
     /// (about memory speed), so <see cref="Add(ReadOnlySpan{byte})"/> must be fed chunks whose
     /// lengths are multiples of 32 except the last; single words go into the first lane.
     /// </summary>
-    internal struct Hasher(ulong seed)
+    internal struct Hasher(ulong seed) : ISealHash
     {
         private ulong _lane0 = seed;
         private ulong _lane1 = seed + Prime1;

@@ -10,7 +10,7 @@ namespace Overlay.Layouts;
 /// time, so a piece's bytes past its last whole stripe wait in <see cref="_tail"/> for the next
 /// piece: the result is the check of all the bytes fed, in one piece, whatever the cut.
 /// </summary>
-internal struct SealStream
+internal struct SealStream : ISealHash
 {
     private SealStripeHash _stripes;
     private Stripe _tail;
