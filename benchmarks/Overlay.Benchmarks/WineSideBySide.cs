@@ -126,17 +126,9 @@ internal static unsafe class WineSideBySide
         return 0;
     }
 
-    /// <summary>Runs every way once per round, rotating the order, and prints each way's minimum, 25th percentile and median (per <paramref name="divisor"/>), and its median over the BCL's (way <paramref name="bcl"/>).</summary>
-    private static void Measure(string title, (string Name, Func<long> Run)[] ways, int rounds, double divisor, int bcl)
+    /// <summary>Runs every way once per round, rotating the order (<see cref="InterleavedRounds"/>), and prints each way's minimum, 25th percentile and median (per <paramref name="divisor"/>), and its median over the BCL's (way <paramref name="bcl"/>).</summary>
+    private static void Measure(string title, (string Name, Func<long> Run)[] ways, int rounds, int divisor, int bcl)
     {
-        // Past tier 0: more than 30 calls each, with pauses for the call-counting delay (Tiering).
-        Tiering.Promote(() =>
-        {
-            foreach ((_, Func<long> run) in ways)
-            {
-                run();
-            }
-        });
         long expected = ways[0].Run();
         foreach ((string name, Func<long> run) in ways)
         {
@@ -146,38 +138,14 @@ internal static unsafe class WineSideBySide
             }
         }
 
-        var times = new double[ways.Length][];
-        for (int k = 0; k < ways.Length; k++)
-        {
-            times[k] = new double[rounds];
-        }
-
-        for (int round = 0; round < rounds; round++)
-        {
-            for (int j = 0; j < ways.Length; j++)
-            {
-                int k = (round + j) % ways.Length;
-                long start = Stopwatch.GetTimestamp();
-                ways[k].Run();
-                times[k][round] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / divisor;
-            }
-        }
-
+        (double[][] times, _) = InterleavedRounds.Run(Array.ConvertAll(ways, way => way.Run), rounds, divisor);
         Console.WriteLine($"## {title}; load {Load()}");
-        double baseline = Median(times[bcl]);
+        double baseline = InterleavedRounds.Median(times[bcl]);
         for (int k = 0; k < ways.Length; k++)
         {
-            Array.Sort(times[k]);
-            double median = Median(times[k]);
+            double median = InterleavedRounds.Median(times[k]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ways[k].Name,-62} min {times[k][0],9:F1}  p25 {times[k][rounds / 4],9:F1}  median {median,9:F1}  ({median / baseline:F2}x the BCL's median)"));
         }
-    }
-
-    private static double Median(double[] sorted)
-    {
-        var copy = (double[])sorted.Clone();
-        Array.Sort(copy);
-        return copy[copy.Length / 2];
     }
 
     /// <summary>The 1-minute load average where Linux shows it (under Wine too: Z:\proc), else "?".</summary>
